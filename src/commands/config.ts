@@ -1,0 +1,65 @@
+// `rxportal config path|show|validate` and `rxportal profiles`.
+import type { AppContext } from "../context.js";
+import { printJson, printLine } from "../ui/output.js";
+import type { MainResult } from "./types.js";
+
+export async function configCommand(ctx: AppContext, action: "path" | "show" | "validate"): Promise<MainResult> {
+  if (action === "path") {
+    const location = await ctx.locateConfig();
+    const { access } = await import("node:fs/promises");
+    const exists = await access(location.file).then(
+      () => true,
+      () => false,
+    );
+    if (ctx.globals.json) printJson(ctx, { ...location, exists });
+    else printLine(ctx, `${location.file}${exists ? "" : " (does not exist yet; built-in profiles are in force)"}`);
+    return;
+  }
+  const config = await ctx.config();
+  if (action === "validate") {
+    const count = Object.keys(config.data.profiles ?? {}).length;
+    if (ctx.globals.json) printJson(ctx, { file: config.file, exists: config.exists, valid: true, profiles: count });
+    else if (!config.exists) printLine(ctx, `No config file at ${config.file}; the built-in profiles are in force.`);
+    else printLine(ctx, `${config.file} is valid (${count} profile${count === 1 ? "" : "s"}).`);
+    return;
+  }
+  const profile = await ctx.profile();
+  const shown = {
+    file: config.exists ? config.file : null,
+    profile: profile.name,
+    source: profile.source,
+    baseUrl: profile.baseUrl,
+    officialHosts: profile.officialHosts,
+    username: profile.username ?? null,
+    timeoutMs: profile.timeoutMs,
+    paths: profile.paths,
+    contacts: profile.contacts.contacts.length,
+  };
+  if (ctx.globals.json) {
+    printJson(ctx, shown);
+    return;
+  }
+  for (const [key, value] of Object.entries(shown)) {
+    printLine(ctx, `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  }
+}
+
+export async function profilesCommand(ctx: AppContext): Promise<MainResult> {
+  const { listProfiles } = await import("../config/load.js");
+  const list = listProfiles(await ctx.config(), { flag: ctx.globals.profile, env: ctx.env, timeoutMs: ctx.globals.timeout });
+  if (ctx.globals.json) {
+    printJson(
+      ctx,
+      list.map(({ profile, isDefault }) => ({
+        name: profile.name,
+        baseUrl: profile.baseUrl,
+        source: profile.source,
+        inForce: isDefault,
+      })),
+    );
+    return;
+  }
+  for (const { profile, isDefault } of list) {
+    printLine(ctx, `${isDefault ? "* " : "  "}${profile.name}  ${profile.baseUrl}  (${profile.source})`);
+  }
+}

@@ -1,0 +1,29 @@
+// `rxportal sandbox`: the bundled portal as a standalone server, until Ctrl-C.
+import type { AppContext } from "../context.js";
+import { note, printLine } from "../ui/output.js";
+import type { MainResult } from "./types.js";
+
+export interface SandboxCommandOptions {
+  host: string;
+  port: number;
+  fault?: string[];
+}
+
+export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOptions): Promise<MainResult> {
+  const [{ startSandbox }, { parseFaultSpec }] = await Promise.all([
+    import("../sandbox/server.js"),
+    import("../sandbox/faults.js"),
+  ]);
+  const faults = (opts.fault ?? []).map(parseFaultSpec);
+  const sandbox = await startSandbox({ host: opts.host, port: opts.port, faults });
+  ctx.cleanups.push(() => sandbox.close());
+  // The URL is the data (scripts read it); the rest is for the person watching.
+  printLine(ctx, sandbox.baseUrl);
+  note(ctx, `Sandbox portal listening at ${sandbox.baseUrl}`);
+  note(ctx, `Sent codes: ${sandbox.origin}/_sandbox/outbox   Members: ${sandbox.origin}/_sandbox/members`);
+  if (faults.length) note(ctx, `Faults: ${(opts.fault ?? []).join(", ")}`);
+  note(ctx, "Press Ctrl-C to stop.");
+  // Runs until Ctrl-C or SIGTERM: main.ts then answers 130 and the cleanup above closes the server.
+  await new Promise<never>(() => {});
+  return undefined;
+}

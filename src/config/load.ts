@@ -1,0 +1,206 @@
+// Finding, reading and validating the config file, and resolving the profile in force.
+// Precedence: flag > environment > file > built-in (shared/cli.md).
+import { constants } from "node:fs";
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { builtinContacts } from "../contacts/builtin.js";
+import type { ContactsDirectory } from "../contacts/types.js";
+import { ConfigError, UsageError } from "../errors.js";
+import type { ConfigFile } from "./schema.js";
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const SANDBOX_PROFILE = "sandbox";
+/** Where `rxportal sandbox` listens by default, so the built-in profile finds it. */
+export const SANDBOX_DEFAULT_PORT = 8787;
+
+export type OperationPaths = Partial<Record<string, string>>;
+
+export interface Profile {
+  name: string;
+  baseUrl: string;
+  officialHosts: string[];
+  username?: string;
+  timeoutMs: number;
+  paths: OperationPaths;
+  contacts: ContactsDirectory;
+  /** Where the profile came from, for `config show`. */
+  source: "builtin" | "file";
+}
+
+export interface ConfigLocation {
+  file: string;
+  /** How the file was chosen. */
+  from: "--config" | "RXPORTAL_CONFIG" | "default";
+}
+
+export interface LoadedConfig extends ConfigLocation {
+  exists: boolean;
+  data: ConfigFile;
+}
+
+const builtinProfiles: Record<string, Omit<Profile, "name" | "source">> = {
+  [SANDBOX_PROFILE]: {
+    baseUrl: `http://127.0.0.1:${SANDBOX_DEFAULT_PORT}/api/v1`,
+    officialHosts: ["localhost", "127.0.0.1"],
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    paths: {},
+    contacts: builtinContacts,
+  },
+};
+
+const defaultNames = ["config.yaml", "config.yml", "config.json"];
+
+/** Which config file is in force. `exists` tells whether the default one is there. */
+export async function locateConfig(opts: {
+  flag?: string;
+  env: Record<string, string | undefined>;
+  configDir: string;
+  cwd: string;
+}): Promise<ConfigLocation> {
+  if (opts.flag) return { file: join(opts.cwd, opts.flag), from: "--config" };
+  const fromEnv = opts.env.RXPORTAL_CONFIG;
+  if (fromEnv) return { file: join(opts.cwd, fromEnv), from: "RXPORTAL_CONFIG" };
+  for (const name of defaultNames) {
+    const file = join(opts.configDir, name);
+    if (await readable(file)) return { file, from: "default" };
+  }
+  return { file: join(opts.configDir, defaultNames[0] as string), from: "default" };
+}
+
+async function readable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads and validates the config file. A missing default file means "built-ins only"; a missing
+ * file that was named on purpose (--config, RXPORTAL_CONFIG) is an error.
+ */
+export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(location.file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && location.from === "default") return { ...location, exists: false, data: {} };
+    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : `cannot read it (${code})`;
+    throw new ConfigError(`${location.file}: ${why} (named by ${location.from}).`, {
+      file: location.file,
+      hint: "Check the path, or run `rxportal config path` to see where rxportal looks.",
+    });
+  }
+  const raw = await parseText(location.file, text);
+  const { ConfigFileSchema } = await import("./schema.js");
+  const parsed = ConfigFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const keyPath = issue ? describeKeyPath(issue) : "";
+    const message = issue ? describeIssue(issue) : "invalid";
+    throw new ConfigError(`${location.file}: ${keyPath || "(top level)"}: ${message}`, {
+      file: location.file,
+      keyPath,
+      hint: "Fix the file, then run `rxportal config validate`.",
+    });
+  }
+  const data = parsed.data;
+  if (data.defaultProfile && !data.profiles?.[data.defaultProfile] && !builtinProfiles[data.defaultProfile]) {
+    throw new ConfigError(
+      `${location.file}: defaultProfile: expected the name of a profile, but "${data.defaultProfile}" is not defined`,
+      { file: location.file, keyPath: "defaultProfile" },
+    );
+  }
+  return { ...location, exists: true, data };
+}
+
+async function parseText(file: string, text: string): Promise<unknown> {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (file.endsWith(".json")) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`, { file });
+    }
+  }
+  const YAML = await import("yaml");
+  try {
+    return YAML.parse(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (error) {
+    const first = String((error as Error).message).split("\n")[0];
+    throw new ConfigError(`${file}: not valid YAML: ${first}`, { file });
+  }
+}
+
+interface IssueLike {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  keys?: string[];
+  input?: unknown;
+}
+
+function describeKeyPath(issue: IssueLike): string {
+  const parts = issue.path.map(String);
+  if (issue.code === "unrecognized_keys" && issue.keys?.length) parts.push(issue.keys[0] as string);
+  return parts.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), "");
+}
+
+function describeIssue(issue: IssueLike): string {
+  if (issue.code === "unrecognized_keys") return "unknown key (check the spelling against shared/cli.md)";
+  const message = issue.message.replace(/^Invalid input: /, "");
+  if (issue.input === undefined) return message.startsWith("expected") ? `${message}, but it is missing` : message;
+  const got = typeof issue.input === "string" ? `"${issue.input}"` : JSON.stringify(issue.input);
+  return `${message}, got ${got && got.length <= 60 ? got : typeof issue.input}`;
+}
+
+export interface ProfileChoice {
+  flag?: string;
+  env: Record<string, string | undefined>;
+  /** --sandbox: the built-in sandbox profile, whatever else is set. */
+  sandbox?: boolean;
+  /** --timeout in ms. */
+  timeoutMs?: number;
+}
+
+/** The profile in force: --sandbox > --profile > RXPORTAL_PROFILE > defaultProfile > sandbox. */
+export function resolveProfile(config: LoadedConfig, choice: ProfileChoice): Profile {
+  const name = choice.sandbox
+    ? SANDBOX_PROFILE
+    : (choice.flag ?? choice.env.RXPORTAL_PROFILE ?? config.data.defaultProfile ?? SANDBOX_PROFILE);
+  const fromFile = config.data.profiles?.[name];
+  const builtin = builtinProfiles[name];
+  let profile: Profile;
+  if (fromFile) {
+    const url = new URL(fromFile.baseUrl);
+    profile = {
+      name,
+      baseUrl: fromFile.baseUrl,
+      officialHosts: fromFile.officialHosts ?? [url.hostname],
+      username: fromFile.username,
+      timeoutMs: fromFile.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      paths: fromFile.paths ?? {},
+      contacts: fromFile.contacts === undefined || fromFile.contacts === "builtin" ? builtinContacts : fromFile.contacts,
+      source: "file",
+    };
+  } else if (builtin) {
+    profile = { name, ...builtin, source: "builtin" };
+  } else {
+    const known = [...Object.keys(config.data.profiles ?? {}), ...Object.keys(builtinProfiles)];
+    const where = config.exists ? ` in ${config.file}` : "";
+    throw new UsageError(`No profile named "${name}"${where}; known profiles: ${[...new Set(known)].join(", ")}.`, {
+      hint: "Run `rxportal profiles` to list them.",
+    });
+  }
+  if (choice.timeoutMs !== undefined) profile.timeoutMs = choice.timeoutMs;
+  return profile;
+}
+
+/** Every profile name known, file first, for `rxportal profiles`. */
+export function listProfiles(config: LoadedConfig, choice: ProfileChoice): { profile: Profile; isDefault: boolean }[] {
+  const names = [...new Set([...Object.keys(config.data.profiles ?? {}), ...Object.keys(builtinProfiles)])];
+  const current = choice.flag ?? choice.env.RXPORTAL_PROFILE ?? config.data.defaultProfile ?? SANDBOX_PROFILE;
+  return names.map((name) => ({ profile: resolveProfile(config, { ...choice, flag: name, sandbox: false }), isDefault: name === current }));
+}

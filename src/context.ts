@@ -1,0 +1,182 @@
+// AppContext: everything a command needs from the outside world, injected. Only this file and
+// bin/ touch `process`; tests build a context with string buffers and their own env and clock.
+import { type Clock, systemClock } from "./clock.js";
+import type { ConfigLocation, LoadedConfig, Profile } from "./config/load.js";
+import type { PortalClient } from "./portal/client.js";
+
+export interface OutStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface IO {
+  stdout: OutStream;
+  stderr: OutStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** The global options of shared/cli.md, after parsing. */
+export interface GlobalOptions {
+  profile?: string;
+  config?: string;
+  sandbox?: boolean;
+  sandboxFault?: string[];
+  json?: boolean;
+  plain?: boolean;
+  /** false for --no-color. */
+  color?: boolean;
+  verbose?: boolean;
+  timeout?: number;
+}
+
+export interface AppPaths {
+  configDir: string;
+  dataDir: string;
+}
+
+export interface AppContext {
+  io: IO;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  clock: Clock;
+  paths: AppPaths;
+  globals: GlobalOptions;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+  /** Tests inject a fetch that msw intercepts; production builds undici's. */
+  fetchOverride?: typeof globalThis.fetch;
+  /** Functions to run before the process ends (closing the in-process sandbox, ...). */
+  cleanups: (() => Promise<void> | void)[];
+  /** Set once by main.ts after parsing. */
+  setGlobals(globals: GlobalOptions): void;
+  locateConfig(): Promise<ConfigLocation>;
+  config(): Promise<LoadedConfig>;
+  profile(): Promise<Profile>;
+  portal(): Promise<PortalClient>;
+  /** Writes a trace line to stderr when --verbose or RXPORTAL_DEBUG=1. */
+  trace?: (line: string) => void;
+}
+
+export interface ContextInit {
+  io: IO;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  paths: AppPaths;
+  clock?: Clock;
+  signal?: AbortSignal;
+  fetchOverride?: typeof globalThis.fetch;
+}
+
+export function createContext(init: ContextInit): AppContext {
+  let configPromise: Promise<LoadedConfig> | undefined;
+  let profilePromise: Promise<Profile> | undefined;
+  let portalPromise: Promise<PortalClient> | undefined;
+
+  const ctx: AppContext = {
+    io: init.io,
+    env: init.env,
+    cwd: init.cwd,
+    clock: init.clock ?? systemClock,
+    paths: init.paths,
+    globals: {},
+    signal: init.signal ?? new AbortController().signal,
+    fetchOverride: init.fetchOverride,
+    cleanups: [],
+    setGlobals(globals) {
+      ctx.globals = globals;
+      if (globals.verbose || init.env.RXPORTAL_DEBUG === "1") {
+        ctx.trace = (line) => ctx.io.stderr.write(`rxportal: ${line}\n`);
+      }
+    },
+    async locateConfig() {
+      const { locateConfig } = await import("./config/load.js");
+      return locateConfig({ flag: ctx.globals.config, env: ctx.env, configDir: ctx.paths.configDir, cwd: ctx.cwd });
+    },
+    config() {
+      configPromise ??= (async () => {
+        const { loadConfig } = await import("./config/load.js");
+        return loadConfig(await ctx.locateConfig());
+      })();
+      return configPromise;
+    },
+    profile() {
+      profilePromise ??= (async () => {
+        const { resolveProfile } = await import("./config/load.js");
+        const profile = resolveProfile(await ctx.config(), {
+          flag: ctx.globals.profile,
+          env: ctx.env,
+          sandbox: ctx.globals.sandbox,
+          timeoutMs: ctx.globals.timeout,
+        });
+        if (ctx.globals.sandbox) profile.baseUrl = await startEmbeddedSandbox(ctx);
+        return profile;
+      })();
+      return profilePromise;
+    },
+    portal() {
+      portalPromise ??= (async () => {
+        const profile = await ctx.profile();
+        const [{ PortalClient }, fetch] = await Promise.all([
+          import("./portal/client.js"),
+          ctx.fetchOverride ??
+            import("./portal/http.js").then((m) =>
+              m.createPortalFetch({ connectTimeoutMs: Math.min(profile.timeoutMs, 5_000) }),
+            ),
+        ]);
+        return new PortalClient({
+          baseUrl: profile.baseUrl,
+          fetch,
+          timeoutMs: profile.timeoutMs,
+          paths: profile.paths,
+          trace: ctx.trace,
+          clock: ctx.clock,
+          userAgent: "rxportal",
+        });
+      })();
+      return portalPromise;
+    },
+  };
+  return ctx;
+}
+
+/** --sandbox: the bundled portal, in this process, on a free loopback port. */
+async function startEmbeddedSandbox(ctx: AppContext): Promise<string> {
+  const [{ startSandbox }, { parseFaultSpec }] = await Promise.all([
+    import("./sandbox/server.js"),
+    import("./sandbox/faults.js"),
+  ]);
+  const faults = (ctx.globals.sandboxFault ?? []).map(parseFaultSpec);
+  const sandbox = await startSandbox({ host: "127.0.0.1", port: 0, faults });
+  ctx.cleanups.push(() => sandbox.close());
+  ctx.trace?.(`embedded sandbox portal listening at ${sandbox.baseUrl}`);
+  return sandbox.baseUrl;
+}
+
+/** The real process's context. The only place (with bin/) that reads `process`. */
+export async function createProcessContext(): Promise<AppContext> {
+  const { default: envPaths } = await import("env-paths");
+  const paths = envPaths("rxportal", { suffix: "" });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    // A second Ctrl-C means "stop now", even if something is still closing.
+    if (interrupts > 1) process.exit(130);
+    controller.abort(new Error("interrupted"));
+  };
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
+  const ctx = createContext({
+    io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    env: process.env,
+    cwd: process.cwd(),
+    paths: { configDir: paths.config, dataDir: paths.data },
+    signal: controller.signal,
+  });
+  ctx.cleanups.push(() => {
+    process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
+  });
+  return ctx;
+}

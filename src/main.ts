@@ -1,0 +1,246 @@
+// Builds the command line and runs it. The ONE place where errors become messages and exit codes.
+// Command modules are imported only when their command runs, so `--help` and light commands do
+// not pay for inquirer, undici, zod or the sandbox (shared/STYLE.md, "Fast").
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
+import { CliError, ExitCode } from "./errors.js";
+import { VERSION } from "./version.js";
+
+/** What a command action hands back: an exit code, or nothing for success. */
+export type CommandResult = number | undefined;
+
+const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
+      throw new InvalidArgumentError(`${name} must be a whole number above 0.`);
+    }
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(ctx: AppContext, setResult: (code: CommandResult) => void): Command {
+  const program = new Command("rxportal");
+  const globals = () => program.opts<GlobalOptions>();
+  // Every action goes through here: globals are applied once, and the exit code is kept.
+  const act =
+    <A extends unknown[]>(fn: (...args: A) => Promise<CommandResult>) =>
+    async (...args: A) => {
+      setResult(await fn(...args));
+    };
+
+  program
+    .version(VERSION, "-V, --version", "print the version")
+    .description(
+      "Get a pharmacy-benefit member back into their portal account: portal status, support contacts and more.",
+    )
+    .option("--profile <name>", "portal profile to use (or RXPORTAL_PROFILE)")
+    .option("--config <file>", "config file (default: the platform config dir, or RXPORTAL_CONFIG)")
+    .option("--sandbox", "start the bundled sandbox portal in-process on 127.0.0.1 and use it")
+    .addOption(
+      new Option("--sandbox-fault <spec>", "with --sandbox: inject a fault, e.g. maintenance:120 (repeatable)")
+        .argParser(collect)
+        .hideHelp(),
+    )
+    .option("--json", "print one JSON document on stdout and nothing else there")
+    .option("--plain", "no spinners, colours or box drawing (screen readers, logs)")
+    .option("--no-color", "no colour (also NO_COLOR=1)")
+    .option("--verbose", "HTTP trace on stderr with every secret redacted (also RXPORTAL_DEBUG=1)")
+    .option("--timeout <ms>", "per-request time budget in milliseconds", positiveInt("--timeout"))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+      outputError: (s, write) => write(`rxportal: ${s.replace(/^error: /, "")}`),
+    })
+    .hook("preAction", () => {
+      ctx.setGlobals(globals());
+      if (ctx.globals.sandboxFault?.length && !ctx.globals.sandbox) {
+        throw new CliError("--sandbox-fault needs --sandbox.", ExitCode.usage);
+      }
+    })
+    .addHelpText(
+      "after",
+      examples(
+        "rxportal status --sandbox",
+        "rxportal contacts --enrollee medicare --tty",
+        "rxportal --profile acme status --json",
+      ),
+    );
+
+  program
+    .command("status")
+    .description("the portal's service status: components, maintenance window, minimum app versions")
+    .addHelpText(
+      "after",
+      `${examples("rxportal status", "rxportal status --sandbox --json")}
+Exit status: 0 when the portal is operational or degraded, 69 when it is in maintenance or down,
+or cannot be reached.
+`,
+    )
+    .action(
+      act(async () => {
+        const { statusCommand } = await import("./commands/status.js");
+        return statusCommand(ctx);
+      }),
+    );
+
+  program
+    .command("contacts")
+    .description("whom to call, by enrollee type and topic, with TTY lines and hours")
+    .option("--enrollee <type>", "commercial, medicare or tricare")
+    .option("--topic <topic>", "prescriptions, benefits, registration, website (sign-in), security")
+    .option("--tty", "only lines with a TTY number, for Deaf, hard-of-hearing or speech-disabled callers")
+    .addHelpText(
+      "after",
+      examples("rxportal contacts", "rxportal contacts --enrollee tricare --topic sign-in", "rxportal contacts --tty --json"),
+    )
+    .action(
+      act(async (opts: { enrollee?: string; topic?: string; tty?: boolean }) => {
+        const { contactsCommand } = await import("./commands/contacts.js");
+        return contactsCommand(ctx, opts);
+      }),
+    );
+
+  const config = program
+    .command("config")
+    .description("where the config file is, what is in force, and whether it is valid")
+    .addHelpText("after", examples("rxportal config path", "rxportal config show --json", "rxportal config validate"));
+  for (const [name, description] of [
+    ["path", "print the config file in use and whether it exists"],
+    ["show", "print the profile in force after flags, environment, file and built-ins"],
+    ["validate", "check the config file; exit 78 naming the file and key path if it is wrong"],
+  ] as const) {
+    config
+      .command(name)
+      .description(description)
+      .action(
+        act(async () => {
+          const commands = await import("./commands/config.js");
+          return commands.configCommand(ctx, name);
+        }),
+      );
+  }
+
+  program
+    .command("profiles")
+    .description("list the portal profiles, marking the one in force")
+    .addHelpText("after", examples("rxportal profiles", "rxportal profiles --json"))
+    .action(
+      act(async () => {
+        const { profilesCommand } = await import("./commands/config.js");
+        return profilesCommand(ctx);
+      }),
+    );
+
+  program
+    .command("sandbox")
+    .description("run the bundled sandbox portal as a server (for demos, tests and training)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <n>", "port to listen on (0 picks a free one)", portNumber, 8787)
+    .option("--fault <spec>", "inject a fault: latency:300, status:500@/auth/login, maintenance:120, ... (repeatable)", collect)
+    .addHelpText(
+      "after",
+      `${examples("rxportal sandbox", "rxportal sandbox --port 0 --fault maintenance:120", "rxportal sandbox --fault latency:300@/status")}
+Fault specs: kind[:value][@path][#count]; kinds: latency, status, maintenance, malformed, truncated, reset, hang.
+The control surface (outbox of sent codes, faults, state reset) is under /_sandbox, loopback only.
+`,
+    )
+    .action(
+      act(async (opts: { host: string; port: number; fault?: string[] }) => {
+        const { sandboxCommand } = await import("./commands/sandbox.js");
+        return sandboxCommand(ctx, opts);
+      }),
+    );
+
+  return program;
+}
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError("--port must be a number from 0 to 65535.");
+  return n;
+}
+
+/** Runs the CLI and returns the exit code. bin/rxportal.js sets it on the process. */
+export async function run(argv: string[], context?: AppContext): Promise<number> {
+  const ctx = context ?? (await createProcessContext());
+  let result: CommandResult;
+  const program = buildProgram(ctx, (code) => {
+    result = code;
+  });
+  try {
+    await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
+    return result ?? ExitCode.ok;
+  } catch (error) {
+    return reportError(ctx, error);
+  } finally {
+    for (const cleanup of ctx.cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch {
+        // Closing is best effort: the command's own outcome is what the user needs to see.
+      }
+    }
+  }
+}
+
+function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new InterruptSignal());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new InterruptSignal());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+class InterruptSignal extends Error {}
+
+/** Turns any thrown value into output on stderr (and a JSON document with --json) and an exit code. */
+export function reportError(ctx: AppContext, error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version are not errors; everything else commander rejects is a usage error.
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.code === "commander.help"
+    ) {
+      return ExitCode.ok;
+    }
+    if (error.code === "commander.executeSubCommandAsync") return error.exitCode;
+    return ExitCode.usage;
+  }
+  if (error instanceof InterruptSignal || (error instanceof Error && error.name === "ExitPromptError")) {
+    ctx.io.stderr.write("rxportal: interrupted.\n");
+    return ExitCode.interrupted;
+  }
+  if (error instanceof CliError) {
+    const parts = [error.message];
+    if (error.hint) parts.push(error.hint);
+    if (error.requestId) parts.push(`(Request id: ${error.requestId})`);
+    ctx.io.stderr.write(`rxportal: ${parts.join(" ")}\n`);
+    if (ctx.globals.json) {
+      const body: Record<string, unknown> = { message: error.message, exitCode: error.exitCode };
+      if ("code" in error && typeof error.code === "string") body.code = error.code;
+      if (error.hint) body.hint = error.hint;
+      if (error.requestId) body.requestId = error.requestId;
+      if ("retryAfterSeconds" in error && error.retryAfterSeconds !== undefined) {
+        body.retryAfterSeconds = error.retryAfterSeconds;
+      }
+      ctx.io.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+    }
+    return error.exitCode;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  ctx.io.stderr.write(
+    `rxportal: internal error. This is a bug in rxportal; please report it with the text below.\n${stack}\n`,
+  );
+  return 70;
+}
