@@ -2,7 +2,7 @@
 // Precedence: flag > environment > file > built-in (shared/cli.md).
 import { constants } from "node:fs";
 import { access, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { builtinContacts } from "../contacts/builtin.js";
 import type { ContactsDirectory } from "../contacts/types.js";
 import { ConfigError, UsageError } from "../errors.js";
@@ -57,9 +57,9 @@ export async function locateConfig(opts: {
   configDir: string;
   cwd: string;
 }): Promise<ConfigLocation> {
-  if (opts.flag) return { file: join(opts.cwd, opts.flag), from: "--config" };
+  if (opts.flag) return { file: resolve(opts.cwd, opts.flag), from: "--config" };
   const fromEnv = opts.env.RXPORTAL_CONFIG;
-  if (fromEnv) return { file: join(opts.cwd, fromEnv), from: "RXPORTAL_CONFIG" };
+  if (fromEnv) return { file: resolve(opts.cwd, fromEnv), from: "RXPORTAL_CONFIG" };
   for (const name of defaultNames) {
     const file = join(opts.configDir, name);
     if (await readable(file)) return { file, from: "default" };
@@ -95,7 +95,7 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
   }
   const raw = await parseText(location.file, text);
   const { ConfigFileSchema } = await import("./schema.js");
-  const parsed = ConfigFileSchema.safeParse(raw ?? {});
+  const parsed = ConfigFileSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const keyPath = issue ? describeKeyPath(issue) : "";
