@@ -1,0 +1,26 @@
+// The production fetch. It lives apart from client.ts so that undici (a large module graph) is
+// loaded only when a command actually talks to a portal: `rxportal --help`, `tree lint` and
+// `contacts` should start as fast as Node does. Nothing else may import "undici" statically.
+//
+// Why undici's own fetch rather than Node's global one: only the package exposes
+// EnvHttpProxyAgent, which honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY (members behind a company
+// or library proxy), and a connect timeout that fails fast on a black-holed address instead of
+// eating the whole --timeout budget. TLS still uses Node's default CA store, so
+// NODE_EXTRA_CA_CERTS works for HTTPS-inspecting proxies.
+
+export interface PortalFetchOptions {
+  /** How long to wait for a TCP (and TLS) connection before failing with UND_ERR_CONNECT_TIMEOUT. */
+  connectTimeoutMs: number;
+}
+
+export async function createPortalFetch(opts: PortalFetchOptions): Promise<typeof fetch> {
+  const undici = await import("undici");
+  const dispatcher = new undici.EnvHttpProxyAgent({ connect: { timeout: opts.connectTimeoutMs } });
+  const portalFetch = (
+    input: Parameters<typeof undici.fetch>[0],
+    init?: Parameters<typeof undici.fetch>[1],
+  ) => undici.fetch(input, { ...init, dispatcher });
+  // undici's Request/Response types are nominally distinct from the DOM lib's but are the same
+  // WHATWG shapes at run time; the client only passes URL strings and plain init objects.
+  return portalFetch as unknown as typeof fetch;
+}
