@@ -64,7 +64,8 @@ function describeKind(kind: ReturnType<typeof bodyKind>, contentType: string | u
 }
 
 function retryPhrase(seconds: number | undefined): string {
-  return seconds === undefined ? "" : `; it asks to retry in ${describeSeconds(seconds)}`;
+  if (seconds === undefined) return "";
+  return seconds <= 0 ? "; it asks to retry right away" : `; it asks to retry in ${describeSeconds(seconds)}`;
 }
 
 function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
