@@ -290,6 +290,63 @@ describe("createPortalFetch", () => {
     expect(seenAgent).toBe("rxportal-test");
   });
 
+  it("honours HTTP_PROXY and NO_PROXY (read when the fetch is created)", async () => {
+    // A minimal CONNECT proxy (undici tunnels even plain-http targets through CONNECT).
+    const proxied: string[] = [];
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      proxied.push(req.url ?? "");
+      const [host = "", port = ""] = (req.url ?? "").split(":");
+      const upstream = net.connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      const destroy = () => {
+        upstream.destroy();
+        client.destroy();
+      };
+      upstream.on("error", destroy);
+      client.on("error", destroy);
+      closers.push(destroy);
+    });
+    const direct = http.createServer((_req, res) => {
+      res
+        .writeHead(200, { "content-type": "application/json", "x-request-id": "direct" })
+        .end(JSON.stringify(STATUS));
+    });
+    for (const s of [proxy, direct]) {
+      await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+      closers.push(() => {
+        s.closeAllConnections();
+        s.close();
+      });
+    }
+    const proxyPort = (proxy.address() as net.AddressInfo).port;
+    const directPort = (direct.address() as net.AddressInfo).port;
+    const saved = { ...process.env };
+    const call = async (noProxy: string) => {
+      for (const key of ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"])
+        delete process.env[key];
+      process.env.HTTP_PROXY = `http://127.0.0.1:${proxyPort}`;
+      process.env.NO_PROXY = noProxy;
+      const client = new PortalClient({
+        baseUrl: `http://127.0.0.1:${directPort}/api/v1`,
+        fetch: await createPortalFetch({ connectTimeoutMs: 2_000 }),
+      });
+      return (await client.call("getStatus")).meta.requestId;
+    };
+    try {
+      expect(await call("")).toBe("direct");
+      expect(proxied).toEqual([`127.0.0.1:${directPort}`]);
+      expect(await call("127.0.0.1")).toBe("direct");
+      expect(proxied).toHaveLength(1);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it("is the only module that imports undici statically (startup time)", () => {
     const offenders: string[] = [];
     const walk = (folder: string) => {

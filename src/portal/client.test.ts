@@ -138,6 +138,21 @@ describe("successful calls", () => {
     expect(client.accessToken).toBeUndefined();
   });
 
+  it("never reports a previous call's X-Request-Id for an answer without one", async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE}/status`, () =>
+        ++calls === 1
+          ? HttpResponse.json(STATUS, { headers: { "x-request-id": "first" } })
+          : HttpResponse.json(STATUS),
+      ),
+    );
+    const { client } = makeClient();
+    expect((await client.call("getStatus")).meta.requestId).toBe("first");
+    expect((await client.call("getStatus")).meta.requestId).toBeUndefined();
+    expect(client.lastRequestId).toBeUndefined();
+  });
+
   it("reads 202 and 204 answers", async () => {
     server.use(
       http.post(`${BASE}/auth/username/recover`, () =>

@@ -205,7 +205,7 @@ class Deadline {
 }
 
 type Attempt<T> =
-  | { ok: true; data: T; status: number; replayed: boolean }
+  | { ok: true; data: T; status: number; replayed: boolean; requestId?: string }
   | { ok: false; error: PortalError };
 
 export class PortalClient {
@@ -358,7 +358,7 @@ export class PortalClient {
           return {
             data: outcome.data,
             meta: {
-              requestId: this.requestIdSeen,
+              requestId: outcome.requestId,
               status: outcome.status,
               ...(outcome.replayed ? { replayed: true } : {}),
               durationMs: Math.round(performance.now() - started),
@@ -442,7 +442,9 @@ export class PortalClient {
 
     const { status } = response;
     const requestId = printable(response.headers.get("x-request-id"));
-    if (requestId) this.requestIdSeen = requestId;
+    // Every answer replaces it, even one without an id: a stale id would send support to the
+    // wrong log line.
+    this.requestIdSeen = requestId;
     let text: string;
     try {
       text = await response.text();
@@ -459,7 +461,7 @@ export class PortalClient {
         return parsed;
       }
       this.trace(`← ${status} ${elapsed()}${requestIdPart(requestId)}${replayed ? " (replayed)" : ""}`);
-      return { ok: true, data: parsed.data as T, status, replayed };
+      return { ok: true, data: parsed.data as T, status, replayed, requestId };
     }
 
     const answer = {

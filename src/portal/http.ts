@@ -13,8 +13,13 @@ export interface PortalFetchOptions {
   connectTimeoutMs: number;
 }
 
-export async function createPortalFetch(opts: PortalFetchOptions): Promise<typeof fetch> {
-  const undici = await import("undici");
+/** A fetch bound to its own connection pool; `close()` ends idle keep-alive sockets so the CLI can exit at once. */
+export type PortalFetch = typeof fetch & { close(): Promise<void> };
+
+export async function createPortalFetch(opts: PortalFetchOptions): Promise<PortalFetch> {
+  // undici is CommonJS: bundled by esbuild, a dynamic import yields it under `default`.
+  const imported = await import("undici");
+  const undici = ((imported as { default?: typeof imported }).default ?? imported) as typeof imported;
   const dispatcher = new undici.EnvHttpProxyAgent({ connect: { timeout: opts.connectTimeoutMs } });
   const portalFetch = (
     input: Parameters<typeof undici.fetch>[0],
@@ -22,5 +27,7 @@ export async function createPortalFetch(opts: PortalFetchOptions): Promise<typeo
   ) => undici.fetch(input, { ...init, dispatcher });
   // undici's Request/Response types are nominally distinct from the DOM lib's but are the same
   // WHATWG shapes at run time; the client only passes URL strings and plain init objects.
-  return portalFetch as unknown as typeof fetch;
+  return Object.assign(portalFetch as unknown as typeof fetch, {
+    close: () => dispatcher.close().catch(() => dispatcher.destroy()),
+  });
 }
