@@ -61,7 +61,7 @@ describe("fault kinds", () => {
     for (let i = 0; i < 3; i++) answers.push(await call(sb, "GET", "/status"));
     expect(answers.map((r) => r.status)).toEqual([429, 503, 500]);
     expect(answers.map((r) => r.headers.get("retry-after"))).toEqual(["30", "30", null]);
-    const codes = await Promise.all(answers.map(async (r) => (await r.json()).code));
+    const codes = await Promise.all(answers.map(async (r) => ((await r.json()) as { code: string }).code));
     expect(codes).toEqual(["rate_limited", "maintenance", "internal_error"]);
     expect(answers[0]?.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   });
