@@ -120,9 +120,12 @@ export function createContext(init: ContextInit): AppContext {
         const [{ PortalClient }, fetch] = await Promise.all([
           import("./portal/client.js"),
           ctx.fetchOverride ??
-            import("./portal/http.js").then((m) =>
-              m.createPortalFetch({ connectTimeoutMs: Math.min(profile.timeoutMs, 5_000) }),
-            ),
+            import("./portal/http.js").then(async (m) => {
+              const portalFetch = await m.createPortalFetch({ connectTimeoutMs: Math.min(profile.timeoutMs, 5_000) });
+              // Idle keep-alive sockets would otherwise hold the process open after the answer.
+              ctx.cleanups.push(() => portalFetch.close());
+              return portalFetch;
+            }),
         ]);
         return new PortalClient({
           baseUrl: profile.baseUrl,
@@ -167,6 +170,12 @@ export async function createProcessContext(): Promise<AppContext> {
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
+  // `rxportal ... | head` closes the pipe early; that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
   const ctx = createContext({
     io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
     env: process.env,

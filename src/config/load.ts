@@ -3,6 +3,7 @@
 import { constants } from "node:fs";
 import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { cjsExports } from "../interop.js";
 import { builtinContacts } from "../contacts/builtin.js";
 import type { ContactsDirectory } from "../contacts/types.js";
 import { ConfigError, UsageError } from "../errors.js";
@@ -125,7 +126,7 @@ async function parseText(file: string, text: string): Promise<unknown> {
       throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`, { file });
     }
   }
-  const YAML = await import("yaml");
+  const YAML = cjsExports(await import("yaml"));
   try {
     return YAML.parse(text, { prettyErrors: true, uniqueKeys: true });
   } catch (error) {

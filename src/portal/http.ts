@@ -8,6 +8,8 @@
 // eating the whole --timeout budget. TLS still uses Node's default CA store, so
 // NODE_EXTRA_CA_CERTS works for HTTPS-inspecting proxies.
 
+import { cjsExports } from "../interop.js";
+
 export interface PortalFetchOptions {
   /** How long to wait for a TCP (and TLS) connection before failing with UND_ERR_CONNECT_TIMEOUT. */
   connectTimeoutMs: number;
@@ -17,9 +19,7 @@ export interface PortalFetchOptions {
 export type PortalFetch = typeof fetch & { close(): Promise<void> };
 
 export async function createPortalFetch(opts: PortalFetchOptions): Promise<PortalFetch> {
-  // undici is CommonJS: bundled by esbuild, a dynamic import yields it under `default`.
-  const imported = await import("undici");
-  const undici = ((imported as { default?: typeof imported }).default ?? imported) as typeof imported;
+  const undici = cjsExports(await import("undici"));
   const dispatcher = new undici.EnvHttpProxyAgent({ connect: { timeout: opts.connectTimeoutMs } });
   const portalFetch = (
     input: Parameters<typeof undici.fetch>[0],
