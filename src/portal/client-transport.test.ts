@@ -347,6 +347,31 @@ describe("createPortalFetch", () => {
     }
   });
 
+  it("close() ends idle keep-alive sockets so the CLI can exit at once", async () => {
+    let open = 0;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(STATUS));
+    });
+    server.on("connection", (socket) => {
+      open++;
+      socket.on("close", () => open--);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    closers.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const portalFetch = await createPortalFetch({ connectTimeoutMs: 2_000 });
+    const client = new PortalClient({
+      baseUrl: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/api/v1`,
+      fetch: portalFetch,
+    });
+    await client.getStatus();
+    expect(open).toBe(1);
+    await portalFetch.close();
+    await expect.poll(() => open, { timeout: 2_000 }).toBe(0);
+  });
+
   it("is the only module that imports undici statically (startup time)", () => {
     const offenders: string[] = [];
     const walk = (folder: string) => {
