@@ -181,7 +181,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     });
   });
   const { port } = server.address() as AddressInfo;
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  // Listening on every interface still gets a loopback origin: 0.0.0.0 is not a place to connect to
+  // everywhere, and the control surface answers only on loopback anyway.
+  const connectHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  const origin = `http://${connectHost.includes(":") ? `[${connectHost}]` : connectHost}:${port}`;
 
   return {
     origin,

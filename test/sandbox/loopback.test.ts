@@ -17,7 +17,8 @@ describe("control surface over the network", () => {
       expect(refused.status).toBe(403);
       expect(((await refused.json()) as { code: string }).code).toBe("forbidden");
       expect((await fetch(`${viaNetwork}/api/v1/status`)).status).toBe(200);
-      expect((await fetch(`http://127.0.0.1:${sb.port}/_sandbox/outbox`)).status).toBe(200);
+      expect(sb.origin).toBe(`http://127.0.0.1:${sb.port}`);
+      expect((await fetch(`${sb.origin}/_sandbox/outbox`)).status).toBe(200);
     } finally {
       await sb.close();
     }
