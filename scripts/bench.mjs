@@ -20,7 +20,11 @@ const bin = new URL("../bin/rxportal.js", import.meta.url).pathname;
 const cases = [
   { name: "node -e 0", argv: ["-e", "0"] },
   { name: "rxportal --help", argv: [bin, "--help"], target: 1.3 },
-  { name: "rxportal contacts --enrollee medicare --json", argv: [bin, "contacts", "--enrollee", "medicare", "--json"], target: 1.3 },
+  {
+    name: "rxportal contacts --enrollee medicare --json",
+    argv: [bin, "contacts", "--enrollee", "medicare", "--json"],
+    target: 1.3,
+  },
 ];
 
 function time(argv) {
@@ -33,7 +37,9 @@ function time(argv) {
 
 const samples = cases.map(() => []);
 for (const c of cases) time(c.argv); // warm the file cache
-for (let i = 0; i < runs; i++) cases.forEach((c, j) => samples[j].push(time(c.argv)));
+for (let i = 0; i < runs; i++) {
+  for (const [j, c] of cases.entries()) samples[j].push(time(c.argv));
+}
 rmSync(home, { recursive: true, force: true });
 
 const median = (xs) => {
@@ -46,8 +52,14 @@ console.log(`runs: ${runs} each, interleaved; node ${process.version}`);
 cases.forEach((c, j) => {
   const m = median(samples[j]);
   const ratio = m / baseline;
-  const verdict = c.target ? (ratio <= c.target ? `ok (target <= ${c.target})` : `ABOVE target ${c.target}`) : "baseline";
+  const verdict = c.target
+    ? ratio <= c.target
+      ? `ok (target <= ${c.target})`
+      : `ABOVE target ${c.target}`
+    : "baseline";
   if (c.target && ratio > c.target) failed = true;
-  console.log(`${c.name.padEnd(48)} median ${m.toFixed(1).padStart(7)} ms  ratio ${ratio.toFixed(2)}  ${verdict}`);
+  console.log(
+    `${c.name.padEnd(48)} median ${m.toFixed(1).padStart(7)} ms  ratio ${ratio.toFixed(2)}  ${verdict}`,
+  );
 });
 if (check && failed) process.exitCode = 1;

@@ -3,6 +3,7 @@
 import { type Clock, systemClock } from "./clock.js";
 import type { ConfigLocation, LoadedConfig, Profile } from "./config/load.js";
 import type { PortalClient } from "./portal/client.js";
+import { createPrompter, type Prompter } from "./ui/prompts.js";
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -54,6 +55,8 @@ export interface AppContext {
   config(): Promise<LoadedConfig>;
   profile(): Promise<Profile>;
   portal(): Promise<PortalClient>;
+  /** Questions to the person; tests inject scripted answers. */
+  prompter: Prompter;
   /** Writes a trace line to stderr when --verbose or RXPORTAL_DEBUG=1. */
   trace?: (line: string) => void;
 }
@@ -66,12 +69,14 @@ export interface ContextInit {
   clock?: Clock;
   signal?: AbortSignal;
   fetchOverride?: typeof globalThis.fetch;
+  prompter?: Prompter;
 }
 
 export function createContext(init: ContextInit): AppContext {
   let configPromise: Promise<LoadedConfig> | undefined;
   let profilePromise: Promise<Profile> | undefined;
   let portalPromise: Promise<PortalClient> | undefined;
+  let prompter: Prompter | undefined;
 
   const ctx: AppContext = {
     io: init.io,
@@ -83,6 +88,10 @@ export function createContext(init: ContextInit): AppContext {
     signal: init.signal ?? new AbortController().signal,
     fetchOverride: init.fetchOverride,
     cleanups: [],
+    get prompter() {
+      prompter ??= init.prompter ?? createPrompter(ctx);
+      return prompter;
+    },
     setGlobals(globals) {
       ctx.globals = globals;
       if (globals.verbose || init.env.RXPORTAL_DEBUG === "1") {
@@ -91,7 +100,12 @@ export function createContext(init: ContextInit): AppContext {
     },
     async locateConfig() {
       const { locateConfig } = await import("./config/load.js");
-      return locateConfig({ flag: ctx.globals.config, env: ctx.env, configDir: ctx.paths.configDir, cwd: ctx.cwd });
+      return locateConfig({
+        flag: ctx.globals.config,
+        env: ctx.env,
+        configDir: ctx.paths.configDir,
+        cwd: ctx.cwd,
+      });
     },
     config() {
       configPromise ??= (async () => {
@@ -121,7 +135,9 @@ export function createContext(init: ContextInit): AppContext {
           import("./portal/client.js"),
           ctx.fetchOverride ??
             import("./portal/http.js").then(async (m) => {
-              const portalFetch = await m.createPortalFetch({ connectTimeoutMs: Math.min(profile.timeoutMs, 5_000) });
+              const portalFetch = await m.createPortalFetch({
+                connectTimeoutMs: Math.min(profile.timeoutMs, 5_000),
+              });
               // Idle keep-alive sockets would otherwise hold the process open after the answer.
               ctx.cleanups.push(() => portalFetch.close());
               return portalFetch;
@@ -134,6 +150,7 @@ export function createContext(init: ContextInit): AppContext {
           paths: profile.paths,
           trace: ctx.trace,
           clock: ctx.clock,
+          signal: ctx.signal,
           userAgent: "rxportal",
         });
       })();

@@ -44,7 +44,10 @@ export function buildProgram(ctx: AppContext, setResult: (code: CommandResult) =
     .option("--config <file>", "config file (default: the platform config dir, or RXPORTAL_CONFIG)")
     .option("--sandbox", "start the bundled sandbox portal in-process on 127.0.0.1 and use it")
     .addOption(
-      new Option("--sandbox-fault <spec>", "with --sandbox: inject a fault, e.g. maintenance:120 (repeatable)")
+      new Option(
+        "--sandbox-fault <spec>",
+        "with --sandbox: inject a fault, e.g. maintenance:120 (repeatable)",
+      )
         .argParser(collect)
         .hideHelp(),
     )
@@ -100,7 +103,11 @@ or cannot be reached.
     .option("--tty", "only lines with a TTY number, for Deaf, hard-of-hearing or speech-disabled callers")
     .addHelpText(
       "after",
-      examples("rxportal contacts", "rxportal contacts --enrollee tricare --topic sign-in", "rxportal contacts --tty --json"),
+      examples(
+        "rxportal contacts",
+        "rxportal contacts --enrollee tricare --topic sign-in",
+        "rxportal contacts --tty --json",
+      ),
     )
     .action(
       act(async (opts: { enrollee?: string; topic?: string; tty?: boolean }) => {
@@ -112,7 +119,10 @@ or cannot be reached.
   const config = program
     .command("config")
     .description("where the config file is, what is in force, and whether it is valid")
-    .addHelpText("after", examples("rxportal config path", "rxportal config show --json", "rxportal config validate"));
+    .addHelpText(
+      "after",
+      examples("rxportal config path", "rxportal config show --json", "rxportal config validate"),
+    );
   for (const [name, description] of [
     ["path", "print the config file in use and whether it exists"],
     ["show", "print the profile in force after flags, environment, file and built-ins"],
@@ -145,7 +155,11 @@ or cannot be reached.
     .description("run the bundled sandbox portal as a server (for demos, tests and training)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <n>", "port to listen on (0 picks a free one)", portNumber, 8787)
-    .option("--fault <spec>", "inject a fault: latency:300, status:500@/auth/login, maintenance:120, ... (repeatable)", collect)
+    .option(
+      "--fault <spec>",
+      "inject a fault: latency:300, status:500@/auth/login, maintenance:120, ... (repeatable)",
+      collect,
+    )
     .addHelpText(
       "after",
       `${examples("rxportal sandbox", "rxportal sandbox --port 0 --fault maintenance:120", "rxportal sandbox --fault latency:300@/status")}
@@ -165,7 +179,8 @@ The control surface (outbox of sent codes, faults, state reset) is under /_sandb
 
 function portNumber(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError("--port must be a number from 0 to 65535.");
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new InvalidArgumentError("--port must be a number from 0 to 65535.");
   return n;
 }
 

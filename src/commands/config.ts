@@ -3,7 +3,10 @@ import type { AppContext } from "../context.js";
 import { printJson, printLine } from "../ui/output.js";
 import type { MainResult } from "./types.js";
 
-export async function configCommand(ctx: AppContext, action: "path" | "show" | "validate"): Promise<MainResult> {
+export async function configCommand(
+  ctx: AppContext,
+  action: "path" | "show" | "validate",
+): Promise<MainResult> {
   if (action === "path") {
     const location = await ctx.locateConfig();
     const { access } = await import("node:fs/promises");
@@ -12,14 +15,20 @@ export async function configCommand(ctx: AppContext, action: "path" | "show" | "
       () => false,
     );
     if (ctx.globals.json) printJson(ctx, { ...location, exists });
-    else printLine(ctx, `${location.file}${exists ? "" : " (does not exist yet; built-in profiles are in force)"}`);
+    else
+      printLine(
+        ctx,
+        `${location.file}${exists ? "" : " (does not exist yet; built-in profiles are in force)"}`,
+      );
     return;
   }
   const config = await ctx.config();
   if (action === "validate") {
     const count = Object.keys(config.data.profiles ?? {}).length;
-    if (ctx.globals.json) printJson(ctx, { file: config.file, exists: config.exists, valid: true, profiles: count });
-    else if (!config.exists) printLine(ctx, `No config file at ${config.file}; the built-in profiles are in force.`);
+    if (ctx.globals.json)
+      printJson(ctx, { file: config.file, exists: config.exists, valid: true, profiles: count });
+    else if (!config.exists)
+      printLine(ctx, `No config file at ${config.file}; the built-in profiles are in force.`);
     else printLine(ctx, `${config.file} is valid (${count} profile${count === 1 ? "" : "s"}).`);
     return;
   }
@@ -46,7 +55,11 @@ export async function configCommand(ctx: AppContext, action: "path" | "show" | "
 
 export async function profilesCommand(ctx: AppContext): Promise<MainResult> {
   const { listProfiles } = await import("../config/load.js");
-  const list = listProfiles(await ctx.config(), { flag: ctx.globals.profile, env: ctx.env, timeoutMs: ctx.globals.timeout });
+  const list = listProfiles(await ctx.config(), {
+    flag: ctx.globals.profile,
+    env: ctx.env,
+    timeoutMs: ctx.globals.timeout,
+  });
   if (ctx.globals.json) {
     printJson(
       ctx,

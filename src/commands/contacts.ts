@@ -31,7 +31,12 @@ export async function contactsCommand(ctx: AppContext, opts: ContactsOptions): P
   printLine(ctx, renderContacts(directory, found, createStyle(ctx), Boolean(opts.tty)));
 }
 
-export function renderContacts(directory: ContactsDirectory, found: Contact[], style: Style, ttyFirst: boolean): string {
+export function renderContacts(
+  directory: ContactsDirectory,
+  found: Contact[],
+  style: Style,
+  ttyFirst: boolean,
+): string {
   const lines = [directory.advice, ""];
   if (found.length === 0) {
     lines.push("No line matches those filters. Run `rxportal contacts` without filters to see every line.");

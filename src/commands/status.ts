@@ -1,11 +1,11 @@
 // `rxportal status`: the portal's own account of its health.
 import type { AppContext } from "../context.js";
 import { ExitCode } from "../errors.js";
-import type { MainResult } from "./types.js";
 import type { PortalStatus, ServiceState } from "../portal/schemas.js";
 import { formatDuration, formatLocalTime, note, printJson, printLine } from "../ui/output.js";
 import { createStyle, type Style } from "../ui/style.js";
 import { renderTable } from "../ui/table.js";
+import type { MainResult } from "./types.js";
 
 /** Clock differences above this make sign-in codes and sessions misbehave; worth a warning. */
 const SKEW_WARN_SECONDS = 120;

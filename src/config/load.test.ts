@@ -49,7 +49,12 @@ describe("loadConfig and resolveProfile", () => {
     const { file } = withConfig("config.yaml", acme);
     const config = await loadConfig({ file, from: "default" });
     const fromFile = resolveProfile(config, { env: {} });
-    expect(fromFile).toMatchObject({ name: "acme", username: "jdoe", timeoutMs: 8000, paths: { login: "/v2/signin" } });
+    expect(fromFile).toMatchObject({
+      name: "acme",
+      username: "jdoe",
+      timeoutMs: 8000,
+      paths: { login: "/v2/signin" },
+    });
     expect(resolveProfile(config, { env: { RXPORTAL_PROFILE: "sandbox" } }).name).toBe("sandbox");
     expect(resolveProfile(config, { flag: "acme", env: { RXPORTAL_PROFILE: "sandbox" } }).name).toBe("acme");
     expect(resolveProfile(config, { flag: "acme", env: {}, sandbox: true }).name).toBe("sandbox");
@@ -75,10 +80,22 @@ describe("loadConfig and resolveProfile", () => {
   });
 
   it.each([
-    ["an http:// URL for a remote host", acme.replace("https://portal", "http://portal"), "profiles.acme.baseUrl"],
+    [
+      "an http:// URL for a remote host",
+      acme.replace("https://portal", "http://portal"),
+      "profiles.acme.baseUrl",
+    ],
     ["an unknown key", acme.replace("username: jdoe", "usename: jdoe"), "profiles.acme.usename"],
-    ["a path override for an unknown operation", acme.replace("login: /v2", "signin: /v2"), "profiles.acme.paths.signin"],
-    ["a defaultProfile that does not exist", acme.replace("defaultProfile: acme", "defaultProfile: acne"), "defaultProfile"],
+    [
+      "a path override for an unknown operation",
+      acme.replace("login: /v2", "signin: /v2"),
+      "profiles.acme.paths.signin",
+    ],
+    [
+      "a defaultProfile that does not exist",
+      acme.replace("defaultProfile: acme", "defaultProfile: acne"),
+      "defaultProfile",
+    ],
     ["a list where a map belongs", "profiles: [a, b]\n", "profiles"],
   ])("refuses %s with its key path", async (_what, text, keyPath) => {
     const { file } = withConfig("config.yaml", text);

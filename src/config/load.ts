@@ -3,10 +3,10 @@
 import { constants } from "node:fs";
 import { access, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { cjsExports } from "../interop.js";
 import { builtinContacts } from "../contacts/builtin.js";
 import type { ContactsDirectory } from "../contacts/types.js";
 import { ConfigError, UsageError } from "../errors.js";
+import { cjsExports } from "../interop.js";
 import type { ConfigFile } from "./schema.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -88,7 +88,12 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && location.from === "default") return { ...location, exists: false, data: {} };
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : `cannot read it (${code})`;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "permission denied"
+          : `cannot read it (${code})`;
     throw new ConfigError(`${location.file}: ${why} (named by ${location.from}).`, {
       file: location.file,
       hint: "Check the path, or run `rxportal config path` to see where rxportal looks.",
@@ -146,13 +151,17 @@ interface IssueLike {
 function describeKeyPath(issue: IssueLike): string {
   const parts = issue.path.map(String);
   if (issue.code === "unrecognized_keys" && issue.keys?.length) parts.push(issue.keys[0] as string);
-  return parts.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), "");
+  return parts.reduce(
+    (acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
+    "",
+  );
 }
 
 function describeIssue(issue: IssueLike): string {
   if (issue.code === "unrecognized_keys") return "unknown key (check the spelling against shared/cli.md)";
   const message = issue.message.replace(/^Invalid input: /, "");
-  if (issue.input === undefined) return message.startsWith("expected") ? `${message}, but it is missing` : message;
+  if (issue.input === undefined)
+    return message.startsWith("expected") ? `${message}, but it is missing` : message;
   const got = typeof issue.input === "string" ? `"${issue.input}"` : JSON.stringify(issue.input);
   return `${message}, got ${got && got.length <= 60 ? got : typeof issue.input}`;
 }
@@ -183,7 +192,10 @@ export function resolveProfile(config: LoadedConfig, choice: ProfileChoice): Pro
       username: fromFile.username,
       timeoutMs: fromFile.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       paths: fromFile.paths ?? {},
-      contacts: fromFile.contacts === undefined || fromFile.contacts === "builtin" ? builtinContacts : fromFile.contacts,
+      contacts:
+        fromFile.contacts === undefined || fromFile.contacts === "builtin"
+          ? builtinContacts
+          : fromFile.contacts,
       source: "file",
     };
   } else if (builtin) {
@@ -191,17 +203,26 @@ export function resolveProfile(config: LoadedConfig, choice: ProfileChoice): Pro
   } else {
     const known = [...Object.keys(config.data.profiles ?? {}), ...Object.keys(builtinProfiles)];
     const where = config.exists ? ` in ${config.file}` : "";
-    throw new UsageError(`No profile named "${name}"${where}; known profiles: ${[...new Set(known)].join(", ")}.`, {
-      hint: "Run `rxportal profiles` to list them.",
-    });
+    throw new UsageError(
+      `No profile named "${name}"${where}; known profiles: ${[...new Set(known)].join(", ")}.`,
+      {
+        hint: "Run `rxportal profiles` to list them.",
+      },
+    );
   }
   if (choice.timeoutMs !== undefined) profile.timeoutMs = choice.timeoutMs;
   return profile;
 }
 
 /** Every profile name known, file first, for `rxportal profiles`. */
-export function listProfiles(config: LoadedConfig, choice: ProfileChoice): { profile: Profile; isDefault: boolean }[] {
+export function listProfiles(
+  config: LoadedConfig,
+  choice: ProfileChoice,
+): { profile: Profile; isDefault: boolean }[] {
   const names = [...new Set([...Object.keys(config.data.profiles ?? {}), ...Object.keys(builtinProfiles)])];
   const current = choice.flag ?? choice.env.RXPORTAL_PROFILE ?? config.data.defaultProfile ?? SANDBOX_PROFILE;
-  return names.map((name) => ({ profile: resolveProfile(config, { ...choice, flag: name, sandbox: false }), isDefault: name === current }));
+  return names.map((name) => ({
+    profile: resolveProfile(config, { ...choice, flag: name, sandbox: false }),
+    isDefault: name === current,
+  }));
 }

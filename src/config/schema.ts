@@ -26,15 +26,18 @@ export const operationIds = [
 
 const BaseUrlSchema = z
   .string({ error: "expected a URL string such as https://portal.example.com/api/v1" })
-  .refine((value) => URL.canParse(value), { error: "expected an absolute URL such as https://portal.example.com/api/v1" })
-  .refine(
-    (value) => isAllowedPortalUrl(new URL(value)),
-    { error: "expected https:// (http:// is allowed only for 127.0.0.1, ::1 or localhost)" },
-  );
+  .refine((value) => URL.canParse(value), {
+    error: "expected an absolute URL such as https://portal.example.com/api/v1",
+  })
+  .refine((value) => isAllowedPortalUrl(new URL(value)), {
+    error: "expected https:// (http:// is allowed only for 127.0.0.1, ::1 or localhost)",
+  });
 
 const HostSchema = z
   .string({ error: "expected a host name such as portal.example.com" })
-  .regex(/^[a-z0-9.-]+$/i, { error: "expected a bare host name such as portal.example.com (no scheme, path or port)" });
+  .regex(/^[a-z0-9.-]+$/i, {
+    error: "expected a bare host name such as portal.example.com (no scheme, path or port)",
+  });
 
 const PathOverridesSchema = z.partialRecord(
   z.enum(operationIds, { error: `expected an operation id: ${operationIds.join(", ")}` }),
@@ -52,9 +55,11 @@ export const ProfileSchema = z.strictObject({
     .max(600_000, { error: "expected at most 600000 (milliseconds)" })
     .optional(),
   paths: PathOverridesSchema.optional(),
-  contacts: z.union([z.literal("builtin"), ContactsDirectorySchema], {
-    error: 'expected "builtin" or an inline contacts directory',
-  }).optional(),
+  contacts: z
+    .union([z.literal("builtin"), ContactsDirectorySchema], {
+      error: 'expected "builtin" or an inline contacts directory',
+    })
+    .optional(),
 });
 
 export const ConfigFileSchema = z.strictObject({

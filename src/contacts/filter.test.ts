@@ -27,9 +27,9 @@ describe("filterContacts", () => {
   });
 
   it("routes registration help by enrollee type", () => {
-    expect(filterContacts(all, { enrollee: "commercial", topic: "registration" }).map((c) => c.phone)).toEqual([
-      "(866) 685-2792",
-    ]);
+    expect(
+      filterContacts(all, { enrollee: "commercial", topic: "registration" }).map((c) => c.phone),
+    ).toEqual(["(866) 685-2792"]);
     expect(filterContacts(all, { enrollee: "medicare", topic: "registration" }).map((c) => c.phone)).toEqual([
       "(888) 416-3326",
     ]);

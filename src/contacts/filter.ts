@@ -3,8 +3,8 @@ import { UsageError } from "../errors.js";
 import {
   type Contact,
   type ContactTopic,
-  type Enrollee,
   contactTopics,
+  type Enrollee,
   enrolleeTypes,
   topicAliases,
 } from "./types.js";

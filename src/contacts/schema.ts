@@ -7,7 +7,9 @@ const Phone = z
   .regex(/^[0-9+()\-. ]{7,}$/, { error: "expected a phone number such as (800) 555-0100" });
 
 export const ContactSchema = z.strictObject({
-  id: z.string({ error: "expected an id string" }).regex(/^[a-z0-9-]+$/, { error: "expected a lower-case id" }),
+  id: z
+    .string({ error: "expected an id string" })
+    .regex(/^[a-z0-9-]+$/, { error: "expected a lower-case id" }),
   name: z.string({ error: "expected a name string" }).min(1),
   purpose: z.string({ error: "expected a purpose string" }).min(1),
   phone: Phone,

@@ -64,7 +64,10 @@ export const operations: readonly ContractOperation[] = [
     responses: {
       200: { schema: s.LoginResponseSchema, description: "Signed in, or a second step is required" },
       401: problem(["invalid_credentials"], "Wrong username or password", s.InvalidCredentialsProblemSchema),
-      403: problem(["password_expired", "account_disabled"], "The password expired or the account is disabled"),
+      403: problem(
+        ["password_expired", "account_disabled"],
+        "The password expired or the account is disabled",
+      ),
       423: problem(["account_locked"], "Locked after too many failed attempts", s.AccountLockedProblemSchema),
       429: rateLimited,
       503: { ...problem(["maintenance"], "Maintenance"), headers: ["Retry-After"] },
@@ -123,7 +126,10 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.UsernameRecoverRequestSchema,
     responses: {
-      202: { schema: s.AcceptedMessageSchema, description: "Always the same, whether or not an account matched" },
+      202: {
+        schema: s.AcceptedMessageSchema,
+        description: "Always the same, whether or not an account matched",
+      },
       429: rateLimited,
     },
   },
@@ -151,7 +157,11 @@ export const operations: readonly ContractOperation[] = [
     request: s.PasswordResetConfirmRequestSchema,
     responses: {
       204: { description: "Password changed; the account is unlocked" },
-      400: problem(["invalid_or_expired_code"], "Wrong, used or expired code", s.InvalidOrExpiredCodeProblemSchema),
+      400: problem(
+        ["invalid_or_expired_code"],
+        "Wrong, used or expired code",
+        s.InvalidOrExpiredCodeProblemSchema,
+      ),
       422: problem(["password_policy"], "The new password breaks the policy", s.PasswordPolicyProblemSchema),
       429: rateLimited,
     },
@@ -171,7 +181,11 @@ export const operations: readonly ContractOperation[] = [
     summary: "The digital prescription ID card",
     auth: true,
     query: ["memberId"],
-    responses: { 200: { schema: s.IdCardSchema, description: "The card" }, 401: unauthorized, 403: forbidden },
+    responses: {
+      200: { schema: s.IdCardSchema, description: "The card" },
+      401: unauthorized,
+      403: forbidden,
+    },
   },
   {
     id: "listPrescriptions",
@@ -211,7 +225,8 @@ export const operations: readonly ContractOperation[] = [
     responses: {
       201: {
         schema: s.RefillCreatedSchema,
-        description: "Order created; a replay of the same key and body returns it again with Idempotent-Replayed: true",
+        description:
+          "Order created; a replay of the same key and body returns it again with Idempotent-Replayed: true",
       },
       400: problem(["idempotency_key_required"], "The Idempotency-Key header is missing"),
       401: unauthorized,

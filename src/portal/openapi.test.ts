@@ -10,7 +10,9 @@ describe("openapi.json", () => {
   });
 
   it("has every operation of the contract with every status it names", () => {
-    const doc = buildOpenApi() as { paths: Record<string, Record<string, { operationId: string; responses: object }>> };
+    const doc = buildOpenApi() as {
+      paths: Record<string, Record<string, { operationId: string; responses: object }>>;
+    };
     for (const op of operations) {
       const entry = doc.paths[op.path]?.[op.method.toLowerCase()];
       expect(entry?.operationId, `${op.method} ${op.path}`).toBe(op.id);

@@ -2,14 +2,25 @@ import { describe, expect, it } from "vitest";
 import { isAllowedPortalUrl, isLoopbackHost } from "./url.js";
 
 describe("isLoopbackHost", () => {
-  it.each(["127.0.0.1", "127.8.9.10", "localhost", "LOCALHOST", "::1", "[::1]", "::ffff:127.0.0.1", "app.localhost"])(
-    "accepts %s",
-    (host) => expect(isLoopbackHost(host)).toBe(true),
-  );
-  it.each(["128.0.0.1", "10.0.0.1", "127.0.0.1.example.com", "localhost.example.com", "::2", "1270.0.0.1", ""])(
-    "refuses %s",
-    (host) => expect(isLoopbackHost(host)).toBe(false),
-  );
+  it.each([
+    "127.0.0.1",
+    "127.8.9.10",
+    "localhost",
+    "LOCALHOST",
+    "::1",
+    "[::1]",
+    "::ffff:127.0.0.1",
+    "app.localhost",
+  ])("accepts %s", (host) => expect(isLoopbackHost(host)).toBe(true));
+  it.each([
+    "128.0.0.1",
+    "10.0.0.1",
+    "127.0.0.1.example.com",
+    "localhost.example.com",
+    "::2",
+    "1270.0.0.1",
+    "",
+  ])("refuses %s", (host) => expect(isLoopbackHost(host)).toBe(false));
 });
 
 describe("isAllowedPortalUrl", () => {

@@ -1,8 +1,18 @@
 // End to end: the built binary, spawned as a user or a script would run it.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstLine, runCli, startCli, tempHome } from "../helpers/spawn.js";
+
+/** A loopback port that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
 
@@ -18,13 +28,19 @@ describe("rxportal (built binary)", () => {
     const r = await runCli(["--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Usage: rxportal/);
-    for (const cmd of ["status", "contacts", "config", "profiles", "sandbox"]) expect(r.stdout).toContain(cmd);
+    for (const cmd of ["status", "contacts", "config", "profiles", "sandbox"])
+      expect(r.stdout).toContain(cmd);
     expect(r.stdout).toContain("Examples:");
     expect(r.stderr).toBe("");
   });
 
   it("exits 64 with one line on stderr for an unknown flag or command, and nothing on stdout", async () => {
-    for (const args of [["--frobnicate"], ["frobnicate"], ["contacts", "--enrollee"], ["--timeout", "soon", "status"]]) {
+    for (const args of [
+      ["--frobnicate"],
+      ["frobnicate"],
+      ["contacts", "--enrollee"],
+      ["--timeout", "soon", "status"],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(" ")).toBe(64);
       expect(r.stdout).toBe("");
@@ -36,7 +52,10 @@ describe("rxportal (built binary)", () => {
   it("lists the Medicare line and its TTY line as JSON", async () => {
     const r = await runCli(["contacts", "--enrollee", "medicare", "--json"]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { contacts: { id: string; phone: string; tty?: string }[]; advice: string };
+    const doc = JSON.parse(r.stdout) as {
+      contacts: { id: string; phone: string; tty?: string }[];
+      advice: string;
+    };
     const medicare = doc.contacts.find((c) => c.id === "medicare");
     expect(medicare).toMatchObject({ phone: "(866) 529-4917", tty: "(800) 899-2114" });
     expect(doc.advice).toMatch(/back of your member ID card/);
@@ -46,7 +65,9 @@ describe("rxportal (built binary)", () => {
   it("refuses an unknown enrollee type with exit 64", async () => {
     const r = await runCli(["contacts", "--enrollee", "medicaid"]);
     expect(r.code).toBe(64);
-    expect(r.stderr).toMatch(/Unknown enrollee type "medicaid": expected one of commercial, medicare, tricare/);
+    expect(r.stderr).toMatch(
+      /Unknown enrollee type "medicaid": expected one of commercial, medicare, tricare/,
+    );
   });
 
   it("status --sandbox --json prints one JSON document with status, components, apps and serverTime", async () => {
@@ -117,10 +138,14 @@ describe("rxportal (built binary)", () => {
   });
 
   it("an unreachable portal exits 69 with one line", async () => {
-    const home = homeWithConfig("defaultProfile: down\nprofiles:\n  down:\n    baseUrl: http://127.0.0.1:9/api/v1\n");
+    const port = await closedPort();
+    const home = homeWithConfig(
+      `defaultProfile: down\nprofiles:\n  down:\n    baseUrl: http://127.0.0.1:${port}/api/v1\n`,
+    );
     const r = await runCli(["status"], { home });
     expect(r.code).toBe(69);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/connection refused/);
     noStack(r.stderr);
   });
 
