@@ -112,7 +112,11 @@ export class PortalUnavailableError extends PortalError {
   readonly retryAfterSeconds?: number;
   constructor(
     message: string,
-    options: Omit<PortalErrorOptions, "code"> & { reason: UnavailableReason; retryAfterSeconds?: number; code?: string },
+    options: Omit<PortalErrorOptions, "code"> & {
+      reason: UnavailableReason;
+      retryAfterSeconds?: number;
+      code?: string;
+    },
   ) {
     super(message, ExitCode.unavailable, { ...options, code: options.code ?? options.reason });
     this.reason = options.reason;

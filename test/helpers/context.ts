@@ -23,7 +23,12 @@ export interface TestContext {
 }
 
 export function testContext(
-  opts: { env?: Record<string, string>; fetch?: typeof globalThis.fetch; clock?: Clock; signal?: AbortSignal } = {},
+  opts: {
+    env?: Record<string, string>;
+    fetch?: typeof globalThis.fetch;
+    clock?: Clock;
+    signal?: AbortSignal;
+  } = {},
 ): TestContext {
   const dir = mkdtempSync(join(tmpdir(), "rxportal-test-"));
   const stdout = new Buffer();

@@ -45,14 +45,22 @@ export function runCli(
   return collect(child, started, opts.input, opts.timeoutMs ?? 15_000);
 }
 
-export function startCli(args: string[], opts: { home?: string; env?: Record<string, string> } = {}): ChildProcess {
+export function startCli(
+  args: string[],
+  opts: { home?: string; env?: Record<string, string> } = {},
+): ChildProcess {
   return spawn(process.execPath, [binPath, ...args], {
     env: cliEnv(opts.home ?? tempHome(), opts.env),
     stdio: ["pipe", "pipe", "pipe"],
   });
 }
 
-function collect(child: ChildProcess, started: number, input: string | undefined, timeoutMs: number): Promise<RunResult> {
+function collect(
+  child: ChildProcess,
+  started: number,
+  input: string | undefined,
+  timeoutMs: number,
+): Promise<RunResult> {
   let stdout = "";
   let stderr = "";
   child.stdout?.setEncoding("utf8").on("data", (d: string) => {
