@@ -32,6 +32,7 @@ import {
 import { redactBody, redactUrl } from "./redact.js";
 import { cappedRetryAfterMs, parseRetryAfter } from "./retry-after.js";
 import type * as s from "./schemas.js";
+import { isLoopbackHost } from "./url.js";
 
 export type OperationId =
   | "getStatus"
@@ -111,11 +112,6 @@ const BACKOFF_BASE_MS = 200;
 const MIN_ATTEMPT_MS = 100;
 
 const operationsById = new Map<string, ContractOperation>(operations.map((op) => [op.id, op]));
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 function placeholders(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "").sort();
