@@ -2,14 +2,10 @@
 // Command modules are imported only when their command runs, so `--help` and light commands do
 // not pay for inquirer, undici, zod or the sandbox (shared/STYLE.md, "Fast").
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type Act, type CommandResult, collect, examples, type Register } from "./commands/kit.js";
 import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
 import { VERSION } from "./version.js";
-
-/** What a command action hands back: an exit code, or nothing for success. */
-export type CommandResult = number | undefined;
-
-const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
 function positiveInt(name: string) {
   return (value: string): number => {
@@ -21,15 +17,11 @@ function positiveInt(name: string) {
   };
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
 export function buildProgram(ctx: AppContext, setResult: (code: CommandResult) => void): Command {
   const program = new Command("rxportal");
   const globals = () => program.opts<GlobalOptions>();
   // Every action goes through here: globals are applied once, and the exit code is kept.
-  const act =
+  const act: Act =
     <A extends unknown[]>(fn: (...args: A) => Promise<CommandResult>) =>
     async (...args: A) => {
       setResult(await fn(...args));
@@ -174,8 +166,12 @@ The control surface (outbox of sent codes, faults, state reset) is under /_sandb
       }),
     );
 
+  for (const register of registers) register(program, ctx, act);
   return program;
 }
+
+/** Command groups kept in their own register modules (src/commands/<noun>/register.ts). */
+const registers: Register[] = [];
 
 function portNumber(value: string): number {
   const n = Number(value);

@@ -1,12 +1,12 @@
 // `rxportal config path|show|validate` and `rxportal profiles`.
 import type { AppContext } from "../context.js";
 import { printJson, printLine } from "../ui/output.js";
-import type { MainResult } from "./types.js";
+import type { CommandResult } from "./kit.js";
 
 export async function configCommand(
   ctx: AppContext,
   action: "path" | "show" | "validate",
-): Promise<MainResult> {
+): Promise<CommandResult> {
   if (action === "path") {
     const location = await ctx.locateConfig();
     const { access } = await import("node:fs/promises");
@@ -53,7 +53,7 @@ export async function configCommand(
   }
 }
 
-export async function profilesCommand(ctx: AppContext): Promise<MainResult> {
+export async function profilesCommand(ctx: AppContext): Promise<CommandResult> {
   const { listProfiles } = await import("../config/load.js");
   const list = listProfiles(await ctx.config(), {
     flag: ctx.globals.profile,

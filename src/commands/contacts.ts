@@ -4,7 +4,7 @@ import type { Contact, ContactsDirectory } from "../contacts/types.js";
 import type { AppContext } from "../context.js";
 import { printJson, printLine } from "../ui/output.js";
 import { createStyle, type Style } from "../ui/style.js";
-import type { MainResult } from "./types.js";
+import type { CommandResult } from "./kit.js";
 
 export interface ContactsOptions {
   enrollee?: string;
@@ -12,7 +12,7 @@ export interface ContactsOptions {
   tty?: boolean;
 }
 
-export async function contactsCommand(ctx: AppContext, opts: ContactsOptions): Promise<MainResult> {
+export async function contactsCommand(ctx: AppContext, opts: ContactsOptions): Promise<CommandResult> {
   const filter = {
     enrollee: opts.enrollee === undefined ? undefined : parseEnrollee(opts.enrollee),
     topic: opts.topic === undefined ? undefined : parseTopic(opts.topic),

@@ -1,7 +1,7 @@
 // `rxportal sandbox`: the bundled portal as a standalone server, until Ctrl-C.
 import type { AppContext } from "../context.js";
 import { note, printLine } from "../ui/output.js";
-import type { MainResult } from "./types.js";
+import type { CommandResult } from "./kit.js";
 
 export interface SandboxCommandOptions {
   host: string;
@@ -9,7 +9,7 @@ export interface SandboxCommandOptions {
   fault?: string[];
 }
 
-export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOptions): Promise<MainResult> {
+export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOptions): Promise<CommandResult> {
   const [{ startSandbox }, { parseFaultSpec }] = await Promise.all([
     import("../sandbox/server.js"),
     import("../sandbox/faults.js"),

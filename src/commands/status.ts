@@ -5,7 +5,7 @@ import type { PortalStatus, ServiceState } from "../portal/schemas.js";
 import { formatDuration, formatLocalTime, note, printJson, printLine } from "../ui/output.js";
 import { createStyle, type Style } from "../ui/style.js";
 import { renderTable } from "../ui/table.js";
-import type { MainResult } from "./types.js";
+import type { CommandResult } from "./kit.js";
 
 /** Clock differences above this make sign-in codes and sessions misbehave; worth a warning. */
 const SKEW_WARN_SECONDS = 120;
@@ -28,7 +28,7 @@ export function statusExitCode(state: ServiceState): number {
   return state === "maintenance" || state === "outage" ? ExitCode.unavailable : ExitCode.ok;
 }
 
-export async function statusCommand(ctx: AppContext): Promise<MainResult> {
+export async function statusCommand(ctx: AppContext): Promise<CommandResult> {
   const report = await getStatusReport(ctx);
   if (ctx.globals.json) {
     printJson(ctx, report);
