@@ -1,0 +1,100 @@
+// Where rxportal keeps secrets: the CredentialStore interface and the layout both stores share.
+//
+// Keychain layout (one keychain item per secret; the OS keychain encrypts them, never a file):
+//
+//   service "rxportal/<profile>", account "<username>"          the remembered password, and only
+//                                                               when the user asked `login --remember`
+//   service "rxportal/<profile>", account "<username>#session"  the session as one JSON document:
+//                                                               {"accessToken","refreshToken"?,
+//                                                                "expiresAt" (ISO),"memberId"?,"name"?}
+//
+// @napi-rs/keyring writes the attributes `service` and `username` on Linux, so
+//   secret-tool lookup service rxportal/<profile> username <username>
+// prints the password (and `... username <username>#session` the session JSON). Keeping the
+// session under its own account means forgetting the password never drops the session, and the
+// reverse. Which username signed in last is not a secret and lives in the state files, not here.
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+
+export interface StoredSession {
+  accessToken: string;
+  refreshToken?: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  memberId?: string;
+  name?: string;
+}
+
+export interface CredentialStore {
+  /** "keychain" | "memory" */
+  readonly kind: string;
+  getPassword(profile: string, username: string): Promise<string | undefined>;
+  setPassword(profile: string, username: string, password: string): Promise<void>;
+  /** True when a password was there and is now gone. */
+  deletePassword(profile: string, username: string): Promise<boolean>;
+  getSession(profile: string, username: string): Promise<StoredSession | undefined>;
+  setSession(profile: string, username: string, session: StoredSession): Promise<void>;
+  /** True when a session was there and is now gone. */
+  deleteSession(profile: string, username: string): Promise<boolean>;
+}
+
+export const SESSION_SUFFIX = "#session";
+
+export const StoredSessionSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1).optional(),
+  expiresAt: z.iso.datetime({ offset: true }),
+  memberId: z.string().optional(),
+  name: z.string().optional(),
+});
+
+/** The keychain service for a profile. */
+export function serviceName(profile: string): string {
+  return `rxportal/${profile}`;
+}
+
+/** The keychain account that holds a user's session. */
+export function sessionAccount(username: string): string {
+  return `${username}${SESSION_SUFFIX}`;
+}
+
+/**
+ * Refuses names that would make the layout ambiguous: an empty profile or username, or a username
+ * that is itself someone's session account (user "bob#session" would overwrite bob's session).
+ */
+export function checkNames(profile: string, username: string): void {
+  if (profile.trim() === "") throw new UsageError("The profile name is empty.");
+  if (username.trim() === "") throw new UsageError("The username is empty.");
+  if (username.endsWith(SESSION_SUFFIX)) {
+    throw new UsageError(
+      `A username cannot end with "${SESSION_SUFFIX}": rxportal keeps sessions under that name.`,
+    );
+  }
+}
+
+/** Only the fields we know, so nothing unexpected is written into the keychain. */
+export function serializeSession(session: StoredSession): string {
+  const parsed = StoredSessionSchema.safeParse(session);
+  if (!parsed.success) {
+    // The message names the fields only; zod's issues never echo token values here.
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(root)"))];
+    throw new TypeError(`Refusing to store an invalid session (bad ${fields.join(", ")}).`);
+  }
+  return JSON.stringify(parsed.data);
+}
+
+/**
+ * A stored session that is not valid JSON or does not fit the schema (written by an older or
+ * newer rxportal, or edited by hand) reads as "no session": the user signs in again.
+ */
+export function parseSession(text: string | null | undefined): StoredSession | undefined {
+  if (text === null || text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = StoredSessionSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
