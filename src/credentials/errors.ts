@@ -83,9 +83,10 @@ function classify(line: string): KeychainFailure {
   return "failure";
 }
 
+/** 3000 → "3 s", 2500 → "2.5 s", 150 → "150 ms". */
 export function formatSeconds(ms: number): string {
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 export function keychainTimeoutError(timeoutMs: number): KeychainError {
