@@ -2,6 +2,8 @@
 // bin/ touch `process`; tests build a context with string buffers and their own env and clock.
 import { type Clock, systemClock } from "./clock.js";
 import type { ConfigLocation, LoadedConfig, Profile } from "./config/load.js";
+import type { BackendInfo } from "./credentials/backend.js";
+import type { CredentialStore } from "./credentials/store.js";
 import type { PortalClient } from "./portal/client.js";
 import { createPrompter, type Prompter } from "./ui/prompts.js";
 
@@ -31,6 +33,14 @@ export interface GlobalOptions {
   timeout?: number;
 }
 
+/** The credential store in use and whether what it holds survives this run. */
+export interface CredentialAccess {
+  store: CredentialStore;
+  /** False for the in-memory fallback (no Secret Service, kernel keyring only, ...). */
+  persistent: boolean;
+  backend: BackendInfo;
+}
+
 export interface AppPaths {
   configDir: string;
   dataDir: string;
@@ -55,6 +65,8 @@ export interface AppContext {
   config(): Promise<LoadedConfig>;
   profile(): Promise<Profile>;
   portal(): Promise<PortalClient>;
+  /** The OS keychain when a lasting one answers; otherwise an in-memory store for this run only. */
+  credentials(): Promise<CredentialAccess>;
   /** Questions to the person; tests inject scripted answers. */
   prompter: Prompter;
   /** Writes a trace line to stderr when --verbose or RXPORTAL_DEBUG=1. */
@@ -70,6 +82,7 @@ export interface ContextInit {
   signal?: AbortSignal;
   fetchOverride?: typeof globalThis.fetch;
   prompter?: Prompter;
+  credentials?: CredentialAccess;
 }
 
 export function createContext(init: ContextInit): AppContext {
@@ -77,6 +90,7 @@ export function createContext(init: ContextInit): AppContext {
   let profilePromise: Promise<Profile> | undefined;
   let portalPromise: Promise<PortalClient> | undefined;
   let prompter: Prompter | undefined;
+  let credentialsPromise: Promise<CredentialAccess> | undefined;
 
   const ctx: AppContext = {
     io: init.io,
@@ -156,8 +170,25 @@ export function createContext(init: ContextInit): AppContext {
       })();
       return portalPromise;
     },
+    credentials() {
+      credentialsPromise ??= init.credentials ? Promise.resolve(init.credentials) : openCredentials(ctx);
+      return credentialsPromise;
+    },
   };
   return ctx;
+}
+
+async function openCredentials(ctx: AppContext): Promise<CredentialAccess> {
+  const { describeBackend } = await import("./credentials/backend.js");
+  const backend = await describeBackend(ctx.env);
+  if (backend.persistent) {
+    const { KeychainCredentialStore } = await import("./credentials/keychain.js");
+    const store = new KeychainCredentialStore({ env: ctx.env });
+    ctx.cleanups.push(() => store.close());
+    return { store, persistent: true, backend };
+  }
+  const { MemoryCredentialStore } = await import("./credentials/memory.js");
+  return { store: new MemoryCredentialStore(), persistent: false, backend };
 }
 
 /** --sandbox: the bundled portal, in this process, on a free loopback port. */

@@ -2,6 +2,7 @@
 // Command modules are imported only when their command runs, so `--help` and light commands do
 // not pay for inquirer, undici, zod or the sandbox (shared/STYLE.md, "Fast").
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { registerAuthCommands } from "./commands/auth/register.js";
 import { type Act, type CommandResult, collect, examples, type Register } from "./commands/kit.js";
 import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
@@ -171,7 +172,7 @@ The control surface (outbox of sent codes, faults, state reset) is under /_sandb
 }
 
 /** Command groups kept in their own register modules (src/commands/<noun>/register.ts). */
-const registers: Register[] = [];
+const registers: Register[] = [registerAuthCommands];
 
 function portNumber(value: string): number {
   const n = Number(value);

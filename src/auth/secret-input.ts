@@ -1,0 +1,93 @@
+// Where secrets come from: never argv. A masked prompt, lines on stdin (--password-stdin,
+// --code-stdin, --new-password-stdin), the keychain, or for unattended runs RXPORTAL_PASSWORD /
+// --password-file.
+import { stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import type { AppContext } from "../context.js";
+import { UsageError } from "../errors.js";
+
+/**
+ * Lines of stdin, read one at a time when asked for. The stream is read lazily so a script can
+ * answer a question (say an MFA code) after it has seen it was asked.
+ */
+export class StdinLines {
+  private lines: string[] = [];
+  private waiting: ((line: string | undefined) => void)[] = [];
+  private ended = false;
+  private started = false;
+
+  constructor(private readonly stdin: NodeJS.ReadableStream) {}
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    const rl = createInterface({ input: this.stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+    rl.on("line", (line) => {
+      const waiter = this.waiting.shift();
+      if (waiter) waiter(line);
+      else this.lines.push(line);
+    });
+    rl.on("close", () => {
+      this.ended = true;
+      for (const waiter of this.waiting.splice(0)) waiter(undefined);
+    });
+  }
+
+  /** The next line, or undefined at the end of input. */
+  next(): Promise<string | undefined> {
+    this.start();
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.ended) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** The next line, which must be there and not empty. */
+  async require(what: string, flag: string): Promise<string> {
+    const line = await this.next();
+    if (line === undefined || line === "") {
+      throw new UsageError(`${flag} was given but stdin had no ${what} line.`);
+    }
+    return line;
+  }
+}
+
+const stdinLines = new WeakMap<object, StdinLines>();
+
+/** One line reader per context: several questions share stdin in order. */
+export function stdinOf(ctx: AppContext): StdinLines {
+  let lines = stdinLines.get(ctx);
+  if (!lines) {
+    lines = new StdinLines(ctx.io.stdin);
+    stdinLines.set(ctx, lines);
+  }
+  return lines;
+}
+
+/**
+ * Reads a password file for unattended runs. It must not be readable by others: a monitoring
+ * password in a world-readable file is a leak waiting to happen.
+ */
+export async function readPasswordFile(ctx: AppContext, file: string): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  const { resolve } = await import("node:path");
+  const path = resolve(ctx.cwd, file);
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UsageError(`--password-file ${file}: no such file.`);
+  }
+  if ((info.mode & 0o077) !== 0) {
+    throw new UsageError(
+      `--password-file ${file} can be read by other users (mode ${(info.mode & 0o777).toString(8)}).`,
+      {
+        hint: `Run \`chmod 600 ${file}\` first.`,
+      },
+    );
+  }
+  const text = await readFile(path, "utf8");
+  const password = text.split(/\r?\n/)[0] ?? "";
+  if (!password) throw new UsageError(`--password-file ${file} is empty.`);
+  return password;
+}

@@ -1,0 +1,201 @@
+// Getting a signed-in portal client for commands that need one: a kept session from the keychain,
+// refreshed when it has expired; otherwise a fresh sign-in (offered, never forced on a script).
+import { join } from "node:path";
+import type { Profile } from "../config/load.js";
+import type { AppContext } from "../context.js";
+import { AuthRequiredError, CliError, ExitCode } from "../errors.js";
+import type { PortalClient } from "../portal/client.js";
+import type { LoginOk } from "../portal/schemas.js";
+import { readJsonFile, writePrivateFile } from "../state/files.js";
+import { note } from "../ui/output.js";
+import { readPasswordFile, stdinOf } from "./secret-input.js";
+import { signIn } from "./sign-in.js";
+
+/** Refresh a little before the portal's expiry so a request does not race it. */
+const EXPIRY_MARGIN_MS = 30_000;
+
+export interface PasswordSourceOptions {
+  /** --password-stdin */
+  passwordStdin?: boolean;
+  /** --password-file <file> */
+  passwordFile?: string;
+}
+
+export interface SessionOptions extends PasswordSourceOptions {
+  /** --username */
+  username?: string;
+  /** --force: past the lockout guard. */
+  force?: boolean;
+}
+
+export interface SignedIn {
+  client: PortalClient;
+  profile: Profile;
+  username: string;
+  /** False when the session lives only for this run (no persistent keychain). */
+  kept: boolean;
+}
+
+// -- the last username per profile: not a secret, kept so that `rxportal refill list` needs no flags.
+
+function usersFile(ctx: AppContext): string {
+  return join(ctx.paths.dataDir, "users.json");
+}
+
+export async function lastUsername(ctx: AppContext, profile: string): Promise<string | undefined> {
+  const data = (await readJsonFile(usersFile(ctx)).catch(() => undefined)) as
+    | Record<string, string>
+    | undefined;
+  return data?.[profile];
+}
+
+export async function rememberUsername(ctx: AppContext, profile: string, username: string | undefined) {
+  const data = ((await readJsonFile(usersFile(ctx)).catch(() => undefined)) ?? {}) as Record<string, string>;
+  if (username === undefined) delete data[profile];
+  else data[profile] = username;
+  await writePrivateFile(usersFile(ctx), `${JSON.stringify(data, null, 2)}\n`);
+}
+
+/** --username > the profile's username > the last one signed in > a prompt. */
+export async function resolveUsername(ctx: AppContext, profile: Profile, flag?: string): Promise<string> {
+  const known = flag ?? profile.username ?? (await lastUsername(ctx, profile.name));
+  if (known) return known;
+  const typed = await ctx.prompter.input({
+    message: "Username (or the email you sign in with):",
+    noTty: "--username <u> or set `username` in the profile",
+    validate: (v) => (v.trim() ? true : "Type your username."),
+  });
+  return typed.trim();
+}
+
+/**
+ * The password, from (in order) --password-stdin, --password-file, the keychain, RXPORTAL_PASSWORD,
+ * or a masked prompt. Never from argv.
+ */
+export async function obtainPassword(
+  ctx: AppContext,
+  profile: Profile,
+  username: string,
+  opts: PasswordSourceOptions,
+): Promise<{ password: string; source: "stdin" | "file" | "keychain" | "env" | "prompt" }> {
+  if (opts.passwordStdin)
+    return { password: await stdinOf(ctx).require("password", "--password-stdin"), source: "stdin" };
+  if (opts.passwordFile) return { password: await readPasswordFile(ctx, opts.passwordFile), source: "file" };
+  const creds = await ctx.credentials();
+  const remembered = await creds.store.getPassword(profile.name, username).catch(() => undefined);
+  if (remembered) return { password: remembered, source: "keychain" };
+  if (ctx.env.RXPORTAL_PASSWORD) return { password: ctx.env.RXPORTAL_PASSWORD, source: "env" };
+  const password = await ctx.prompter.password({
+    message: `Password for ${username}:`,
+    noTty: "--password-stdin, --password-file <file> or RXPORTAL_PASSWORD",
+    validate: (v) => (v ? true : "Type your password."),
+  });
+  return { password, source: "prompt" };
+}
+
+function sessionFrom(
+  ok: { accessToken: string; refreshToken?: string; expiresIn: number },
+  now: number,
+  member?: LoginOk["member"],
+) {
+  return {
+    accessToken: ok.accessToken,
+    refreshToken: ok.refreshToken,
+    expiresAt: new Date(now + ok.expiresIn * 1000).toISOString(),
+    memberId: member?.memberId,
+    name: member?.name,
+  };
+}
+
+/** Signs in with a password and keeps the session when the keychain can. */
+export async function signInAndKeep(
+  ctx: AppContext,
+  opts: SessionOptions & { remember?: boolean },
+): Promise<SignedIn & { ok: LoginOk }> {
+  const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), ctx.credentials()]);
+  const username = await resolveUsername(ctx, profile, opts.username);
+  if (opts.remember && !creds.persistent) {
+    throw new CliError(
+      `There is no lasting keychain to remember the password in (${creds.backend.detail}).`,
+      ExitCode.noPermission,
+      { hint: "Run `rxportal keychain status` for how to get one; or sign in without --remember." },
+    );
+  }
+  const { password, source } = await obtainPassword(ctx, profile, username, opts);
+  const ok = await signIn(ctx, client, profile, {
+    username,
+    password,
+    force: opts.force,
+    codeFromStdin: opts.passwordStdin,
+  });
+  const kept = creds.persistent;
+  if (kept) {
+    await creds.store.setSession(profile.name, username, sessionFrom(ok, ctx.clock.now(), ok.member));
+    if (opts.remember && source !== "keychain")
+      await creds.store.setPassword(profile.name, username, password);
+  }
+  await rememberUsername(ctx, profile.name, username);
+  return { client, profile, username, kept, ok };
+}
+
+/**
+ * A signed-in client for commands that need one. Uses the kept session, refreshing it when it has
+ * expired; when there is none, signs in (asking first if a session had expired). A script without
+ * any password source gets exit 77 rather than a question.
+ */
+export async function requireSession(ctx: AppContext, opts: SessionOptions = {}): Promise<SignedIn> {
+  const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), ctx.credentials()]);
+  const username = opts.username ?? profile.username ?? (await lastUsername(ctx, profile.name));
+  if (username && creds.persistent) {
+    const session = await creds.store.getSession(profile.name, username).catch(() => undefined);
+    if (session && Date.parse(session.expiresAt) - EXPIRY_MARGIN_MS > ctx.clock.now()) {
+      client.accessToken = session.accessToken;
+      return { client, profile, username, kept: true };
+    }
+    if (session?.refreshToken) {
+      try {
+        const fresh = await client.refreshToken({ refreshToken: session.refreshToken });
+        await creds.store.setSession(profile.name, username, {
+          ...sessionFrom(fresh, ctx.clock.now()),
+          refreshToken: fresh.refreshToken ?? session.refreshToken,
+          memberId: session.memberId,
+          name: session.name,
+        });
+        return { client, profile, username, kept: true };
+      } catch (error) {
+        if (!(error instanceof AuthRequiredError)) throw error;
+        await creds.store.deleteSession(profile.name, username).catch(() => false);
+      }
+    }
+    if (session) {
+      const again =
+        ctx.prompter.interactive &&
+        (await ctx.prompter.confirm({
+          message: "Your session has ended. Sign in again?",
+          default: true,
+          noTty: "",
+        }));
+      if (!again && !hasUnattendedPassword(ctx, opts)) {
+        throw new AuthRequiredError("Your session has ended.", {
+          code: "session_expired",
+          hint: "Run `rxportal login`.",
+        });
+      }
+    }
+  }
+  if (!ctx.prompter.interactive && !hasUnattendedPassword(ctx, opts)) {
+    throw new AuthRequiredError("You are not signed in.", {
+      code: "not_signed_in",
+      hint: "Run `rxportal login`, or give --password-stdin, --password-file or RXPORTAL_PASSWORD.",
+    });
+  }
+  const signed = await signInAndKeep(ctx, { ...opts, username });
+  if (!signed.kept) {
+    note(ctx, "rxportal: signed in for this command only; no lasting keychain, so the session is not kept.");
+  }
+  return signed;
+}
+
+function hasUnattendedPassword(ctx: AppContext, opts: PasswordSourceOptions): boolean {
+  return Boolean(opts.passwordStdin || opts.passwordFile || ctx.env.RXPORTAL_PASSWORD);
+}
