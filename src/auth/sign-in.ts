@@ -42,7 +42,7 @@ export async function signIn(
   try {
     answer = await client.login({ username: opts.username, password: opts.password });
   } catch (error) {
-    throw await explainLoginFailure(ctx, guard, profile, opts.username, policy, error);
+    throw await explainLoginFailure(guard, profile, opts.username, policy, error);
   }
   if (answer.result === "mfa_required") {
     answer = await completeMfa(ctx, client, profile, answer, opts);
@@ -52,7 +52,6 @@ export async function signIn(
 }
 
 async function explainLoginFailure(
-  ctx: AppContext,
   guard: LockoutGuard,
   profile: Profile,
   username: string,
