@@ -1,4 +1,5 @@
 // A prompter that answers from a script, for in-process tests of interactive flows.
+import { UsageError } from "../../src/errors.js";
 import type { Prompter } from "../../src/ui/prompts.js";
 
 export type Answer = string | boolean | ((message: string) => string | boolean | Promise<string | boolean>);
@@ -34,11 +35,14 @@ export class ScriptedPrompter implements Prompter {
   }
 }
 
-/** A prompter for runs without a terminal: every question fails as the real one would. */
+const refuse = (opts: { message: string; noTty: string }) =>
+  Promise.reject(new UsageError(`${opts.message}: no terminal to ask on; pass ${opts.noTty}.`));
+
+/** A prompter for runs without a terminal: every question fails as the real one does (exit 64). */
 export const noTerminal: Prompter = {
   interactive: false,
-  input: () => Promise.reject(new Error("no terminal")),
-  password: () => Promise.reject(new Error("no terminal")),
-  confirm: () => Promise.reject(new Error("no terminal")),
-  select: () => Promise.reject(new Error("no terminal")),
+  input: refuse,
+  password: refuse,
+  confirm: refuse,
+  select: refuse,
 };
