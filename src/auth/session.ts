@@ -2,7 +2,7 @@
 // refreshed when it has expired; otherwise a fresh sign-in (offered, never forced on a script).
 import { join } from "node:path";
 import type { Profile } from "../config/load.js";
-import type { AppContext } from "../context.js";
+import type { AppContext, CredentialAccess } from "../context.js";
 import { AuthRequiredError, CliError, ExitCode } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { LoginOk } from "../portal/schemas.js";
@@ -175,7 +175,7 @@ export async function requireSession(ctx: AppContext, opts: SessionOptions = {})
           default: true,
           noTty: "",
         }));
-      if (!again && !hasUnattendedPassword(ctx, opts)) {
+      if (!again && !(await canSignInUnattended(ctx, creds, profile.name, username, opts))) {
         throw new AuthRequiredError("Your session has ended.", {
           code: "session_expired",
           hint: "Run `rxportal login`.",
@@ -183,7 +183,7 @@ export async function requireSession(ctx: AppContext, opts: SessionOptions = {})
       }
     }
   }
-  if (!ctx.prompter.interactive && !hasUnattendedPassword(ctx, opts)) {
+  if (!ctx.prompter.interactive && !(await canSignInUnattended(ctx, creds, profile.name, username, opts))) {
     throw new AuthRequiredError("You are not signed in.", {
       code: "not_signed_in",
       hint: "Run `rxportal login`, or give --password-stdin, --password-file or RXPORTAL_PASSWORD.",
@@ -196,6 +196,15 @@ export async function requireSession(ctx: AppContext, opts: SessionOptions = {})
   return signed;
 }
 
-function hasUnattendedPassword(ctx: AppContext, opts: PasswordSourceOptions): boolean {
-  return Boolean(opts.passwordStdin || opts.passwordFile || ctx.env.RXPORTAL_PASSWORD);
+/** A password is to be had without asking: stdin, a file, the environment, or remembered in the keychain. */
+async function canSignInUnattended(
+  ctx: AppContext,
+  creds: CredentialAccess,
+  profile: string,
+  username: string | undefined,
+  opts: PasswordSourceOptions,
+): Promise<boolean> {
+  if (opts.passwordStdin || opts.passwordFile || ctx.env.RXPORTAL_PASSWORD) return true;
+  if (!username || !creds.persistent) return false;
+  return Boolean(await creds.store.getPassword(profile, username).catch(() => undefined));
 }
