@@ -1,5 +1,6 @@
 // AppContext: everything a command needs from the outside world, injected. Only this file and
 // bin/ touch `process`; tests build a context with string buffers and their own env and clock.
+import envPaths from "env-paths";
 import { type Clock, systemClock } from "./clock.js";
 import type { ConfigLocation, LoadedConfig, Profile } from "./config/load.js";
 import type { BackendInfo } from "./credentials/backend.js";
@@ -206,7 +207,6 @@ async function startEmbeddedSandbox(ctx: AppContext): Promise<string> {
 
 /** The real process's context. The only place (with bin/) that reads `process`. */
 export async function createProcessContext(): Promise<AppContext> {
-  const { default: envPaths } = await import("env-paths");
   const paths = envPaths("rxportal", { suffix: "" });
   const controller = new AbortController();
   let interrupts = 0;
@@ -225,7 +225,14 @@ export async function createProcessContext(): Promise<AppContext> {
     });
   }
   const ctx = createContext({
-    io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    io: {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      // Lazy: creating process.stdin sets up a stream for fd 0, which most commands never read.
+      get stdin() {
+        return process.stdin;
+      },
+    },
     env: process.env,
     cwd: process.cwd(),
     paths: { configDir: paths.config, dataDir: paths.data },

@@ -3,7 +3,7 @@ import { filterContacts, parseEnrollee, parseTopic, telUri } from "../contacts/f
 import type { Contact, ContactsDirectory } from "../contacts/types.js";
 import type { AppContext } from "../context.js";
 import { printJson, printLine } from "../ui/output.js";
-import { createStyle, type Style } from "../ui/style.js";
+import type { Style } from "../ui/style.js";
 import type { CommandResult } from "./kit.js";
 
 export interface ContactsOptions {
@@ -28,6 +28,8 @@ export async function contactsCommand(ctx: AppContext, opts: ContactsOptions): P
     });
     return;
   }
+  // chalk loads only for people, not for --json.
+  const { createStyle } = await import("../ui/style.js");
   printLine(ctx, renderContacts(directory, found, createStyle(ctx), Boolean(opts.tty)));
 }
 
