@@ -5,6 +5,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { registerAuthCommands } from "./commands/auth/register.js";
 import { type Act, type CommandResult, collect, examples, type Register } from "./commands/kit.js";
 import { registerMemberCommands } from "./commands/member/register.js";
+import { registerRecoveryCommands } from "./commands/recovery/register.js";
+import { registerRefillCommands } from "./commands/refill/register.js";
 import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
 import { VERSION } from "./version.js";
@@ -173,7 +175,12 @@ The control surface (outbox of sent codes, faults, state reset) is under /_sandb
 }
 
 /** Command groups kept in their own register modules (src/commands/<noun>/register.ts). */
-const registers: Register[] = [registerAuthCommands, registerMemberCommands];
+const registers: Register[] = [
+  registerAuthCommands,
+  registerMemberCommands,
+  registerRecoveryCommands,
+  registerRefillCommands,
+];
 
 function portNumber(value: string): number {
   const n = Number(value);

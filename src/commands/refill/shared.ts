@@ -1,0 +1,86 @@
+// Pieces the three refill commands share: session flags, the journal, the retry policy, and how
+// an order that is not confirmed is reported.
+import { setTimeout as delay } from "node:timers/promises";
+import type { SessionOptions } from "../../auth/session.js";
+import type { AppContext } from "../../context.js";
+import { AuthRequiredError, type CliError, InterruptedError, PortalRefusedError } from "../../errors.js";
+import { RefillJournal } from "../../refill/journal.js";
+import {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_BUDGET_MS,
+  DEFAULT_ROUNDS,
+  type RetryPolicy,
+} from "../../refill/send.js";
+import { printJson } from "../../ui/output.js";
+
+export type RefillSessionOptions = Pick<SessionOptions, "username" | "passwordStdin" | "passwordFile">;
+
+/** What tests may replace: the waits between rounds. */
+export interface RefillCommandDeps {
+  policy?: Partial<RetryPolicy>;
+}
+
+export function journalOf(ctx: AppContext): RefillJournal {
+  return new RefillJournal(ctx.paths.dataDir, { now: () => ctx.clock.now() });
+}
+
+export function retryPolicy(ctx: AppContext, override: Partial<RetryPolicy> = {}): RetryPolicy {
+  return {
+    rounds: DEFAULT_ROUNDS,
+    backoffMs: DEFAULT_BACKOFF_MS,
+    budgetMs: DEFAULT_BUDGET_MS,
+    now: () => ctx.clock.now(),
+    sleep: async (ms, signal) => {
+      try {
+        await delay(ms, undefined, { signal });
+      } catch {
+        throw new InterruptedError();
+      }
+    },
+    signal: ctx.signal,
+    ...override,
+  };
+}
+
+export const PENDING_HINT = "`rxportal refill pending` will finish it; do not order again.";
+
+/** The next step for an order left open by this error. */
+export function openHint(error: CliError): string {
+  if (error instanceof AuthRequiredError)
+    return "Run `rxportal login`, then `rxportal refill pending` to finish it; do not order again.";
+  if (error instanceof PortalRefusedError && error.code === "idempotency_conflict")
+    return "This is a bug in rxportal; please report it. The order stays in the journal; do not order again.";
+  return PENDING_HINT;
+}
+
+/** Exit code for an order that stays open: 77 to sign in again, 1 for a 409, else 69 (cli.md). */
+export function openExit(error: CliError): number {
+  if (error instanceof AuthRequiredError) return error.exitCode;
+  if (error instanceof PortalRefusedError) return error.exitCode;
+  return 69;
+}
+
+/** One line on stderr (and one JSON error document with --json), like main.ts's reportError. */
+export function reportFailure(
+  ctx: AppContext,
+  e: { message: string; exitCode: number; code: string; hint?: string; requestId?: string },
+  extra: Record<string, unknown> = {},
+): number {
+  const parts = [e.message];
+  if (e.hint) parts.push(e.hint);
+  if (e.requestId) parts.push(`(Request id: ${e.requestId})`);
+  ctx.io.stderr.write(`rxportal: ${parts.join(" ")}\n`);
+  if (ctx.globals.json) {
+    printJson(ctx, {
+      error: {
+        message: e.message,
+        exitCode: e.exitCode,
+        code: e.code,
+        ...(e.hint ? { hint: e.hint } : {}),
+        ...(e.requestId ? { requestId: e.requestId } : {}),
+        ...extra,
+      },
+    });
+  }
+  return e.exitCode;
+}

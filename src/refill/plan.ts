@@ -1,0 +1,100 @@
+// What can be refilled, and what one `refill order` means: which member, which prescriptions.
+// Plain functions over a signed-in PortalClient; the commands only parse flags and draw.
+import { UsageError } from "../errors.js";
+import type { PortalClient } from "../portal/client.js";
+import type { Me, Prescription } from "../portal/schemas.js";
+
+export interface FamilyMember {
+  memberId: string;
+  name: string;
+  /** "self" for the signed-in member, else the portal's word (spouse, child, ...). */
+  relationship: string;
+}
+
+export interface MemberPrescriptions extends FamilyMember {
+  prescriptions: Prescription[];
+}
+
+export function familyOf(me: Me): FamilyMember[] {
+  return [
+    { memberId: me.memberId, name: me.name, relationship: "self" },
+    ...me.dependents.map((d) => ({ memberId: d.memberId, name: d.name, relationship: d.relationship })),
+  ];
+}
+
+/**
+ * Prescriptions of the member and every dependent, or of one member. A member outside the family
+ * is still asked for: the portal, not rxportal, decides who may act for whom (403 forbidden).
+ */
+export async function listFamilyPrescriptions(
+  client: PortalClient,
+  opts: { member?: string } = {},
+): Promise<MemberPrescriptions[]> {
+  const family = familyOf(await client.getMe());
+  const members = opts.member
+    ? [
+        family.find((m) => m.memberId === opts.member) ?? {
+          memberId: opts.member,
+          name: opts.member,
+          relationship: "unknown",
+        },
+      ]
+    : family;
+  return Promise.all(
+    members.map(async (m) => ({
+      ...m,
+      prescriptions: (await client.listPrescriptions(m.memberId)).items,
+    })),
+  );
+}
+
+export interface OrderPlan {
+  member: FamilyMember;
+  /** In the order the member typed them, without repeats. */
+  rxIds: string[];
+  prescriptions: Prescription[];
+}
+
+/**
+ * Which member the prescriptions belong to (the one named with --member, else the one whose list
+ * holds them all) and what they are. Unknown prescription ids are a usage error here rather than a
+ * journalled order the portal would only refuse.
+ */
+export async function planOrder(
+  client: PortalClient,
+  rxIdsTyped: string[],
+  opts: { member?: string } = {},
+): Promise<OrderPlan> {
+  const rxIds = [...new Set(rxIdsTyped.map((rx) => rx.trim()).filter((rx) => rx !== ""))];
+  if (rxIds.length === 0)
+    throw new UsageError("Name at least one prescription, e.g. `rxportal refill order RX-100101`.");
+  const lists = await listFamilyPrescriptions(client, opts);
+  const owner = (rxId: string) => lists.find((m) => m.prescriptions.some((p) => p.rxId === rxId));
+  const unknown = rxIds.filter((rx) => !owner(rx));
+  if (unknown.length > 0) {
+    const whose = opts.member ? `member ${opts.member}` : "you or your dependents";
+    throw new UsageError(
+      `${unknown.join(", ")} ${unknown.length === 1 ? "is not a prescription" : "are not prescriptions"} of ${whose}; \`rxportal refill list\` shows them.`,
+    );
+  }
+  const owners = new Set(rxIds.map((rx) => owner(rx)?.memberId));
+  if (owners.size > 1) {
+    throw new UsageError(
+      "Those prescriptions belong to different members; order each member's refills separately.",
+    );
+  }
+  const member = owner(rxIds[0] as string) as MemberPrescriptions;
+  const prescriptions = rxIds.map((rx) => member.prescriptions.find((p) => p.rxId === rx) as Prescription);
+  return {
+    member: { memberId: member.memberId, name: member.name, relationship: member.relationship },
+    rxIds,
+    prescriptions,
+  };
+}
+
+export const STATUS_WORDS: Record<Prescription["status"], string> = {
+  active: "can be refilled",
+  too_soon: "too soon",
+  no_refills: "no refills left",
+  expired: "expired",
+};
