@@ -1,0 +1,27 @@
+// Forgotten username: the portal emails it to the address on file. Its answer is the same whether
+// or not an account matched, and so is ours.
+import type { AppContext } from "../context.js";
+import { sandboxOutbox } from "./advice.js";
+import type { UsernameRecovery } from "./identity.js";
+
+export interface UsernameRecoveryRequested {
+  profile: string;
+  /** Which details were given (not the details themselves). */
+  by: "email" | "memberId";
+  requestId?: string;
+  sandboxOutbox?: string;
+}
+
+export async function recoverUsername(
+  ctx: AppContext,
+  who: UsernameRecovery,
+): Promise<UsernameRecoveryRequested> {
+  const [profile, client] = await Promise.all([ctx.profile(), ctx.portal()]);
+  await client.recoverUsername(who);
+  return {
+    profile: profile.name,
+    by: "email" in who ? "email" : "memberId",
+    requestId: client.lastRequestId,
+    sandboxOutbox: sandboxOutbox(profile.baseUrl),
+  };
+}
