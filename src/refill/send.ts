@@ -23,6 +23,8 @@ export interface RetryPolicy {
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
+  /** Told before each wait, so the person knows why nothing happens for a while. */
+  onRetry?: (waitMs: number, error: CliError) => void;
 }
 
 export const DEFAULT_ROUNDS = 3;
@@ -127,6 +129,7 @@ export async function sendOrder(
       const wait = Math.max(backoff, (retryAfter ?? 0) * 1000);
       // A wait that ends past the budget would only make the member wait to hear the same thing.
       if (policy.now() - started + wait > policy.budgetMs) return { state: "open", entry, error, attempts };
+      policy.onRetry?.(wait, error);
       await policy.sleep(wait, policy.signal);
     }
   }

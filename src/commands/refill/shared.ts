@@ -11,7 +11,7 @@ import {
   DEFAULT_ROUNDS,
   type RetryPolicy,
 } from "../../refill/send.js";
-import { printJson } from "../../ui/output.js";
+import { formatDuration, note, printJson } from "../../ui/output.js";
 
 export type RefillSessionOptions = Pick<SessionOptions, "username" | "passwordStdin" | "passwordFile">;
 
@@ -38,6 +38,11 @@ export function retryPolicy(ctx: AppContext, override: Partial<RetryPolicy> = {}
       }
     },
     signal: ctx.signal,
+    onRetry: (ms, error) =>
+      note(
+        ctx,
+        `rxportal: not confirmed yet (${error.message.replace(/\.$/, "")}); asking again in ${formatDuration(ms / 1000)} with the same order key.`,
+      ),
     ...override,
   };
 }

@@ -1,0 +1,178 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { intentLockName, type JournalResult, RefillJournal, sameRxSet } from "./journal.js";
+
+const dataDir = () => mkdtempSync(join(tmpdir(), "rxportal-journal-"));
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const account = { profile: "acme", username: "pat.sample" };
+
+const ordered = (orderId: string, settledAt = "2026-01-01T00:00:00.000Z"): JournalResult => ({
+  kind: "ordered",
+  orderId,
+  items: [{ rxId: "RX-1", drug: "Atorvastatin" }],
+  orderCreatedAt: "2026-01-01T00:00:00.000Z",
+  replayed: false,
+  settledAt,
+});
+
+describe("RefillJournal", () => {
+  it("writes an open entry with a UUID v4 key to its own 0600 file in a 0700 folder before returning", async () => {
+    const dir = dataDir();
+    const journal = new RefillJournal(dir, { now: () => Date.parse("2026-03-01T10:00:00Z") });
+    const entry = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-2", "RX-1"] });
+    expect(entry.key).toMatch(UUID_V4);
+    expect(entry).toMatchObject({ state: "open", memberId: "M1", rxIds: ["RX-2", "RX-1"] });
+    expect(entry.createdAt).toBe("2026-03-01T10:00:00.000Z");
+    const file = join(journal.dir, `${entry.key}.json`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(journal.dir).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(entry);
+    // Only the entry: no temp file left behind.
+    expect(readdirSync(journal.dir)).toEqual([`${entry.key}.json`]);
+  });
+
+  it("gives every entry a different key", async () => {
+    const journal = new RefillJournal(dataDir());
+    const keys = await Promise.all(
+      Array.from({ length: 20 }, () => journal.create({ ...account, memberId: "M1", rxIds: ["RX-1"] })),
+    );
+    expect(new Set(keys.map((e) => e.key)).size).toBe(20);
+  });
+
+  it("closes an entry as done with the order id, or as refused with the portal's reasons", async () => {
+    const journal = new RefillJournal(dataDir());
+    const a = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-1"] });
+    const b = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-3"] });
+    await journal.close(a, ordered("ORD-1"));
+    await journal.close(b, {
+      kind: "refused",
+      code: "refill_not_allowed",
+      message: "The portal will not refill RX-3 (too soon).",
+      reasons: [{ rxId: "RX-3", reason: "too_soon" }],
+      settledAt: "2026-01-01T00:00:00.000Z",
+    });
+    expect(await journal.get(a.key)).toMatchObject({ state: "done", orderId: "ORD-1" });
+    expect(await journal.get(b.key)).toMatchObject({
+      state: "refused",
+      result: { reasons: [{ rxId: "RX-3", reason: "too_soon" }] },
+    });
+    expect(await journal.open()).toEqual([]);
+  });
+
+  it("finds open entries of the same account and member that share a prescription", async () => {
+    const journal = new RefillJournal(dataDir());
+    const mine = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-1", "RX-2"] });
+    await journal.create({ ...account, memberId: "M2", rxIds: ["RX-1"] });
+    await journal.create({ profile: "other", username: "pat.sample", memberId: "M1", rxIds: ["RX-1"] });
+    await journal.create({ ...account, username: "someone", memberId: "M1", rxIds: ["RX-1"] });
+    const closed = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-2"] });
+    await journal.close(closed, ordered("ORD-9"));
+
+    const found = await journal.openFor({
+      ...account,
+      username: "PAT.Sample",
+      memberId: "M1",
+      rxIds: ["RX-2"],
+    });
+    expect(found.map((e) => e.key)).toEqual([mine.key]);
+    expect(await journal.openFor({ ...account, memberId: "M1", rxIds: ["RX-7"] })).toEqual([]);
+  });
+
+  it("lists oldest first, skips temp and lock files, and reports a damaged file without deleting it", async () => {
+    let now = Date.parse("2026-03-01T10:00:00Z");
+    const journal = new RefillJournal(dataDir(), { now: () => now });
+    const first = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-1"] });
+    now += 1000;
+    const second = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-2"] });
+    writeFileSync(join(journal.dir, ".abc123.tmp"), "{half");
+    writeFileSync(join(journal.dir, "intent-x.lock"), "123");
+    writeFileSync(join(journal.dir, "broken.json"), "{half");
+    const { entries, damaged } = await journal.list();
+    expect(entries.map((e) => e.key)).toEqual([first.key, second.key]);
+    expect(damaged).toEqual([{ file: join(journal.dir, "broken.json"), problem: "not valid JSON" }]);
+    expect(readdirSync(journal.dir)).toContain("broken.json");
+  });
+
+  it("keeps no secrets: only the fields of the order", async () => {
+    const journal = new RefillJournal(dataDir());
+    const entry = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-1"] });
+    expect(Object.keys(entry).sort()).toEqual(
+      ["createdAt", "key", "memberId", "profile", "rxIds", "state", "username", "version"].sort(),
+    );
+    // A token passed by mistake is not stored: the schema strips unknown fields.
+    const sneaky = await journal.create({
+      ...account,
+      memberId: "M1",
+      rxIds: ["RX-1"],
+      ...({ accessToken: "tok-secret" } as object),
+    });
+    expect(readFileSync(join(journal.dir, `${sneaky.key}.json`), "utf8")).not.toContain("tok-secret");
+  });
+
+  it("prunes closed entries after 30 days and never an open one", async () => {
+    let now = Date.parse("2026-03-01T10:00:00Z");
+    const journal = new RefillJournal(dataDir(), { now: () => now });
+    const open = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-1"] });
+    const done = await journal.create({ ...account, memberId: "M1", rxIds: ["RX-2"] });
+    await journal.close(done, ordered("ORD-1", new Date(now).toISOString()));
+    now += 29 * 86_400_000;
+    expect(await journal.prune()).toBe(0);
+    now += 2 * 86_400_000;
+    expect(await journal.prune()).toBe(1);
+    expect((await journal.list()).entries.map((e) => e.key)).toEqual([open.key]);
+  });
+
+  it("stays readable when many writers create and close entries at once", async () => {
+    const dir = dataDir();
+    // Separate instances, as separate processes would have.
+    const writers = Array.from({ length: 8 }, () => new RefillJournal(dir));
+    await Promise.all(
+      writers.map(async (journal, i) => {
+        for (let n = 0; n < 10; n++) {
+          const entry = await journal.create({ ...account, memberId: `M${i}`, rxIds: [`RX-${n}`] });
+          if (n % 2 === 0) await journal.close(entry, ordered(`ORD-${i}-${n}`));
+        }
+      }),
+    );
+    const { entries, damaged } = await new RefillJournal(dir).list();
+    expect(damaged).toEqual([]);
+    expect(entries).toHaveLength(80);
+    expect(entries.filter((e) => e.state === "open")).toHaveLength(40);
+    expect(readdirSync(join(dir, "refill-journal")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("lets one holder at a time into a lock, and takes over a lock whose process is gone", async () => {
+    const journal = new RefillJournal(dataDir());
+    const name = intentLockName("acme", "Pat", "M1");
+    let inside = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        journal.withLock(name, async () => {
+          inside += 1;
+          most = Math.max(most, inside);
+          await new Promise((r) => setTimeout(r, 20));
+          inside -= 1;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+
+    // A process id that cannot be running (above Linux's pid_max).
+    writeFileSync(join(journal.dir, `${name}.lock`), "99999999");
+    const started = Date.now();
+    expect(await journal.withLock(name, async () => "in")).toBe("in");
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(readdirSync(journal.dir)).toEqual([]);
+  });
+});
+
+describe("sameRxSet", () => {
+  it("ignores order and repeats, and nothing else", () => {
+    expect(sameRxSet(["A", "B"], ["B", "A", "A"])).toBe(true);
+    expect(sameRxSet(["A"], ["A", "B"])).toBe(false);
+    expect(sameRxSet(["A", "C"], ["A", "B"])).toBe(false);
+  });
+});
