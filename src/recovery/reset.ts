@@ -4,7 +4,7 @@
 import { stdinOf } from "../auth/secret-input.js";
 import { lockoutGuard } from "../auth/sign-in.js";
 import type { AppContext } from "../context.js";
-import { CliError, PortalRefusedError, UsageError } from "../errors.js";
+import { CliError, PortalError, PortalRefusedError, UsageError } from "../errors.js";
 import type { AuthPolicy } from "../portal/schemas.js";
 import { note } from "../ui/output.js";
 import { sandboxOutbox } from "./advice.js";
@@ -40,7 +40,10 @@ export async function requestReset(
   const requestId = client.lastRequestId;
   // Only to tell the member how long the code lasts: a policy the portal will not give now
   // must not turn a code that was sent into a failure.
-  const policy = await client.getAuthPolicy().catch(() => undefined);
+  const policy = await client.getAuthPolicy().catch((error: unknown) => {
+    if (error instanceof PortalError) return undefined;
+    throw error;
+  });
   return {
     profile: profile.name,
     channel: sent.channel,

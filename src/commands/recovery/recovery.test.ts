@@ -416,6 +416,29 @@ describe("rxportal reset confirm", () => {
     noSecrets(r, "111111", "Password123!x", "Lantern-Orbit-Maple-43");
   });
 
+  it("at a terminal, a 422 from the portal shows its rules and asks for another password", async () => {
+    let calls = 0;
+    portal(() => {
+      calls += 1;
+      return calls === 1
+        ? problem(422, "password_policy", {
+            violations: [{ rule: "history", message: "Do not reuse a recent password." }],
+          })
+        : new HttpResponse(null, { status: 204 });
+    });
+    const other = "Quartz-Harbor-Lilac-58";
+    const r = await rx(["reset", "confirm", "--username", "pat"], {
+      answers: [CODE, GOOD, GOOD, other, other],
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/breaks the portal's rules: Do not reuse a recent password\./);
+    expect(received.confirm).toEqual([
+      { username: "pat", code: CODE, newPassword: GOOD },
+      { username: "pat", code: CODE, newPassword: other },
+    ]);
+    noSecrets(r, other);
+  });
+
   it("at a terminal, gives up after three refused passwords without sending one", async () => {
     portal();
     const r = await rx(["reset", "confirm", "--username", "pat"], {
