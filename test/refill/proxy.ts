@@ -12,6 +12,8 @@ export interface AnswerDelayProxy {
   delayAnswers(pathPrefix: string, ms: number, count?: number): void;
   /** Requests forwarded to the portal under a path prefix: each one reached the portal. */
   forwarded(pathPrefix: string): number;
+  /** When each request under a path prefix reached the proxy (Date.now()). */
+  arrivals(pathPrefix: string): number[];
   close(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export async function startAnswerDelayProxy(targetBaseUrl: string): Promise<Answ
   const target = new URL(targetBaseUrl);
   const apiPath = target.pathname.replace(/\/+$/, "");
   let rule: { prefix: string; ms: number; left: number } | undefined;
-  const seen: string[] = [];
+  const seen: { path: string; at: number }[] = [];
   const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => {
@@ -38,12 +40,18 @@ export async function startAnswerDelayProxy(targetBaseUrl: string): Promise<Answ
         if (typeof value === "string" && !["host", "connection", "content-length"].includes(name))
           headers[name] = value;
       }
-      seen.push(relative);
+      seen.push({ path: relative, at: Date.now() });
+      // A client that goes away takes its request with it, as its closed socket would at the portal.
+      const upstream = new AbortController();
+      res.on("close", () => {
+        if (!res.writableFinished) upstream.abort();
+      });
       const answer = await fetch(new URL(req.url ?? "/", target.origin), {
         method: req.method,
         headers,
         body: body.length > 0 ? body : undefined,
         redirect: "manual",
+        signal: upstream.signal,
       });
       const text = Buffer.from(await answer.arrayBuffer());
       if (rule && rule.left > 0 && relative.startsWith(rule.prefix)) {
@@ -76,7 +84,10 @@ export async function startAnswerDelayProxy(targetBaseUrl: string): Promise<Answ
       rule = { prefix, ms, left: count };
     },
     forwarded(prefix) {
-      return seen.filter((p) => p.startsWith(prefix)).length;
+      return seen.filter((r) => r.path.startsWith(prefix)).length;
+    },
+    arrivals(prefix) {
+      return seen.filter((r) => r.path.startsWith(prefix)).map((r) => r.at);
     },
     close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
