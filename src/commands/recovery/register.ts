@@ -40,8 +40,8 @@ can use it to find out who has an account.
     .addHelpText(
       "after",
       `
-Plain \`rxportal reset [--username <u>]\` asks for a code, then asks for it and for the new password
-at the terminal. Scripts use the two steps; with both stdin flags, line 1 is the code and line 2
+Plain \`rxportal reset [--username <u>]\` requests a code, then asks at the terminal for it and for
+the new password. Scripts use the two steps; with both stdin flags, line 1 is the code and line 2
 the new password.
 ${examples(
   "rxportal reset",
@@ -83,7 +83,7 @@ ${examples(
 
   reset
     .command("confirm")
-    .description("set the new password with the code (both checked before they are sent)")
+    .description("set the new password with the code; the password is checked before it is sent")
     .option("--username <u>", "username (default: the profile's, or the last one used)")
     .option("--code-stdin", "read the code from the first line of stdin")
     .option("--new-password-stdin", "read the new password from the next line of stdin")
