@@ -121,7 +121,7 @@ async function orderAndKill(rxId: string, killAfterMs: number) {
 it(`SIGKILL at random moments, then refill pending: exactly one order per journal entry (${RUNS} runs)`, async () => {
   const seed = Number(process.env.SIGKILL_SEED ?? Date.now() % 1_000_000);
   const rand = random(seed);
-  const tally: Record<string, number> = {
+  const tally = {
     "killed before the journal entry": 0,
     "killed after journalling, before sending": 0,
     "killed while the request travelled (no order yet)": 0,
