@@ -4,7 +4,7 @@ import type { AppContext } from "../context.js";
 import { PortalRefusedError, TryLaterError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { AuthPolicy, LoginOk, MfaRequired } from "../portal/schemas.js";
-import { isLoopbackHost } from "../portal/url.js";
+import { sandboxOutbox } from "../portal/url.js";
 import { formatLocalTime, note } from "../ui/output.js";
 import { LockoutGuard } from "./lockout-guard.js";
 import { stdinOf } from "./secret-input.js";
@@ -113,13 +113,6 @@ async function explainLoginFailure(
   return error;
 }
 
-/** Where the sandbox shows the codes it "sent", for people practising on it. */
-function sandboxOutboxHint(profile: Profile): string | undefined {
-  const url = new URL(profile.baseUrl);
-  if (!isLoopbackHost(url.hostname)) return undefined;
-  return `Sandbox portal: the code is shown at ${url.origin}/_sandbox/outbox`;
-}
-
 async function completeMfa(
   ctx: AppContext,
   client: PortalClient,
@@ -133,8 +126,8 @@ async function completeMfa(
       ? "Enter the code from your authenticator app."
       : `A sign-in code was sent by ${channelWords[c.channel]} to ${c.destinationHint}. It works for 15 minutes; only the newest code works.`;
   note(ctx, describe(current));
-  const outbox = current.channel === "totp" ? undefined : sandboxOutboxHint(profile);
-  if (outbox) note(ctx, outbox);
+  const outbox = current.channel === "totp" ? undefined : sandboxOutbox(profile.baseUrl);
+  if (outbox) note(ctx, `Sandbox portal: the code is shown at ${outbox}`);
   for (;;) {
     const code = await readCode(ctx, current, opts);
     if (code === "resend") {

@@ -15,3 +15,9 @@ export function isLoopbackHost(hostname: string): boolean {
 export function isAllowedPortalUrl(url: URL): boolean {
   return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
 }
+
+/** Where a sandbox portal on this machine shows the codes it "sent"; undefined for a real portal. */
+export function sandboxOutbox(baseUrl: string): string | undefined {
+  const url = new URL(baseUrl);
+  return isLoopbackHost(url.hostname) ? `${url.origin}/_sandbox/outbox` : undefined;
+}

@@ -1,6 +1,5 @@
 // What recovery tells a member, in one place. Every answer reads the same whether or not an
 // account matched: the portal never says, and rxportal must not either (no account enumeration).
-import { isLoopbackHost } from "../portal/url.js";
 
 const SUPPORT = "`rxportal contacts --topic website`";
 
@@ -37,9 +36,3 @@ export const NOTHING_ARRIVED_CODE = [
 export const SECURITY_QUESTIONS = `Asked security questions you cannot answer? Web support (${SUPPORT}) can confirm who you are another way.`;
 
 export const SIGN_IN_AFRESH = "Sign in again with the new password: `rxportal login`.";
-
-/** Where the bundled sandbox shows the messages it "sent", for people practising on it. */
-export function sandboxOutbox(baseUrl: string): string | undefined {
-  const url = new URL(baseUrl);
-  return isLoopbackHost(url.hostname) ? `${url.origin}/_sandbox/outbox` : undefined;
-}

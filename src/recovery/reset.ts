@@ -6,8 +6,8 @@ import { lockoutGuard } from "../auth/sign-in.js";
 import type { AppContext } from "../context.js";
 import { CliError, PortalError, PortalRefusedError, UsageError } from "../errors.js";
 import type { AuthPolicy } from "../portal/schemas.js";
+import { sandboxOutbox } from "../portal/url.js";
 import { note } from "../ui/output.js";
-import { sandboxOutbox } from "./advice.js";
 import type { MemberIdentity } from "./identity.js";
 import {
   NewPasswordRefusedError,

@@ -1,7 +1,7 @@
 // Forgotten username: the portal emails it to the address on file. Its answer is the same whether
 // or not an account matched, and so is ours.
 import type { AppContext } from "../context.js";
-import { sandboxOutbox } from "./advice.js";
+import { sandboxOutbox } from "../portal/url.js";
 import type { UsernameRecovery } from "./identity.js";
 
 export interface UsernameRecoveryRequested {
