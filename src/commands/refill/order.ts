@@ -1,6 +1,7 @@
 // `rxportal refill order <rxId>... [--member <id>] [--yes]`
 import { requireSession } from "../../auth/session.js";
 import type { AppContext } from "../../context.js";
+import { InterruptedError } from "../../errors.js";
 import { placeOrder } from "../../refill/order.js";
 import { planOrder, STATUS_WORDS } from "../../refill/plan.js";
 import type { SendOutcome } from "../../refill/send.js";
@@ -47,16 +48,28 @@ export async function refillOrderCommand(
     }
   }
 
-  const placed = await placeOrder(
-    {
-      journal: journalOf(ctx),
-      client,
-      account: { profile: profile.name, username, baseUrl: profile.baseUrl },
-      policy: retryPolicy(ctx, deps.policy),
-      note: (line) => note(ctx, line),
-    },
-    plan,
-  );
+  let placed: Awaited<ReturnType<typeof placeOrder>>;
+  try {
+    placed = await placeOrder(
+      {
+        journal: journalOf(ctx),
+        client,
+        account: { profile: profile.name, username, baseUrl: profile.baseUrl },
+        policy: retryPolicy(ctx, deps.policy),
+        note: (line) => note(ctx, line),
+      },
+      plan,
+    );
+  } catch (error) {
+    // Ctrl-C mid-order: the journal entry (if written) stays open for `refill pending`.
+    if (error instanceof InterruptedError) {
+      note(
+        ctx,
+        "rxportal: interrupted while ordering; `rxportal refill pending` will finish it; do not order again.",
+      );
+    }
+    throw error;
+  }
   for (const earlier of placed.settledFirst) describeEarlier(ctx, earlier);
   return reportOutcome(ctx, placed.outcome, { memberName: plan.member.name, resumed: placed.resumed });
 }

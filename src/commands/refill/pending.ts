@@ -23,6 +23,9 @@ export async function refillPendingCommand(
   const journal = journalOf(ctx);
   const profile = await ctx.profile();
   const { mine, elsewhere } = await openEntriesByUser(journal, profile.name);
+  for (const d of (await journal.list()).damaged) {
+    note(ctx, `rxportal: warning: ${d.file} is ${d.problem}; it is left as it is, check it by hand.`);
+  }
   const preferred = (
     opts.username ??
     profile.username ??

@@ -477,6 +477,17 @@ describe("refill pending", () => {
     expect(t.stderr.text).toContain("1 of 3 refill orders are still not confirmed");
   });
 
+  it("warns about a journal file it cannot read, and leaves it alone", async () => {
+    const t = testContext({ baseUrl: BASE });
+    const { mkdirSync, writeFileSync, existsSync } = await import("node:fs");
+    const dir = join(t.dir, "data", "refill-journal");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "torn.json"), "{");
+    expect(await pending(t)).toBe(0);
+    expect(t.stderr.text).toContain(`${join(dir, "torn.json")} is not valid JSON; it is left as it is`);
+    expect(existsSync(join(dir, "torn.json"))).toBe(true);
+  });
+
   it("an entry older than the portal keeps keys is matched in the order history, not replayed", async () => {
     const t = await signedIn({ json: true });
     const old = new RefillJournal(join(t.dir, "data"), { now: () => Date.now() - 3 * 86_400_000 });
