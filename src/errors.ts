@@ -21,12 +21,15 @@ export interface CliErrorOptions {
   /** The portal's X-Request-Id, which support asks for. */
   requestId?: string;
   cause?: unknown;
+  /** Extra facts for the --json error document (e.g. a refill journal key). Never secrets. */
+  details?: Record<string, unknown>;
 }
 
 export class CliError extends Error {
   readonly exitCode: ExitCodeValue;
   readonly hint?: string;
   readonly requestId?: string;
+  readonly details?: Record<string, unknown>;
 
   constructor(message: string, exitCode: ExitCodeValue, options: CliErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -34,6 +37,7 @@ export class CliError extends Error {
     this.exitCode = exitCode;
     this.hint = options.hint;
     this.requestId = options.requestId;
+    this.details = options.details;
   }
 }
 

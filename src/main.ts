@@ -254,6 +254,7 @@ export function reportError(ctx: AppContext, error: unknown): number {
       if ("retryAfterSeconds" in error && error.retryAfterSeconds !== undefined) {
         body.retryAfterSeconds = error.retryAfterSeconds;
       }
+      Object.assign(body, error.details);
       ctx.io.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
     }
     return error.exitCode;

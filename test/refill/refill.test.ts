@@ -130,7 +130,9 @@ describe("refill against the sandbox", () => {
     const slow = cli(t.dir, { timeout: 250 });
     try {
       expect(
-        await refillOrderCommand(slow.ctx, ["RX-100105"], { username: "pat.sample", yes: true }, fast),
+        await refillOrderCommand(slow.ctx, ["RX-100105"], { username: "pat.sample", yes: true }, fast).catch(
+          (error: unknown) => reportError(slow.ctx, error),
+        ),
       ).toBe(69);
     } finally {
       await closeContext(slow.ctx);

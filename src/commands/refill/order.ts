@@ -1,7 +1,7 @@
 // `rxportal refill order <rxId>... [--member <id>] [--yes]`
 import { requireSession } from "../../auth/session.js";
 import type { AppContext } from "../../context.js";
-import { InterruptedError } from "../../errors.js";
+import { CliError, ExitCode, InterruptedError } from "../../errors.js";
 import { placeOrder } from "../../refill/order.js";
 import { planOrder, STATUS_WORDS } from "../../refill/plan.js";
 import type { SendOutcome } from "../../refill/send.js";
@@ -13,7 +13,6 @@ import {
   openHint,
   type RefillCommandDeps,
   type RefillSessionOptions,
-  reportFailure,
   retryPolicy,
 } from "./shared.js";
 
@@ -116,22 +115,24 @@ function reportOutcome(
     return undefined;
   }
   if (o.state === "refused") {
-    return reportFailure(
-      ctx,
-      { message: o.result.message, exitCode: 1, code: o.result.code, requestId: o.result.requestId },
-      { items: o.result.reasons, key: entry.key },
-    );
+    throw new CliError(o.result.message, ExitCode.refused, {
+      requestId: o.result.requestId,
+      details: { code: o.result.code, items: o.result.reasons, key: entry.key },
+    });
   }
   const { error } = o;
-  return reportFailure(
-    ctx,
+  throw new CliError(
+    `The refill order for ${entry.rxIds.join(", ")} is not confirmed: ${error.message.replace(/\.$/, "")}.`,
+    openExit(error),
     {
-      message: `The refill order for ${entry.rxIds.join(", ")} is not confirmed: ${error.message.replace(/\.$/, "")}.`,
-      exitCode: openExit(error),
-      code: "order_not_confirmed",
       hint: openHint(error),
       requestId: error.requestId,
+      details: {
+        code: "order_not_confirmed",
+        cause: "code" in error ? error.code : undefined,
+        key: entry.key,
+        rxIds: entry.rxIds,
+      },
     },
-    { cause: "code" in error ? error.code : undefined, key: entry.key, rxIds: entry.rxIds },
   );
 }

@@ -327,6 +327,15 @@ describe("refill order", () => {
     expect(t.stderr.text).toContain("asking again in");
   });
 
+  it("a 429 that does not clear: exit 75 (try later), the entry stays open with its key", async () => {
+    const sent = portal(() => problem(429, "rate_limited", {}, { "Retry-After": "0" }));
+    const t = await signedIn();
+    expect(await order(t, ["RX-1"])).toBe(75);
+    expect(new Set(sent.map((s) => s.key)).size).toBe(1);
+    expect(await entries(t)).toMatchObject([{ state: "open", key: sent[0]?.key }]);
+    expect(t.stderr.text).toContain("`rxportal refill pending` will finish it; do not order again.");
+  });
+
   it("a 503 HTML page that does not go away: exit 69, entry open, `refill pending` finishes it with the same key", async () => {
     const page = () =>
       new HttpResponse("<!doctype html><html><body>Maintenance</body></html>", {

@@ -3,7 +3,15 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { SessionOptions } from "../../auth/session.js";
 import type { AppContext } from "../../context.js";
-import { AuthRequiredError, type CliError, InterruptedError, PortalRefusedError } from "../../errors.js";
+import {
+  AuthRequiredError,
+  type CliError,
+  ExitCode,
+  type ExitCodeValue,
+  InterruptedError,
+  PortalRefusedError,
+  TryLaterError,
+} from "../../errors.js";
 import { RefillJournal } from "../../refill/journal.js";
 import {
   DEFAULT_BACKOFF_MS,
@@ -11,7 +19,7 @@ import {
   DEFAULT_ROUNDS,
   type RetryPolicy,
 } from "../../refill/send.js";
-import { formatDuration, note, printJson } from "../../ui/output.js";
+import { formatDuration, note } from "../../ui/output.js";
 
 export type RefillSessionOptions = Pick<SessionOptions, "username" | "passwordStdin" | "passwordFile">;
 
@@ -58,34 +66,17 @@ export function openHint(error: CliError): string {
   return PENDING_HINT;
 }
 
-/** Exit code for an order that stays open: 77 to sign in again, 1 for a 409, else 69 (cli.md). */
-export function openExit(error: CliError): number {
-  if (error instanceof AuthRequiredError) return error.exitCode;
-  if (error instanceof PortalRefusedError) return error.exitCode;
-  return 69;
-}
-
-/** One line on stderr (and one JSON error document with --json), like main.ts's reportError. */
-export function reportFailure(
-  ctx: AppContext,
-  e: { message: string; exitCode: number; code: string; hint?: string; requestId?: string },
-  extra: Record<string, unknown> = {},
-): number {
-  const parts = [e.message];
-  if (e.hint) parts.push(e.hint);
-  if (e.requestId) parts.push(`(Request id: ${e.requestId})`);
-  ctx.io.stderr.write(`rxportal: ${parts.join(" ")}\n`);
-  if (ctx.globals.json) {
-    printJson(ctx, {
-      error: {
-        message: e.message,
-        exitCode: e.exitCode,
-        code: e.code,
-        ...(e.hint ? { hint: e.hint } : {}),
-        ...(e.requestId ? { requestId: e.requestId } : {}),
-        ...extra,
-      },
-    });
+/**
+ * Exit code for an order that stays open: 77 to sign in again, 1 for a 409, 75 while the portal
+ * is rate limiting, else 69 (cli.md).
+ */
+export function openExit(error: CliError): ExitCodeValue {
+  if (
+    error instanceof AuthRequiredError ||
+    error instanceof PortalRefusedError ||
+    error instanceof TryLaterError
+  ) {
+    return error.exitCode;
   }
-  return e.exitCode;
+  return ExitCode.unavailable;
 }
