@@ -72,6 +72,9 @@ describe("no secret leaks", () => {
 
     for (const args of [
       ["--verbose", "whoami", "--json"],
+      ["--verbose", "refill", "list", "--json"],
+      ["--verbose", "orders", "--json"],
+      ["--verbose", "id-card", "--save", "--json"],
       ["--verbose", "logout"],
     ]) {
       const next = testContext({ dir, credentials: t.credentials });
