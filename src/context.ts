@@ -2,7 +2,15 @@
 // bin/ touch `process`; tests build a context with string buffers and their own env and clock.
 import envPaths from "env-paths";
 import { type Clock, systemClock } from "./clock.js";
-import type { ConfigLocation, LoadedConfig, Profile } from "./config/load.js";
+// Static: nearly every command needs a profile, and a separate chunk costs a module load at start-up.
+import {
+  type ConfigLocation,
+  type LoadedConfig,
+  loadConfig,
+  locateConfig,
+  type Profile,
+  resolveProfile,
+} from "./config/load.js";
 import type { BackendInfo } from "./credentials/backend.js";
 import type { CredentialStore } from "./credentials/store.js";
 import type { PortalClient } from "./portal/client.js";
@@ -114,7 +122,6 @@ export function createContext(init: ContextInit): AppContext {
       }
     },
     async locateConfig() {
-      const { locateConfig } = await import("./config/load.js");
       return locateConfig({
         flag: ctx.globals.config,
         env: ctx.env,
@@ -124,14 +131,12 @@ export function createContext(init: ContextInit): AppContext {
     },
     config() {
       configPromise ??= (async () => {
-        const { loadConfig } = await import("./config/load.js");
         return loadConfig(await ctx.locateConfig());
       })();
       return configPromise;
     },
     profile() {
       profilePromise ??= (async () => {
-        const { resolveProfile } = await import("./config/load.js");
         const profile = resolveProfile(await ctx.config(), {
           flag: ctx.globals.profile,
           env: ctx.env,

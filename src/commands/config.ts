@@ -1,4 +1,5 @@
 // `rxportal config path|show|validate` and `rxportal profiles`.
+import { listProfiles } from "../config/load.js";
 import type { AppContext } from "../context.js";
 import { printJson, printLine } from "../ui/output.js";
 import type { CommandResult } from "./kit.js";
@@ -54,7 +55,6 @@ export async function configCommand(
 }
 
 export async function profilesCommand(ctx: AppContext): Promise<CommandResult> {
-  const { listProfiles } = await import("../config/load.js");
   const list = listProfiles(await ctx.config(), {
     flag: ctx.globals.profile,
     env: ctx.env,
