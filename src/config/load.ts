@@ -1,7 +1,8 @@
 // Finding, reading and validating the config file, and resolving the profile in force.
 // Precedence: flag > environment > file > built-in (shared/cli.md).
-import { constants } from "node:fs";
-import { access, readFile } from "node:fs/promises";
+// Synchronous reads on purpose: a config file is small, and node:fs/promises would add its own
+// module graph to every start.
+import { accessSync, constants, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { builtinContacts } from "../contacts/builtin.js";
 import type { ContactsDirectory } from "../contacts/types.js";
@@ -70,7 +71,7 @@ export async function locateConfig(opts: {
 
 async function readable(file: string): Promise<boolean> {
   try {
-    await access(file, constants.R_OK);
+    accessSync(file, constants.R_OK);
     return true;
   } catch {
     return false;
@@ -84,7 +85,7 @@ async function readable(file: string): Promise<boolean> {
 export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig> {
   let text: string;
   try {
-    text = await readFile(location.file, "utf8");
+    text = readFileSync(location.file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && location.from === "default") return { ...location, exists: false, data: {} };
