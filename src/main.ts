@@ -7,6 +7,7 @@ import { type Act, type CommandResult, collect, examples, type Register } from "
 import { registerMemberCommands } from "./commands/member/register.js";
 import { registerRecoveryCommands } from "./commands/recovery/register.js";
 import { registerRefillCommands } from "./commands/refill/register.js";
+import { requestedCommand, selectiveProgram } from "./commands/selective.js";
 import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
 import { VERSION } from "./version.js";
@@ -21,7 +22,11 @@ function positiveInt(name: string) {
   };
 }
 
-export function buildProgram(ctx: AppContext, setResult: (code: CommandResult) => void): Command {
+export function buildProgram(
+  ctx: AppContext,
+  setResult: (code: CommandResult) => void,
+  argv?: readonly string[],
+): Command {
   const program = new Command("rxportal");
   const globals = () => program.opts<GlobalOptions>();
   // Every action goes through here: globals are applied once, and the exit code is kept.
@@ -74,7 +79,10 @@ export function buildProgram(ctx: AppContext, setResult: (code: CommandResult) =
       ),
     );
 
-  program
+  // Commands are defined in full only when this run needs them (src/commands/selective.ts).
+  const commands = argv ? selectiveProgram(program, requestedCommand(argv)) : program;
+
+  commands
     .command("status")
     .description("the portal's service status: components, maintenance window, minimum app versions")
     .addHelpText(
@@ -91,7 +99,7 @@ or cannot be reached.
       }),
     );
 
-  program
+  commands
     .command("contacts")
     .description("whom to call, by enrollee type and topic, with TTY lines and hours")
     .option("--enrollee <type>", "commercial, medicare or tricare")
@@ -112,7 +120,7 @@ or cannot be reached.
       }),
     );
 
-  const config = program
+  const config = commands
     .command("config")
     .description("where the config file is, what is in force, and whether it is valid")
     .addHelpText(
@@ -135,7 +143,7 @@ or cannot be reached.
       );
   }
 
-  program
+  commands
     .command("profiles")
     .description("list the portal profiles, marking the one in force")
     .addHelpText("after", examples("rxportal profiles", "rxportal profiles --json"))
@@ -146,7 +154,7 @@ or cannot be reached.
       }),
     );
 
-  program
+  commands
     .command("sandbox")
     .description("run the bundled sandbox portal as a server (for demos, tests and training)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
@@ -170,7 +178,7 @@ The control surface (outbox of sent codes, faults, state reset) is under /_sandb
       }),
     );
 
-  for (const register of registers) register(program, ctx, act);
+  for (const register of registers) register(commands, ctx, act);
   return program;
 }
 
@@ -193,9 +201,13 @@ function portNumber(value: string): number {
 export async function run(argv: string[], context?: AppContext): Promise<number> {
   const ctx = context ?? (await createProcessContext());
   let result: CommandResult;
-  const program = buildProgram(ctx, (code) => {
-    result = code;
-  });
+  const program = buildProgram(
+    ctx,
+    (code) => {
+      result = code;
+    },
+    argv,
+  );
   try {
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
     return result ?? ExitCode.ok;
