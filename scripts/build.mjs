@@ -69,6 +69,8 @@ await build({
   banner: {
     js: 'const require = (id) => { const m = process.getBuiltinModule(id); if (m === undefined) { const e = new Error("Cannot find module " + id); e.code = "MODULE_NOT_FOUND"; throw e; } return m; };',
   },
+  // The built-in troubleshooting tree is bundled as text (src/doctor/builtin-tree.ts).
+  loader: { ".yaml": "text" },
   plugins: [lazyChildProcess, builtinsWithoutFacades],
   logLevel: "warning",
 });

@@ -8,6 +8,7 @@ import { registerMemberCommands } from "./commands/member/register.js";
 import { registerRecoveryCommands } from "./commands/recovery/register.js";
 import { registerRefillCommands } from "./commands/refill/register.js";
 import { requestedCommand, selectiveProgram } from "./commands/selective.js";
+import { registerTreeCommands } from "./commands/tree/register.js";
 import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
 import { VERSION } from "./version.js";
@@ -188,6 +189,7 @@ const registers: Register[] = [
   registerMemberCommands,
   registerRecoveryCommands,
   registerRefillCommands,
+  registerTreeCommands,
 ];
 
 function portNumber(value: string): number {

@@ -48,6 +48,15 @@ const builtinProfiles: Record<string, Omit<Profile, "name" | "source">> = {
     paths: {},
     contacts: builtinContacts,
   },
+  // The real portal's public hosts (shared/facts.md), so `check-link` has an example to check
+  // reset and sign-in links against without a config file.
+  "express-scripts": {
+    baseUrl: "https://www.express-scripts.com/api/v1",
+    officialHosts: ["express-scripts.com", "www.express-scripts.com", "militaryrx.express-scripts.com"],
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    paths: {},
+    contacts: builtinContacts,
+  },
 };
 
 const defaultNames = ["config.yaml", "config.yml", "config.json"];
@@ -141,7 +150,8 @@ async function parseText(file: string, text: string): Promise<unknown> {
   }
 }
 
-interface IssueLike {
+/** A zod issue as the formatters below need it (also used for tree files). */
+export interface IssueLike {
   path: PropertyKey[];
   message: string;
   code?: string;
@@ -149,7 +159,8 @@ interface IssueLike {
   input?: unknown;
 }
 
-function describeKeyPath(issue: IssueLike): string {
+/** "profiles.acme.baseUrl", "nodes.x.answers[0].next": where a zod issue points. */
+export function describeKeyPath(issue: IssueLike): string {
   const parts = issue.path.map(String);
   if (issue.code === "unrecognized_keys" && issue.keys?.length) parts.push(issue.keys[0] as string);
   return parts.reduce(
@@ -158,7 +169,8 @@ function describeKeyPath(issue: IssueLike): string {
   );
 }
 
-function describeIssue(issue: IssueLike): string {
+/** "expected string, got 42": what is wrong, in words. */
+export function describeIssue(issue: IssueLike): string {
   if (issue.code === "unrecognized_keys") return "unknown key (check the spelling against shared/cli.md)";
   const message = issue.message.replace(/^Invalid input: /, "");
   if (issue.input === undefined)

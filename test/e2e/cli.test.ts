@@ -134,6 +134,12 @@ describe("rxportal (built binary)", () => {
     expect(JSON.parse(profiles.stdout)).toEqual([
       { name: "beta", baseUrl: "https://beta.example/api/v1", source: "file", inForce: true },
       { name: "sandbox", baseUrl: "http://127.0.0.1:8787/api/v1", source: "builtin", inForce: false },
+      {
+        name: "express-scripts",
+        baseUrl: "https://www.express-scripts.com/api/v1",
+        source: "builtin",
+        inForce: false,
+      },
     ]);
   });
 

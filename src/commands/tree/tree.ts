@@ -1,0 +1,91 @@
+// `rxportal tree lint`, `tree export` and `check-link`: thin adapters over src/doctor/.
+import type { AppContext } from "../../context.js";
+import { checkLink, UnparsableLinkError } from "../../doctor/check-link.js";
+import { type ExportFormat, exportTree } from "../../doctor/tree-export.js";
+import { readTreeSource } from "../../doctor/tree-file.js";
+import { lintTree, parseTree } from "../../doctor/tree-lint.js";
+import { ExitCode, UsageError } from "../../errors.js";
+import { note, printJson, printLine } from "../../ui/output.js";
+import type { CommandResult } from "../kit.js";
+
+export async function treeLintCommand(ctx: AppContext, file: string | undefined): Promise<CommandResult> {
+  const source = await readTreeSource(file);
+  const { tree, problems: textProblems } = await parseTree(source.name, source.text);
+  const problems = [...textProblems, ...lintTree(tree)];
+  const counts = { question: 0, probe: 0, action: 0, end: 0 };
+  for (const node of Object.values(tree.nodes)) counts[node.kind]++;
+  const nodes = Object.keys(tree.nodes).length;
+  const branches = Object.keys(tree.branches).length;
+  if (ctx.globals.json) {
+    printJson(ctx, {
+      file: source.name,
+      ok: problems.length === 0,
+      nodes,
+      kinds: counts,
+      branches,
+      problems,
+    });
+  } else if (problems.length === 0) {
+    printLine(
+      ctx,
+      `${source.name}: OK, ${nodes} nodes (${counts.question} questions, ${counts.probe} probes, ${counts.action} actions, ${counts.end} ends), ${branches} branches.`,
+    );
+  } else {
+    // The list is the command's result (stdout, one problem per line, greppable by node id).
+    for (const p of problems) printLine(ctx, `${source.name}: ${p.node}: ${p.code}: ${p.message}`);
+    note(ctx, `rxportal: ${problems.length} problem${problems.length === 1 ? "" : "s"} in ${source.name}.`);
+  }
+  return problems.length === 0 ? ExitCode.ok : ExitCode.config;
+}
+
+export async function treeExportCommand(
+  ctx: AppContext,
+  file: string | undefined,
+  format: ExportFormat,
+): Promise<CommandResult> {
+  const source = await readTreeSource(file);
+  const { tree, problems } = await parseTree(source.name, source.text);
+  const all = [...problems, ...lintTree(tree)];
+  if (all.length) {
+    note(
+      ctx,
+      `rxportal: ${source.name} has ${all.length} lint problem(s); run \`rxportal tree lint\` to list them.`,
+    );
+  }
+  ctx.io.stdout.write(exportTree(tree, format));
+  return ExitCode.ok;
+}
+
+export async function checkLinkCommand(ctx: AppContext, url: string): Promise<CommandResult> {
+  const profile = await ctx.profile();
+  let verdict: Awaited<ReturnType<typeof checkLink>>;
+  try {
+    verdict = await checkLink(url, profile.officialHosts);
+  } catch (error) {
+    if (error instanceof UnparsableLinkError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (ctx.globals.json) {
+    printJson(ctx, {
+      verdict: verdict.safe ? "safe" : "suspicious",
+      ...verdict,
+      profile: profile.name,
+      officialHosts: profile.officialHosts,
+    });
+  } else if (verdict.safe) {
+    printLine(
+      ctx,
+      `Safe: ${verdict.hostDecoded} is an official host of profile "${profile.name}", over https.`,
+    );
+    printLine(
+      ctx,
+      "Still type codes only on pages you reached yourself, and never read them out to a caller.",
+    );
+  } else {
+    printLine(ctx, `Suspicious: do not open this link (${verdict.hostDecoded}).`);
+    for (const reason of verdict.reasons) printLine(ctx, `  - ${reason}`);
+    printLine(ctx, `Official hosts for profile "${profile.name}": ${profile.officialHosts.join(", ")}.`);
+    printLine(ctx, "Go to the portal by typing its address yourself, or use `rxportal reset`.");
+  }
+  return verdict.safe ? ExitCode.ok : ExitCode.refused;
+}
