@@ -1,6 +1,7 @@
 // Where a tree comes from: a file the user names, or the built-in tree bundled into dist/.
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors.js";
+import type { Tree } from "./tree-schema.js";
 
 export interface TreeSource {
   /** What messages call it: the path, or "built-in tree". */
@@ -25,4 +26,27 @@ export async function readTreeSource(file: string | undefined): Promise<TreeSour
           : `cannot read it (${code})`;
     throw new ConfigError(`${file}: ${why}.`, { file });
   }
+}
+
+/**
+ * The tree a doctor run walks: read, validated and linted. A tree with lint problems is refused
+ * (exit 78) because walking it could strand the member on a node with no way on.
+ */
+export async function loadCheckedTree(file: string | undefined): Promise<Tree> {
+  const source = await readTreeSource(file);
+  const { lintTree, parseTree } = await import("./tree-lint.js");
+  const { tree, problems } = await parseTree(source.name, source.text);
+  const all = [...problems, ...lintTree(tree)];
+  if (all.length) {
+    const first = all[0] as { node: string; message: string };
+    throw new ConfigError(
+      `${source.name}: ${all.length} tree problem${all.length === 1 ? "" : "s"}, first: ${first.node}: ${first.message}.`,
+      {
+        file: source.name,
+        keyPath: `nodes.${first.node}`,
+        hint: "Run `rxportal tree lint <file>` to list them all.",
+      },
+    );
+  }
+  return tree;
 }
