@@ -171,7 +171,7 @@ export function describeKeyPath(issue: IssueLike): string {
 
 /** "expected string, got 42": what is wrong, in words. */
 export function describeIssue(issue: IssueLike): string {
-  if (issue.code === "unrecognized_keys") return "unknown key (check the spelling against shared/cli.md)";
+  if (issue.code === "unrecognized_keys") return "unknown key (check its spelling)";
   const message = issue.message.replace(/^Invalid input: /, "");
   if (issue.input === undefined)
     return message.startsWith("expected") ? `${message}, but it is missing` : message;
