@@ -1,9 +1,11 @@
 // The client against msw: every answer the contract allows, plus the ones a real portal sends
 // anyway (HTML maintenance pages, malformed JSON, off-contract bodies). Faults that msw cannot fake
 // faithfully (cut-off bodies, resets, hangs, DNS, TLS) live in client-transport.test.ts.
+
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { problemResponse } from "../../test/helpers/problem.js";
 import { ManualClock } from "../clock.js";
 import {
   AuthRequiredError,
@@ -51,19 +53,8 @@ const CREATED = {
   createdAt: "2025-03-01T12:00:00Z",
 };
 
-const problem = (
-  status: number,
-  code: string,
-  extras: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-) =>
-  HttpResponse.json(
-    { type: "about:blank", title: "t", status, code, ...extras },
-    {
-      status,
-      headers: { "content-type": "application/problem+json", "x-request-id": `req-${code}`, ...headers },
-    },
-  );
+const problem = (status: number, code: string, extras: object = {}, headers: Record<string, string> = {}) =>
+  problemResponse(status, code, extras, { "X-Request-Id": `req-${code}`, ...headers });
 
 /** A client whose waits are recorded instead of slept, so retry tests run in milliseconds. */
 function makeClient(overrides: Partial<PortalClientOptions> = {}) {

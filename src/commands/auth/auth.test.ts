@@ -1,8 +1,10 @@
 // login, logout and whoami against msw: every way the portal can refuse or fail.
+
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeContext, testContext } from "../../../test/helpers/context.js";
+import { problemResponse } from "../../../test/helpers/problem.js";
 import { run } from "../../main.js";
 
 const BASE = "https://portal.test/api/v1";
@@ -31,14 +33,8 @@ const MFA = {
   destinationHint: "a***@example.com",
   expiresIn: 900,
 };
-const problem = (status: number, code: string, extra: object = {}, headers: Record<string, string> = {}) =>
-  HttpResponse.json(
-    { type: "about:blank", title: code, status, code, ...extra },
-    {
-      status,
-      headers: { "Content-Type": "application/problem+json", "X-Request-Id": `req-${code}`, ...headers },
-    },
-  );
+const problem = (status: number, code: string, extras: object = {}, headers: Record<string, string> = {}) =>
+  problemResponse(status, code, extras, { "X-Request-Id": `req-${code}`, ...headers });
 
 function portal(login: () => Response, extra: Parameters<typeof server.use> = []) {
   server.use(

@@ -1,7 +1,9 @@
 // Shared by the member commands' msw tests: run the real command line in-process against a fake
 // portal, with a kept session so no sign-in is needed, and canned answers for every error shape.
+
 import { HttpResponse } from "msw";
 import { closeContext, testContext } from "../../../test/helpers/context.js";
+import { problemResponse } from "../../../test/helpers/problem.js";
 import { run } from "../../main.js";
 
 export const BASE = "https://portal.test/api/v1";
@@ -41,17 +43,10 @@ export async function runMember(
 }
 
 export const problem = (status: number, code: string, extras: Record<string, unknown> = {}) =>
-  HttpResponse.json(
-    { type: "about:blank", title: "t", status, code, ...extras },
-    {
-      status,
-      headers: {
-        "content-type": "application/problem+json",
-        "x-request-id": `req-${status}-${code}`,
-        ...(status === 429 || status === 503 ? { "retry-after": "30" } : {}),
-      },
-    },
-  );
+  problemResponse(status, code, extras, {
+    "X-Request-Id": `req-${status}-${code}`,
+    ...(status === 429 || status === 503 ? { "Retry-After": "30" } : {}),
+  });
 
 export const maintenancePage = () =>
   new HttpResponse("<!doctype html><html><body><h1>Back soon</h1></body></html>", {

@@ -1,9 +1,11 @@
 // username recover and reset against a fake portal (msw): every answer the contract allows for
 // recovery, the ones a real portal sends anyway, and the refusals made here before sending.
+
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeContext, type TestContext, testContext } from "../../../test/helpers/context.js";
+import { problemResponse } from "../../../test/helpers/problem.js";
 import { type Answer, ScriptedPrompter } from "../../../test/helpers/prompter.js";
 import { lockoutGuard } from "../../auth/sign-in.js";
 import { run } from "../../main.js";
@@ -51,14 +53,7 @@ function portal(confirm: () => Response = () => new HttpResponse(null, { status:
   );
 }
 
-const problem = (status: number, code: string, extras: Record<string, unknown> = {}, headers = {}) =>
-  HttpResponse.json(
-    { type: "about:blank", title: code, status, code, ...extras },
-    {
-      status,
-      headers: { "Content-Type": "application/problem+json", "X-Request-Id": `req-${status}`, ...headers },
-    },
-  );
+const problem = problemResponse;
 
 interface Ran {
   code: number;

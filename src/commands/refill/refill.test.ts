@@ -1,11 +1,13 @@
 // refill list / order / pending against msw: every way the portal can answer a refill order, and
 // what is left in the journal after each.
+
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeContext, type TestContext, testContext } from "../../../test/helpers/context.js";
+import { problemResponse } from "../../../test/helpers/problem.js";
 import { ScriptedPrompter } from "../../../test/helpers/prompter.js";
 import { reportError } from "../../main.js";
 import { type JournalEntry, RefillJournal } from "../../refill/journal.js";
@@ -55,14 +57,7 @@ const created = (rxIds: string[], orderId = "ORD-1") => ({
   estimatedDelivery: "2026-02-01",
   createdAt: "2026-01-25T10:00:00Z",
 });
-const problem = (status: number, code: string, extras: object = {}, headers: Record<string, string> = {}) =>
-  HttpResponse.json(
-    { type: "about:blank", title: code, status, code, ...extras },
-    {
-      status,
-      headers: { "Content-Type": "application/problem+json", "X-Request-Id": `req-${status}`, ...headers },
-    },
-  );
+const problem = problemResponse;
 
 interface Sent {
   key: string | null;
