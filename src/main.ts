@@ -3,6 +3,7 @@
 // not pay for inquirer, undici, zod or the sandbox (shared/STYLE.md, "Fast").
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { registerAuthCommands } from "./commands/auth/register.js";
+import { registerDoctorCommands } from "./commands/doctor/register.js";
 import { type Act, type CommandResult, collect, examples, type Register } from "./commands/kit.js";
 import { registerMemberCommands } from "./commands/member/register.js";
 import { registerRecoveryCommands } from "./commands/recovery/register.js";
@@ -190,6 +191,7 @@ const registers: Register[] = [
   registerRecoveryCommands,
   registerRefillCommands,
   registerTreeCommands,
+  registerDoctorCommands,
 ];
 
 function portNumber(value: string): number {

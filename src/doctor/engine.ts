@@ -101,7 +101,7 @@ export interface InputStep {
   kind: "input";
   id: string;
   text: string;
-  /** Shown as given: inputs are never secrets (inputs.ts refuses secret ones). */
+  /** As given, except what InputSpec.redact removes (a reset link's token). */
   value: string;
   source: AnswerSource;
 }
@@ -150,6 +150,8 @@ export interface Transcript {
 
 export type EngineEvent =
   | { type: "probe-start"; id: string; probe: ProbeName; text?: string }
+  /** The walk is waiting for this probe's result (a front end shows a spinner). */
+  | { type: "probe-wait"; id: string; probe: ProbeName; text?: string }
   | { type: "step"; step: Step };
 
 export interface WalkOptions {
@@ -171,11 +173,19 @@ export interface WalkOptions {
 
 /** Answers an unattended run needs but was not given (exit 64, with every id listed). */
 export class MissingAnswersError extends UsageError {
-  constructor(readonly missing: string[]) {
+  /**
+   * @param missing the ids, in the order they are needed
+   * @param choices the possible values of ids that have a fixed set, for the hint
+   */
+  constructor(
+    readonly missing: string[],
+    choices: Readonly<Record<string, readonly string[]>> = {},
+  ) {
+    const example = missing.map((id) => `--answer ${id}=${choices[id]?.join("|") ?? "..."}`).join(" ");
     super(
       `doctor needs more answers to go on: ${missing.join(", ")}. Without a terminal nobody can be asked.`,
       {
-        hint: `Pass them with --answer <id>=<value> (e.g. --answer ${missing[0]}=...) or in an --answers file.`,
+        hint: `Pass them in an --answers file or as ${example}.`,
         details: { missing },
       },
     );
@@ -312,7 +322,7 @@ class Walk {
       value = await this.opts.asker.choose(id, node);
       source = "prompt";
     } else {
-      throw new MissingAnswersError([id, ...this.missingInputsAhead(id)]);
+      throw this.missingError([id, ...this.missingInputsAhead(id)]);
     }
     const answer = node.answers.find((a) => a.value === value);
     if (!answer) {
@@ -328,7 +338,11 @@ class Walk {
   private async probeNode(id: string, node: ProbeNode): Promise<string> {
     const spec = this.opts.probes[node.probe];
     await this.settleInputs(spec.inputs ?? [], id);
-    const found = await this.startProbe(node.probe, id, node.text);
+    const pending = this.startProbe(node.probe, id, node.text);
+    if (!this.findings.has(node.probe)) {
+      this.opts.onEvent?.({ type: "probe-wait", id, probe: node.probe, text: node.text });
+    }
+    const found = await pending;
     const step: ProbeStep = { ...found, id, text: node.text ?? found.text };
     this.record(step);
     const next = node.next?.[step.outcome] ?? node.next?.unknown;
@@ -362,6 +376,17 @@ class Walk {
     return node.next;
   }
 
+  private missingError(ids: string[]): MissingAnswersError {
+    const choices: Record<string, string[]> = {};
+    for (const id of ids) {
+      const node = this.tree.nodes[id];
+      const spec = this.opts.inputs[id];
+      if (node?.kind === "question") choices[id] = node.answers.map((a) => a.value);
+      else if (spec?.choices) choices[id] = spec.choices.map((c) => c.value);
+    }
+    return new MissingAnswersError(ids, choices);
+  }
+
   // --- inputs ----------------------------------------------------------------------------------
 
   private inputsFor(ids: readonly string[]): Record<string, string> {
@@ -381,7 +406,9 @@ class Walk {
     this.inputValues.set(inputId, known.value);
     this.answers[inputId] = known.value;
     if (spec) {
-      this.record({ kind: "input", id: inputId, text: spec.text, value: known.value, source: known.source });
+      const shown = spec.redact ? spec.redact(known.value) : known.value;
+      this.answers[inputId] = shown;
+      this.record({ kind: "input", id: inputId, text: spec.text, value: shown, source: known.source });
     }
     return known.value;
   }
@@ -391,15 +418,16 @@ class Walk {
     const missing = ids.filter((i) => this.knownInput(i) === undefined);
     if (!missing.length) return;
     if (!this.opts.asker.interactive) {
-      throw new MissingAnswersError([...new Set([...missing, ...this.missingInputsAhead(at)])]);
+      throw this.missingError([...new Set([...missing, ...this.missingInputsAhead(at)])]);
     }
     for (const inputId of missing) {
       const spec = this.opts.inputs[inputId];
       if (!spec) throw new Error(`doctor: no input "${inputId}"`);
       const value = (await this.opts.asker.input(spec)).trim();
       this.inputValues.set(inputId, value);
-      this.answers[inputId] = value;
-      this.record({ kind: "input", id: inputId, text: spec.text, value, source: "prompt" });
+      const shown = spec.redact ? spec.redact(value) : value;
+      this.answers[inputId] = shown;
+      this.record({ kind: "input", id: inputId, text: spec.text, value: shown, source: "prompt" });
     }
   }
 

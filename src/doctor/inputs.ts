@@ -13,6 +13,22 @@ export interface InputSpec {
   choices?: { value: string; label: string }[];
   /** A problem with the value in one sentence, or undefined when it is fine ("" always is: skipped). */
   validate?(value: string): string | undefined;
+  /** What the transcript and reports keep of the value (default: all of it). */
+  redact?(value: string): string;
+}
+
+/**
+ * A link as it may be kept: scheme, host and path. Reset links carry single-use tokens in the query
+ * or fragment, and a user:password part is a secret too.
+ */
+export function redactLink(value: string): string {
+  try {
+    const url = new URL(value);
+    const hidden = url.search || url.hash || url.username || url.password;
+    return `${url.protocol}//${url.host}${url.pathname}${hidden ? " [query and credentials removed]" : ""}`;
+  } catch {
+    return "[a link that could not be read]";
+  }
 }
 
 const semver = /^\d+(\.\d+){0,2}$/;
@@ -54,5 +70,6 @@ export const doctorInputs: Readonly<Record<string, InputSpec>> = {
     text: "Paste the link from the message (do not open it):",
     example: "https://www.express-scripts.com/reset",
     validate: (v) => (v === "" || /^\S+$/.test(v) ? undefined : "a link has no spaces; paste it whole."),
+    redact: redactLink,
   },
 };

@@ -1,0 +1,182 @@
+// `rxportal doctor`: guided diagnosis. This file wires the pure engine (src/doctor/) to the
+// terminal: who answers (a person, or --answers/--answer), how steps are shown (prompts and
+// spinners, plain lines, or one JSON document), and the help-desk report.
+import { mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { lastUsername } from "../../auth/session.js";
+import { lockoutGuard } from "../../auth/sign-in.js";
+import type { AppContext } from "../../context.js";
+import { contactsFor, createActions, enrolleeFrom } from "../../doctor/actions.js";
+import { checkAnswers, type GivenAnswers, parseAnswerFlag, readAnswersFile } from "../../doctor/answers.js";
+import { type Asker, MissingAnswersError, walkTree } from "../../doctor/engine.js";
+import { doctorInputs } from "../../doctor/inputs.js";
+import { createProbes } from "../../doctor/probes.js";
+import { buildReport, reportMarkdown } from "../../doctor/report.js";
+import { loadCheckedTree } from "../../doctor/tree-file.js";
+import type { QuestionNode } from "../../doctor/tree-schema.js";
+import { UsageError } from "../../errors.js";
+import { writePrivateFile } from "../../state/files.js";
+import { note, printJson } from "../../ui/output.js";
+import { VERSION } from "../../version.js";
+import type { CommandResult } from "../kit.js";
+import { resetAction } from "./reset-action.js";
+import { createDoctorView } from "./view.js";
+
+export interface DoctorFlags {
+  answers?: string;
+  answer?: string[];
+  start?: string;
+  tree?: string;
+  report?: string;
+  agent?: string;
+}
+
+export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promise<CommandResult> {
+  if (flags.agent !== undefined && flags.report === undefined) {
+    throw new UsageError("--agent names the help-desk agent in a report; it needs --report <dir> too.");
+  }
+  if (flags.report !== undefined) checkReportDir(flags.report);
+  const tree = await loadCheckedTree(flags.tree);
+  const given: Record<string, string> = flags.answers ? await readAnswersFile(flags.answers) : {};
+  for (const flag of flags.answer ?? []) {
+    const [id, value] = parseAnswerFlag(flag);
+    given[id] = value;
+  }
+  const answers = checkAnswers(tree, doctorInputs, given);
+  const profile = await ctx.profile();
+  const consented = flags.agent !== undefined ? await memberConsent(ctx, answers) : false;
+
+  const username = profile.username ?? (await lastUsername(ctx, profile.name).catch(() => undefined));
+  const asker = createAsker(ctx, answers, username);
+  const now = () => ctx.clock.now();
+  const probes = createProbes({
+    profile,
+    env: ctx.env,
+    now,
+    timeoutMs: profile.timeoutMs,
+    portal: () => ctx.portal(),
+    guard: lockoutGuard(ctx),
+    storedPassword: async (user) => {
+      const creds = await ctx.credentials();
+      const kept = await creds.store.getPassword(profile.name, user).catch(() => undefined);
+      return kept ?? (ctx.env.RXPORTAL_PASSWORD || undefined);
+    },
+  });
+  const actions = createActions({ profile, now, probes, reset: resetAction(ctx) });
+  const view = await createDoctorView(ctx, profile);
+
+  const transcript = await walkTree({
+    tree,
+    start: flags.start,
+    asker,
+    probes,
+    actions,
+    inputs: doctorInputs,
+    now,
+    probeTimeoutMs: profile.timeoutMs,
+    signal: ctx.signal,
+    onEvent: view.onEvent,
+  });
+  view.done();
+
+  const enrollee = enrolleeFrom(transcript.answers);
+  // The report always names whom to call; web support is the line for sign-in trouble.
+  const contacts = contactsFor(profile, transcript.end.contacts ?? "website", enrollee);
+  const report = buildReport({
+    transcript,
+    profile,
+    tree: flags.tree ?? "built-in",
+    version: VERSION,
+    contacts,
+    agent: consented ? flags.agent : undefined,
+    now: now(),
+  });
+  if (ctx.globals.json) {
+    printJson(ctx, report);
+  } else {
+    view.finish(transcript, transcript.end.contacts ? contacts : []);
+  }
+  if (flags.report !== undefined) {
+    if (flags.agent !== undefined && !consented) {
+      note(ctx, "rxportal: no report written: the member did not agree to one.");
+    } else {
+      await writeReport(flags.report, report);
+      note(
+        ctx,
+        `Report written to ${join(flags.report, "report.md")} and report.json (readable only by you).`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function createAsker(ctx: AppContext, given: GivenAnswers, username: string | undefined): Asker {
+  return {
+    interactive: ctx.prompter.interactive,
+    known(id) {
+      const value = given[id];
+      if (value) return value;
+      if (id === "username" && username) return { value: username, source: "default" };
+      return undefined;
+    },
+    async choose(id: string, node: QuestionNode) {
+      if (node.help) note(ctx, node.help);
+      return ctx.prompter.select({
+        message: node.text,
+        noTty: `--answer ${id}=<value>`,
+        choices: node.answers.map((a) => ({ name: a.label, value: a.value })),
+      });
+    },
+    async input(spec) {
+      if (spec.choices) {
+        return ctx.prompter.select({
+          message: spec.text,
+          noTty: `--answer ${spec.id}=<value>`,
+          choices: [
+            ...spec.choices.map((c) => ({ name: c.label, value: c.value })),
+            { name: "I do not know / skip this check", value: "" },
+          ],
+        });
+      }
+      return ctx.prompter.input({
+        message: spec.text,
+        noTty: `--answer ${spec.id}=<value>`,
+        validate: (v) => spec.validate?.(v.trim()) ?? true,
+      });
+    },
+  };
+}
+
+async function memberConsent(ctx: AppContext, given: GivenAnswers): Promise<boolean> {
+  const answer = given.consent?.value;
+  if (answer !== undefined) {
+    if (answer === "yes" || answer === "no") return answer === "yes";
+    throw new UsageError(`--answer consent=${answer}: expected yes or no.`);
+  }
+  if (!ctx.prompter.interactive) throw new MissingAnswersError(["consent"]);
+  return ctx.prompter.confirm({
+    message:
+      "Does the member agree that this session's answers and check results are saved in a report for the help desk?",
+    noTty: "--answer consent=yes",
+    default: false,
+  });
+}
+
+function checkReportDir(dir: string): void {
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--report ${dir}: that is a file, not a folder.`);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new UsageError(
+        `--report ${dir}: cannot use that folder (${(error as NodeJS.ErrnoException).code}).`,
+      );
+    }
+  }
+}
+
+async function writeReport(dir: string, report: ReturnType<typeof buildReport>): Promise<void> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await writePrivateFile(join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  await writePrivateFile(join(dir, "report.md"), reportMarkdown(report));
+}

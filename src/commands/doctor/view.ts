@@ -1,0 +1,99 @@
+// How a doctor run looks at a terminal: each check and action as a line on stdout as it happens
+// (prompts and spinners are on stderr), then the diagnosis with numbered steps and whom to call.
+// Words, not only symbols or colours, carry every result, for screen readers and --plain.
+import type { Profile } from "../../config/load.js";
+import type { Contact } from "../../contacts/types.js";
+import type { AppContext } from "../../context.js";
+import { contactLine } from "../../doctor/actions.js";
+import type { EngineEvent, Step, Transcript } from "../../doctor/engine.js";
+import { outcomeWords, probeLabels } from "../../doctor/report.js";
+import { printLine } from "../../ui/output.js";
+import { type Spinner, startSpinner } from "../../ui/spinner.js";
+import { createStyle } from "../../ui/style.js";
+
+export interface DoctorView {
+  onEvent(event: EngineEvent): void;
+  /** The walk is over: stop any spinner. */
+  done(): void;
+  finish(transcript: Transcript, contacts: Contact[]): void;
+}
+
+export async function createDoctorView(ctx: AppContext, profile: Profile): Promise<DoctorView> {
+  const style = createStyle(ctx);
+  const c = style.color;
+  const quiet = Boolean(ctx.globals.json);
+  let spinner: Promise<Spinner> | undefined;
+  const stopSpinner = () => {
+    const current = spinner;
+    spinner = undefined;
+    void current?.then((s) => s.stop());
+  };
+  const mark = { ok: c.green("✔"), problem: c.red("✖"), unknown: c.yellow("?") } as const;
+  const interactive = ctx.prompter.interactive;
+
+  const show = (step: Step) => {
+    switch (step.kind) {
+      case "question":
+        // At a terminal the prompt itself stays on screen with the answer.
+        if (step.source !== "prompt")
+          printLine(ctx, `${c.dim("Question:")} ${step.text} ${c.bold(step.label)}`);
+        break;
+      case "input":
+        if (step.source !== "prompt")
+          printLine(ctx, `${c.dim("Given:")} ${step.id} = ${step.value || "(skipped)"}`);
+        break;
+      case "probe": {
+        const word = outcomeWords[step.outcome];
+        const head = style.plain ? `${word}:` : `${mark[step.outcome]} ${word}:`;
+        printLine(ctx, `${head} ${probeLabels[step.probe]}: ${step.summary} ${c.dim(`(${step.ms} ms)`)}`);
+        for (const d of step.details ?? []) printLine(ctx, `    ${d}`);
+        break;
+      }
+      case "action":
+        printLine(ctx, `${style.plain ? "Step:" : c.cyan("→")} ${step.summary}`);
+        for (const d of step.details ?? []) printLine(ctx, `    ${d}`);
+        break;
+      case "end":
+        break;
+    }
+  };
+
+  return {
+    onEvent(event) {
+      if (quiet) return;
+      if (event.type === "probe-wait") {
+        const text = event.text ?? `Checking ${probeLabels[event.probe].toLowerCase()}`;
+        spinner = startSpinner(ctx, text);
+        return;
+      }
+      if (event.type === "step") {
+        stopSpinner();
+        show(event.step);
+      }
+    },
+    done: stopSpinner,
+    finish(transcript, contacts) {
+      const end = transcript.end;
+      const severity = { info: c.green, warning: c.yellow, urgent: c.red }[end.severity];
+      printLine(ctx);
+      printLine(
+        ctx,
+        `${c.bold("Diagnosis:")} ${severity(end.title)}${end.severity === "urgent" ? " (urgent)" : ""}`,
+      );
+      for (const [i, line] of end.remedy.entries()) printLine(ctx, `  ${i + 1}. ${line}`);
+      if (contacts.length) {
+        printLine(ctx);
+        printLine(ctx, c.bold("Whom to call:"));
+        for (const contact of contacts) printLine(ctx, `  ${contactLine(contact)}`);
+        printLine(ctx, `  ${profile.contacts.advice}`);
+      }
+      if (transcript.requestIds.length) {
+        printLine(ctx);
+        printLine(ctx, `Request ids to quote to support: ${transcript.requestIds.join(", ")}`);
+      }
+      if (!interactive) return;
+      printLine(ctx);
+      printLine(ctx, c.dim("To keep a copy for the help desk, run the doctor again with --report <folder>."));
+    },
+  };
+}

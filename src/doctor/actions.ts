@@ -1,0 +1,110 @@
+// What action nodes do inline: show whom to call, until when an account is locked, whether a link is
+// genuine, what the status page says. The password reset needs a person at a terminal, so the front
+// end supplies it (see commands/doctor); everything here only computes findings.
+import type { Profile } from "../config/load.js";
+import { filterContacts } from "../contacts/filter.js";
+import type { Contact, ContactTopic, Enrollee } from "../contacts/types.js";
+import { formatDuration, formatLocalTime } from "../ui/output.js";
+import type { ActionFinding, ActionSet, ActionSpec, ProbeSet } from "./engine.js";
+
+export interface ActionEnv {
+  profile: Profile;
+  now(): number;
+  /** The same probes the walk uses, so the status page is fetched once per run. */
+  probes: ProbeSet;
+  /** The interactive password reset, or a description of how to start one. */
+  reset: ActionSpec;
+}
+
+/** The enrollee type the member gave, if the walk asked (the support question's answers). */
+export function enrolleeFrom(answers: Readonly<Record<string, string>>): Enrollee | undefined {
+  const value = answers.support ?? answers.enrollee;
+  return value === "commercial" || value === "medicare" || value === "tricare" ? value : undefined;
+}
+
+/** The lines to call for a topic, narrowed to the member's enrollee type when known. */
+export function contactsFor(
+  profile: Profile,
+  topic: ContactTopic | undefined,
+  enrollee?: Enrollee,
+): Contact[] {
+  const all = profile.contacts.contacts;
+  const matching = filterContacts(all, { topic, enrollee });
+  // A topic nobody covers for this enrollee type: fall back to every line for the enrollee type.
+  return matching.length ? matching : filterContacts(all, { enrollee });
+}
+
+export function contactLine(c: Contact): string {
+  const tty = c.tty ? `, TTY ${c.tty}` : "";
+  const hours = c.hours ? ` (${c.hours})` : "";
+  return `${c.name}: ${c.phone}${tty}${hours}`;
+}
+
+export function createActions(aenv: ActionEnv): ActionSet {
+  return {
+    reset: aenv.reset,
+    contacts: {
+      run: async ({ answers }) => {
+        const enrollee = enrolleeFrom(answers);
+        const lines = contactsFor(aenv.profile, undefined, enrollee);
+        return {
+          status: "done",
+          summary: aenv.profile.contacts.advice,
+          details: lines.map(contactLine),
+          evidence: { enrollee, contacts: lines.map((c) => c.id) },
+        };
+      },
+    },
+    "lockout-time": {
+      run: async ({ probes }) => {
+        const until = probes.get("lockout")?.evidence?.lockedUntil;
+        if (typeof until !== "string") {
+          return {
+            status: "skipped",
+            summary: "The time the lock ends is not known; a lock usually lasts about 15 minutes to an hour.",
+          };
+        }
+        const end = new Date(until);
+        const left = Math.max(0, Math.round((end.getTime() - aenv.now()) / 1000));
+        return {
+          status: "done",
+          summary: `The lock ends at ${formatLocalTime(end)}, ${formatDuration(left)} from now. Trying before then does not help.`,
+          evidence: { lockedUntil: until, secondsLeft: left },
+        };
+      },
+    },
+    "check-link": {
+      inputs: ["link"],
+      run: async ({ inputs }): Promise<ActionFinding> => {
+        const link = inputs.link ?? "";
+        if (!link) {
+          return {
+            status: "skipped",
+            summary: "No link was given. Check one any time with `rxportal check-link <url>`.",
+          };
+        }
+        const { checkLink } = await import("./check-link.js");
+        const verdict = await checkLink(link, aenv.profile.officialHosts);
+        return {
+          status: "done",
+          summary: verdict.safe
+            ? `The link goes to ${verdict.hostDecoded}, an official address of the portal.`
+            : `Suspicious link: it goes to ${verdict.hostDecoded}, which is not the portal's. Do not open it.`,
+          details: verdict.reasons,
+          evidence: { safe: verdict.safe, host: verdict.host, hostDecoded: verdict.hostDecoded },
+        };
+      },
+    },
+    status: {
+      run: async (actx) => {
+        const found = await aenv.probes.status.run({ inputs: {}, signal: actx.signal });
+        return {
+          status: found.outcome === "unknown" ? "failed" : "done",
+          summary: found.summary,
+          details: found.details,
+          requestIds: found.requestIds,
+        };
+      },
+    },
+  };
+}

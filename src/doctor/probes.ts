@@ -1,0 +1,482 @@
+// The doctor's live checks. Each looks at one thing (the portal's name, a connection, its
+// certificate, the status page, the clock, the lock on an account, ...) and answers ok, problem or
+// unknown with one sentence a member can understand. Probes that look at the same thing share one
+// observation: the connection is traced once, /status is fetched once.
+import type { LockoutGuard } from "../auth/lockout-guard.js";
+import type { Profile } from "../config/load.js";
+import { PortalError, PortalRefusedError, PortalUnavailableError, TryLaterError } from "../errors.js";
+import type { ConnectionTrace } from "../net/trace-connection.js";
+import type { PortalClient } from "../portal/client.js";
+import type { PortalStatus } from "../portal/schemas.js";
+import { formatDuration, formatLocalTime } from "../ui/output.js";
+import type { ProbeFinding, ProbeSet } from "./engine.js";
+
+/** Clock differences above this make sign-in codes and certificates misbehave. */
+export const CLOCK_SKEW_LIMIT_SECONDS = 120;
+/** A certificate this close to its end is still fine today but worth a word. */
+const CERT_SOON_DAYS = 14;
+
+export interface ProbeEnv {
+  profile: Profile;
+  env: Record<string, string | undefined>;
+  /** Wall clock (ms since the epoch). */
+  now(): number;
+  /** Per network step. */
+  timeoutMs: number;
+  portal(): Promise<PortalClient>;
+  guard: LockoutGuard;
+  /** A password rxportal may use without asking anybody (the keychain's, or RXPORTAL_PASSWORD). */
+  storedPassword(username: string): Promise<string | undefined>;
+}
+
+interface StatusObservation {
+  status?: PortalStatus;
+  requestId?: string;
+  error?: unknown;
+  /** Our clock when the request left and when the answer came. */
+  sentAt: number;
+  receivedAt: number;
+}
+
+export function createProbes(penv: ProbeEnv): ProbeSet {
+  const url = penv.profile.baseUrl;
+  let trace: Promise<ConnectionTrace> | undefined;
+  const connection = () => {
+    trace ??= import("../net/trace-connection.js").then(({ traceConnection }) =>
+      traceConnection(url, { timeoutMs: penv.timeoutMs, now: penv.now }),
+    );
+    return trace;
+  };
+  let statusCall: Promise<StatusObservation> | undefined;
+  const observeStatus = () => {
+    statusCall ??= (async () => {
+      const client = await penv.portal();
+      const sentAt = penv.now();
+      try {
+        const { data, meta } = await client.call<PortalStatus>("getStatus");
+        return { status: data, requestId: meta.requestId, sentAt, receivedAt: penv.now() };
+      } catch (error) {
+        return { error, sentAt, receivedAt: penv.now() };
+      }
+    })();
+    return statusCall;
+  };
+
+  return {
+    dns: { eager: true, run: async () => dnsFinding(await connection()) },
+    tcp: { eager: true, run: async () => tcpFinding(await connection()) },
+    tls: { eager: true, run: async () => tlsFinding(await connection()) },
+    proxy: {
+      eager: true,
+      run: async ({ signal }) => {
+        const { checkProxy, describeProxyEnv } = await import("../net/proxy-env.js");
+        const description = describeProxyEnv(penv.env, url);
+        if (!description.proxied) {
+          const details = description.set.map((v) => `${v.name}=${v.value}`);
+          return { outcome: "ok", summary: description.summary, details, evidence: { proxied: false } };
+        }
+        const reach = await checkProxy(penv.env, url, { timeoutMs: penv.timeoutMs, signal });
+        const failed = reach && [reach.dns, reach.connect].find((p) => p && !p.ok);
+        const evidence = { proxied: true, proxy: description.proxyUrl, variable: description.chosen?.name };
+        if (failed && !failed.ok) {
+          return {
+            outcome: "problem",
+            summary: `Requests go through the proxy ${description.proxyUrl} (from ${description.chosen?.name}), and it cannot be reached: ${failed.message}`,
+            evidence,
+          };
+        }
+        return {
+          outcome: "ok",
+          summary: `Requests go through the proxy ${description.proxyUrl} (from ${description.chosen?.name}), and it answers.`,
+          evidence,
+        };
+      },
+    },
+    status: { eager: true, run: async () => statusFinding(await observeStatus(), penv) },
+    clock: { eager: true, run: async () => clockFinding(await observeStatus()) },
+    "app-version": {
+      eager: true,
+      inputs: ["app-platform", "app-version"],
+      run: async ({ inputs }) => appVersionFinding(await observeStatus(), inputs),
+    },
+    mx: {
+      eager: true,
+      inputs: ["email"],
+      run: async ({ inputs, signal }) => {
+        const email = inputs.email ?? "";
+        if (!email) return { outcome: "unknown", summary: "Not checked: no email address was given." };
+        const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+        const { lookupMx } = await import("../net/mx.js");
+        const found = await lookupMx(domain, { timeoutMs: penv.timeoutMs, signal });
+        if (found.ok) {
+          return {
+            outcome: "ok",
+            summary: `${domain} has mail servers, so messages can reach it.`,
+            details: [`Mail servers: ${found.exchanges.slice(0, 3).join(", ")}`],
+            evidence: { domain, exchanges: found.exchanges },
+          };
+        }
+        const definite = found.code === "ENOTFOUND" || found.code === "ENODATA";
+        return {
+          outcome: definite ? "problem" : "unknown",
+          summary: definite ? found.message : `Could not check: ${found.message}`,
+          evidence: { domain, code: found.code },
+        };
+      },
+    },
+    lockout: {
+      // A sign-in attempt counts against the account: only when the walk really gets here.
+      eager: false,
+      inputs: ["username"],
+      run: ({ inputs }) => lockoutFinding(penv, inputs.username ?? ""),
+    },
+  };
+}
+
+// --- connection ------------------------------------------------------------------------------
+
+function dnsFinding(trace: ConnectionTrace): ProbeFinding {
+  if (!trace.dns.ok) {
+    return {
+      outcome: trace.dns.code === "ABORTED" ? "unknown" : "problem",
+      summary: trace.dns.message,
+      evidence: { host: trace.host, code: trace.dns.code, ms: trace.dns.ms },
+    };
+  }
+  const addresses = trace.dns.detail.addresses;
+  if (addresses.length === 1 && addresses[0] === trace.host) {
+    return {
+      outcome: "ok",
+      summary: `${trace.host} is an address already; no name lookup is needed.`,
+      evidence: { host: trace.host, addresses },
+    };
+  }
+  return {
+    outcome: "ok",
+    summary: `${trace.host} resolves to ${addresses.slice(0, 3).join(", ")}${addresses.length > 3 ? ", ..." : ""}.`,
+    evidence: { host: trace.host, addresses, ms: trace.dns.ms },
+  };
+}
+
+function tcpFinding(trace: ConnectionTrace): ProbeFinding {
+  if (!trace.connect) {
+    return { outcome: "unknown", summary: `Not checked: the name ${trace.host} did not resolve.` };
+  }
+  if (!trace.connect.ok) {
+    return {
+      outcome: trace.connect.code === "ABORTED" ? "unknown" : "problem",
+      summary: trace.connect.message,
+      evidence: { host: trace.host, port: trace.port, code: trace.connect.code },
+    };
+  }
+  return {
+    outcome: "ok",
+    summary: `A connection to ${trace.host} port ${trace.port} opens (${Math.round(trace.connect.ms)} ms).`,
+    evidence: { address: trace.connect.detail.address, port: trace.port, ms: trace.connect.ms },
+  };
+}
+
+function tlsFinding(trace: ConnectionTrace): ProbeFinding {
+  if (!trace.secure) {
+    return {
+      outcome: "unknown",
+      summary: `No certificate to check: ${trace.host} is reached over plain http (allowed only on this computer).`,
+    };
+  }
+  if (!trace.tls) {
+    return { outcome: "unknown", summary: "Not checked: no connection could be opened." };
+  }
+  if (!trace.tls.ok) {
+    return {
+      outcome: trace.tls.code === "ABORTED" ? "unknown" : "problem",
+      summary: trace.tls.message,
+      evidence: { code: trace.tls.code },
+    };
+  }
+  const { certificate: cert, authorized, authorizationError, authorizationMessage } = trace.tls.detail;
+  const details = [
+    `Issued to ${cert.subject} by ${cert.issuer}${cert.selfSigned ? " (self-signed)" : ""}`,
+    `Valid ${cert.validFrom.slice(0, 10)} to ${cert.validTo.slice(0, 10)} (${cert.daysLeft} days left)`,
+    `SHA-256 fingerprint ${cert.fingerprint256}`,
+  ];
+  const evidence = { ...cert, authorized, authorizationError, protocol: trace.tls.detail.protocol };
+  if (!authorized) {
+    return {
+      outcome: "problem",
+      summary:
+        authorizationMessage ?? `The certificate of ${trace.host} is not trusted (${authorizationError}).`,
+      details,
+      evidence,
+    };
+  }
+  const soon = cert.daysLeft <= CERT_SOON_DAYS ? ` It ends in ${cert.daysLeft} days.` : "";
+  return {
+    outcome: "ok",
+    summary: `The certificate is valid, current and issued for ${trace.host}.${soon}`,
+    details,
+    evidence,
+  };
+}
+
+// --- the status page ------------------------------------------------------------------------
+
+const stateWords: Record<string, string> = {
+  operational: "working normally",
+  degraded: "working, but slow or partly failing",
+  maintenance: "down for planned maintenance",
+  outage: "down (unplanned outage)",
+};
+
+function statusFinding(seen: StatusObservation, penv: ProbeEnv): ProbeFinding {
+  const { status, error } = seen;
+  if (!status) return statusErrorFinding(error);
+  const details: string[] = [];
+  const troubled = status.components.filter((c) => c.status !== "operational");
+  for (const c of troubled) details.push(`${c.name}: ${stateWords[c.status] ?? c.status}`);
+  const now = penv.now();
+  const m = status.maintenance;
+  const inWindow = m ? Date.parse(m.start) <= now && now < Date.parse(m.end) : false;
+  if (m) {
+    const when = `${formatLocalTime(new Date(m.start))} to ${formatLocalTime(new Date(m.end))}`;
+    details.push(
+      `${inWindow ? "Maintenance now" : "Planned maintenance"}: ${when}${m.message ? ` (${m.message})` : ""}`,
+    );
+  }
+  if (status.message) details.push(`The portal says: ${status.message}`);
+  const login = status.components.find((c) => c.name === "login");
+  const evidence = {
+    status: status.status,
+    components: status.components,
+    maintenance: m,
+    maintenanceNow: inWindow,
+  };
+  const requestIds = seen.requestId ? [seen.requestId] : undefined;
+  if (status.status !== "operational" || (login && login.status !== "operational") || inWindow) {
+    const what =
+      login && login.status !== "operational"
+        ? `sign-in is ${stateWords[login.status]}`
+        : `the portal is ${stateWords[status.status]}`;
+    const until = inWindow && m ? `, until ${formatLocalTime(new Date(m.end))}` : "";
+    return {
+      outcome: "problem",
+      summary: `The portal's status page says ${what}${until}.`,
+      details,
+      evidence,
+      requestIds,
+    };
+  }
+  return {
+    outcome: "ok",
+    summary: "The portal's status page says everything is working.",
+    details,
+    evidence,
+    requestIds,
+  };
+}
+
+function statusErrorFinding(error: unknown): ProbeFinding {
+  const requestIds = error instanceof PortalError && error.requestId ? [error.requestId] : undefined;
+  if (error instanceof PortalUnavailableError) {
+    const wait =
+      error.retryAfterSeconds !== undefined
+        ? ` It asks to try again in ${formatDuration(error.retryAfterSeconds)}.`
+        : "";
+    const evidence = {
+      reason: error.reason,
+      status: error.status,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+    if (
+      error.reason === "maintenance" ||
+      error.reason === "server_error" ||
+      error.reason === "bad_response"
+    ) {
+      const what =
+        error.reason === "maintenance"
+          ? "The portal answers with a maintenance page instead of its status."
+          : `The portal answers with an error (${error.status ?? "unreadable"}) instead of its status.`;
+      return { outcome: "problem", summary: `${what}${wait}`, evidence, requestIds };
+    }
+    // DNS, connect, TLS, timeout: the network checks say more than the status page can.
+    return {
+      outcome: "unknown",
+      summary: `Could not reach the status page: ${trimDot(error.message)}.`,
+      evidence,
+    };
+  }
+  if (error instanceof TryLaterError) {
+    return {
+      outcome: "unknown",
+      summary: `The portal is limiting requests right now; the status could not be read.`,
+      requestIds,
+    };
+  }
+  return {
+    outcome: "unknown",
+    summary: `Could not read the status page: ${trimDot(errorText(error))}.`,
+    requestIds,
+  };
+}
+
+function clockFinding(seen: StatusObservation): ProbeFinding {
+  if (!seen.status) {
+    return { outcome: "unknown", summary: "Not checked: the portal's time could not be read." };
+  }
+  // The server stamped its time somewhere between our send and receive: take the midpoint.
+  const ours = (seen.sentAt + seen.receivedAt) / 2;
+  const skew = Math.round((ours - Date.parse(seen.status.serverTime)) / 1000);
+  const evidence = { skewSeconds: skew, serverTime: seen.status.serverTime };
+  if (Math.abs(skew) > CLOCK_SKEW_LIMIT_SECONDS) {
+    return {
+      outcome: "problem",
+      summary: `This computer's clock is ${formatDuration(Math.abs(skew))} ${skew > 0 ? "ahead of" : "behind"} the portal's.`,
+      evidence,
+    };
+  }
+  return {
+    outcome: "ok",
+    summary: `This computer's clock agrees with the portal's (within ${Math.max(1, Math.abs(skew))} s).`,
+    evidence,
+  };
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+function appVersionFinding(seen: StatusObservation, inputs: Readonly<Record<string, string>>): ProbeFinding {
+  const platform = inputs["app-platform"] ?? "";
+  const version = inputs["app-version"] ?? "";
+  if (!platform || !version) {
+    return { outcome: "unknown", summary: "Not checked: the phone type or app version was not given." };
+  }
+  if (!seen.status) {
+    return { outcome: "unknown", summary: "Not checked: the portal's app requirements could not be read." };
+  }
+  const apps = seen.status.apps[platform as "ios" | "android"];
+  const evidence = { platform, version, minimum: apps.minimum, latest: apps.latest };
+  const name = platform === "ios" ? "iPhone" : "Android";
+  if (compareVersions(version, apps.minimum) < 0) {
+    return {
+      outcome: "problem",
+      summary: `App ${version} is older than ${apps.minimum}, the oldest ${name} version the portal still accepts.`,
+      evidence,
+      requestIds: seen.requestId ? [seen.requestId] : undefined,
+    };
+  }
+  const behind =
+    compareVersions(version, apps.latest) < 0 ? ` (${apps.latest} is the latest; updating does no harm)` : "";
+  return {
+    outcome: "ok",
+    summary: `App ${version} is new enough for the portal${behind}.`,
+    evidence,
+  };
+}
+
+// --- lockout ---------------------------------------------------------------------------------
+
+async function lockoutFinding(penv: ProbeEnv, username: string): Promise<ProbeFinding> {
+  if (!username) return { outcome: "unknown", summary: "Not checked: no username was given." };
+  const profile = penv.profile.name;
+  const client = await penv.portal();
+  const policy = await client.getAuthPolicy().catch(() => undefined);
+  const max = policy?.lockout.maxAttempts ?? 5;
+  const known = await penv.guard.status(profile, username, max);
+  if (known.lockedUntil) return lockedFinding(penv, username, known.lockedUntil, "guard");
+  const password = await penv.storedPassword(username);
+  if (!password) {
+    return {
+      outcome: "unknown",
+      summary: `rxportal has no record of a lock on ${username}; only a sign-in attempt could ask the portal, and no saved password is at hand.`,
+      evidence: { failuresSeen: known.failures },
+    };
+  }
+  if (known.attemptsLeft <= 1) {
+    return {
+      outcome: "unknown",
+      summary: `Not checked with the portal: ${known.failures} sign-ins in a row failed, and one more could lock ${username}.`,
+      evidence: { failuresSeen: known.failures },
+    };
+  }
+  try {
+    const answer = await client.login({ username, password });
+    if (answer.result === "ok") {
+      await penv.guard.clear(profile, username);
+      await client.logout().catch(() => undefined);
+      return {
+        outcome: "ok",
+        summary: `${username} is not locked: signing in with the saved password works.`,
+      };
+    }
+    return {
+      outcome: "ok",
+      summary: `${username} is not locked: the portal accepted the password and asked for a sign-in code (you can ignore the code it sent).`,
+    };
+  } catch (error) {
+    const requestIds = error instanceof PortalError && error.requestId ? [error.requestId] : undefined;
+    if (error instanceof TryLaterError && error.code === "account_locked") {
+      const until = error.lockedUntil ?? new Date(penv.now() + (policy?.lockout.lockMinutes ?? 15) * 60_000);
+      await penv.guard.recordLocked(profile, username, max, error.lockedUntil);
+      return { ...lockedFinding(penv, username, until, "portal"), requestIds };
+    }
+    if (error instanceof PortalRefusedError && error.code === "invalid_credentials") {
+      const remaining = error.problem?.attemptsRemaining;
+      const left = await penv.guard.recordFailure(
+        profile,
+        username,
+        max,
+        typeof remaining === "number" ? remaining : undefined,
+      );
+      return {
+        outcome: "ok",
+        summary: `${username} is not locked, but the saved password was refused (${left.attemptsLeft} attempt${left.attemptsLeft === 1 ? "" : "s"} left before a lock).`,
+        requestIds,
+      };
+    }
+    if (error instanceof PortalRefusedError && error.code === "password_expired") {
+      return {
+        outcome: "ok",
+        summary: `${username} is not locked, but its password has expired and must be reset.`,
+        requestIds,
+      };
+    }
+    if (error instanceof PortalRefusedError && error.code === "account_disabled") {
+      return {
+        outcome: "unknown",
+        summary: `${username} is disabled, not locked; only support can enable it.`,
+        requestIds,
+      };
+    }
+    throw error;
+  }
+}
+
+function lockedFinding(
+  penv: ProbeEnv,
+  username: string,
+  until: Date,
+  source: "guard" | "portal",
+): ProbeFinding {
+  const left = Math.max(0, Math.round((until.getTime() - penv.now()) / 1000));
+  const from =
+    source === "portal" ? "the portal says so" : "the portal said so at rxportal's last sign-in attempt";
+  return {
+    outcome: "problem",
+    summary: `${username} is locked until ${formatLocalTime(until)} (${formatDuration(left)} from now); ${from}.`,
+    evidence: { lockedUntil: until.toISOString(), secondsLeft: left, source },
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function trimDot(text: string): string {
+  return text.replace(/\.$/, "");
+}
