@@ -6,6 +6,7 @@ import type { PortalClient } from "../portal/client.js";
 import type { AuthPolicy, LoginOk, MfaRequired } from "../portal/schemas.js";
 import { sandboxOutbox } from "../portal/url.js";
 import { formatLocalTime, note } from "../ui/output.js";
+import { clearCodeRefusal, recordCodeRefusal } from "./code-record.js";
 import { LockoutGuard } from "./lockout-guard.js";
 import { stdinOf } from "./secret-input.js";
 
@@ -128,17 +129,35 @@ async function completeMfa(
   note(ctx, describe(current));
   const outbox = current.channel === "totp" ? undefined : sandboxOutbox(profile.baseUrl);
   if (outbox) note(ctx, `Sandbox portal: the code is shown at ${outbox}`);
+  const firstSentAt = new Date(ctx.clock.now()).toISOString();
+  let resentAt: string | undefined;
   for (;;) {
     const code = await readCode(ctx, current, opts);
     if (code === "resend") {
       const sent = await client.resendMfa({ challengeId: current.challengeId });
+      resentAt = new Date(ctx.clock.now()).toISOString();
       current = { ...current, channel: sent.channel, destinationHint: sent.destinationHint };
       note(ctx, `A new code was sent to ${sent.destinationHint}. Earlier codes no longer work.`);
       continue;
     }
     try {
-      return await client.verifyMfa({ challengeId: current.challengeId, code });
+      const ok = await client.verifyMfa({ challengeId: current.challengeId, code });
+      await clearCodeRefusal(ctx, profile.name, opts.username).catch(() => undefined);
+      return ok;
     } catch (error) {
+      if (
+        error instanceof PortalRefusedError &&
+        (error.code === "invalid_code" || error.code === "challenge_expired")
+      ) {
+        // For `rxportal doctor`; losing this note must not change the sign-in's own outcome.
+        await recordCodeRefusal(ctx, profile.name, opts.username, {
+          at: new Date(ctx.clock.now()).toISOString(),
+          problem: error.code,
+          resentAt,
+          firstSentAt,
+          requestId: error.requestId,
+        }).catch(() => undefined);
+      }
       if (error instanceof PortalRefusedError && error.code === "invalid_code" && ctx.prompter.interactive) {
         const left = error.problem?.attemptsRemaining;
         note(
@@ -165,7 +184,11 @@ async function readCode(ctx: AppContext, challenge: MfaRequired, opts: SignInOpt
     const { generateTotp } = await import("../portal/totp.js");
     return generateTotp(ctx.env.RXPORTAL_TOTP_SECRET, ctx.clock.now());
   }
-  if (opts.codeFromStdin) return stdinOf(ctx).require("sign-in code", "--password-stdin");
+  if (opts.codeFromStdin) {
+    // A line "r" asks for a new code, as at the prompt.
+    const line = (await stdinOf(ctx).require("sign-in code", "--password-stdin")).trim();
+    return /^r$/i.test(line) ? "resend" : line;
+  }
   const answer = await ctx.prompter.input({
     message: challenge.channel === "totp" ? "Code from your app:" : "Sign-in code (r for a new one):",
     noTty: "--password-stdin with the code on the line after the password",

@@ -2,6 +2,7 @@
 // certificate, the status page, the clock, the lock on an account, ...) and answers ok, problem or
 // unknown with one sentence a member can understand. Probes that look at the same thing share one
 // observation: the connection is traced once, /status is fetched once.
+import type { CodeRefusal } from "../auth/code-record.js";
 import type { LockoutGuard } from "../auth/lockout-guard.js";
 import type { Profile } from "../config/load.js";
 import { PortalError, PortalRefusedError, PortalUnavailableError, TryLaterError } from "../errors.js";
@@ -27,6 +28,8 @@ export interface ProbeEnv {
   guard: LockoutGuard;
   /** A password rxportal may use without asking anybody (the keychain's, or RXPORTAL_PASSWORD). */
   storedPassword(username: string): Promise<string | undefined>;
+  /** rxportal's note of the last refused sign-in code for a username (auth/code-record.ts). */
+  codeRefusal(username: string): Promise<CodeRefusal | undefined>;
 }
 
 interface StatusObservation {
@@ -123,6 +126,11 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
           evidence: { domain, code: found.code },
         };
       },
+    },
+    "last-code": {
+      eager: true,
+      inputs: ["username"],
+      run: async ({ inputs }) => lastCodeFinding(penv, inputs.username ?? ""),
     },
     lockout: {
       // A sign-in attempt counts against the account: only when the walk really gets here.
@@ -376,6 +384,48 @@ function appVersionFinding(seen: StatusObservation, inputs: Readonly<Record<stri
     outcome: "ok",
     summary: `App ${version} is new enough for the portal${behind}.`,
     evidence,
+  };
+}
+
+// --- sign-in codes --------------------------------------------------------------------------
+
+/** Older notes describe some other sign-in, not the one the member is asking about. */
+const CODE_NOTE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+async function lastCodeFinding(penv: ProbeEnv, username: string): Promise<ProbeFinding> {
+  if (!username) return { outcome: "unknown", summary: "Not checked: no username was given." };
+  const note = await penv.codeRefusal(username);
+  const at = note ? Date.parse(note.at) : Number.NaN;
+  if (!note || !(penv.now() - at < CODE_NOTE_MAX_AGE_MS)) {
+    return {
+      outcome: "unknown",
+      summary: `rxportal has not seen a sign-in code refused for ${username} in the last day (the website's attempts are not visible here).`,
+    };
+  }
+  const requestIds = note.requestId ? [note.requestId] : undefined;
+  const evidence = { ...note };
+  const when = formatLocalTime(new Date(at));
+  if (note.problem === "invalid_code" && note.resentAt && Date.parse(note.resentAt) <= at) {
+    return {
+      outcome: "problem",
+      summary: `At ${when} the portal refused a code for ${username}, after a new code had been asked for at ${formatLocalTime(new Date(note.resentAt))}: that was most likely an older code, which stops working once a new one is sent.`,
+      evidence,
+      requestIds,
+    };
+  }
+  if (note.problem === "challenge_expired") {
+    return {
+      outcome: "unknown",
+      summary: `At ${when} the portal said the sign-in for ${username} had expired: a code works for 15 minutes, and too many wrong codes end the sign-in too.`,
+      evidence,
+      requestIds,
+    };
+  }
+  return {
+    outcome: "unknown",
+    summary: `At ${when} the portal refused a code for ${username}; no new code had been asked for, so it was mistyped, too old, or from another sign-in.`,
+    evidence,
+    requestIds,
   };
 }
 

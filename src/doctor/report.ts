@@ -16,6 +16,7 @@ export const probeLabels: Record<ProbeName, string> = {
   "app-version": "App version",
   mx: "Mail for the recovery address",
   proxy: "Proxy settings",
+  "last-code": "Last refused sign-in code",
 };
 
 export const outcomeWords = { ok: "OK", problem: "PROBLEM", unknown: "COULD NOT CHECK" } as const;

@@ -39,6 +39,7 @@ describe("the built-in tree", () => {
       "app-version",
       "clock",
       "dns",
+      "last-code",
       "lockout",
       "mx",
       "proxy",

@@ -16,6 +16,7 @@ export const probeNames = [
   "app-version",
   "mx",
   "proxy",
+  "last-code",
 ] as const;
 export type ProbeName = (typeof probeNames)[number];
 

@@ -3,6 +3,7 @@
 // spinners, plain lines, or one JSON document), and the help-desk report.
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { lastCodeRefusal } from "../../auth/code-record.js";
 import { lastUsername } from "../../auth/session.js";
 import { lockoutGuard } from "../../auth/sign-in.js";
 import type { AppContext } from "../../context.js";
@@ -61,6 +62,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
       const kept = await creds.store.getPassword(profile.name, user).catch(() => undefined);
       return kept ?? (ctx.env.RXPORTAL_PASSWORD || undefined);
     },
+    codeRefusal: (user) => lastCodeRefusal(ctx, profile.name, user),
   });
   const actions = createActions({ profile, now, probes, reset: resetAction(ctx) });
   const view = await createDoctorView(ctx, profile);
