@@ -4,6 +4,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { registerAuthCommands } from "./commands/auth/register.js";
 import { registerDoctorCommands } from "./commands/doctor/register.js";
+import { registerHealthCommands } from "./commands/health/register.js";
 import { type Act, type CommandResult, collect, examples, type Register } from "./commands/kit.js";
 import { registerMemberCommands } from "./commands/member/register.js";
 import { registerRecoveryCommands } from "./commands/recovery/register.js";
@@ -192,6 +193,7 @@ const registers: Register[] = [
   registerRefillCommands,
   registerTreeCommands,
   registerDoctorCommands,
+  registerHealthCommands,
 ];
 
 function portNumber(value: string): number {
@@ -216,7 +218,7 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
     return result ?? ExitCode.ok;
   } catch (error) {
-    return reportError(ctx, error);
+    return remapExitCode(requestedCommand(argv), reportError(ctx, error));
   } finally {
     for (const cleanup of ctx.cleanups.splice(0).reverse()) {
       try {
@@ -226,6 +228,20 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
       }
     }
   }
+}
+
+/**
+ * Commands whose exit status follows another convention than sysexits, by command name.
+ * `health` is a monitoring plugin (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN): anything that reaches
+ * reportError there (bad arguments, config errors, bugs) is UNKNOWN; help and Ctrl-C keep theirs.
+ */
+const exitCodeConventions: Record<string, (code: number) => number> = {
+  health: (code) => (code === ExitCode.ok || code === ExitCode.interrupted ? code : 3),
+};
+
+function remapExitCode(command: string | undefined, code: number): number {
+  const remap = command === undefined ? undefined : exitCodeConventions[command];
+  return remap ? remap(code) : code;
 }
 
 function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

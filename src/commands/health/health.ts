@@ -1,0 +1,104 @@
+// `rxportal health` and `rxportal health serve`: thin adapters over src/health.
+import type { AppContext } from "../../context.js";
+import { UsageError } from "../../errors.js";
+import { formatHuman } from "../../health/format-human.js";
+import { prepareHealth, runHealth } from "../../health/run.js";
+import { buildThresholds } from "../../health/thresholds.js";
+import { note, printJson, printLine } from "../../ui/output.js";
+import { createStyle } from "../../ui/style.js";
+import type { CommandResult } from "../kit.js";
+
+export const HEALTH_FORMATS = ["human", "json", "prometheus", "nagios"] as const;
+export type HealthFormat = (typeof HEALTH_FORMATS)[number];
+
+export interface HealthProbeFlags {
+  /** Every --profile given, before or after `health` (the global option keeps only the last). */
+  profiles: string[];
+  all?: boolean;
+  login?: boolean;
+  username?: string;
+  passwordFile?: string;
+  warnMs?: string[];
+  critMs?: string[];
+  certWarnDays?: number;
+  certCritDays?: number;
+}
+
+export interface HealthFlags extends HealthProbeFlags {
+  format?: HealthFormat;
+}
+
+export interface ServeFlags extends HealthProbeFlags {
+  host: string;
+  port: number;
+  minLoginInterval: number;
+}
+
+function prepare(ctx: AppContext, flags: HealthProbeFlags) {
+  const thresholds = buildThresholds(flags);
+  return prepareHealth(
+    ctx,
+    {
+      profile: flags.profiles.length > 0 ? flags.profiles : undefined,
+      all: flags.all,
+      login: flags.login,
+      username: flags.username,
+      passwordFile: flags.passwordFile,
+    },
+    thresholds,
+  );
+}
+
+export async function healthCommand(ctx: AppContext, flags: HealthFlags): Promise<CommandResult> {
+  if (ctx.globals.json && flags.format && flags.format !== "json") {
+    throw new UsageError(`--json and --format ${flags.format} ask for two outputs; give one.`);
+  }
+  const format: HealthFormat = flags.format ?? (ctx.globals.json ? "json" : "human");
+  const prepared = await prepare(ctx, flags);
+  const report = await runHealth(ctx, prepared);
+  switch (format) {
+    case "json":
+      printJson(ctx, report);
+      break;
+    case "prometheus": {
+      const { formatPrometheus } = await import("../../health/format-prometheus.js");
+      ctx.io.stdout.write(formatPrometheus(report));
+      break;
+    }
+    case "nagios": {
+      const { formatNagios } = await import("../../health/format-nagios.js");
+      ctx.io.stdout.write(formatNagios(report, prepared.thresholds));
+      break;
+    }
+    default:
+      ctx.io.stdout.write(formatHuman(report, createStyle(ctx)));
+  }
+  return report.exitCode;
+}
+
+export async function healthServeCommand(ctx: AppContext, flags: ServeFlags): Promise<CommandResult> {
+  const prepared = await prepare(ctx, flags);
+  const { startExporter } = await import("../../health/serve.js");
+  const exporter = await startExporter(ctx, prepared, {
+    host: flags.host,
+    port: flags.port,
+    minLoginIntervalMs: flags.minLoginInterval * 1000,
+  });
+  ctx.cleanups.push(() => exporter.close());
+  // The first line on stdout is the address, so scripts (and tests) can use --port 0.
+  printLine(ctx, exporter.url);
+  note(
+    ctx,
+    `rxportal: serving metrics for ${prepared.targets.map((t) => t.profile.name).join(", ")}${
+      prepared.targets.some((t) => t.login)
+        ? `; a real sign-in at most every ${flags.minLoginInterval} s per profile`
+        : ""
+    }. Ctrl-C stops.`,
+  );
+  // Runs until Ctrl-C or SIGTERM; main.ts then runs the cleanups, which close the server.
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  return 0;
+}
