@@ -4,6 +4,7 @@
 // the tree up front, so a typo fails before anything runs rather than halfway through.
 import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { cjsExports } from "../interop.js";
 import type { InputSpec } from "./inputs.js";
 import type { Tree } from "./tree-schema.js";
 
@@ -32,10 +33,10 @@ export async function readAnswersFile(file: string): Promise<Record<string, stri
       `--answers ${file}: ${code === "ENOENT" ? "no such file" : `cannot read it (${code})`}.`,
     );
   }
-  const { parse } = await import("yaml");
+  const YAML = cjsExports(await import("yaml"));
   let data: unknown;
   try {
-    data = parse(text);
+    data = YAML.parse(text);
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     throw new UsageError(`--answers ${file}: not valid YAML or JSON${line ? ` (line ${line})` : ""}.`);

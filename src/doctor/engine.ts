@@ -322,7 +322,8 @@ class Walk {
       value = await this.opts.asker.choose(id, node);
       source = "prompt";
     } else {
-      throw this.missingError([id, ...this.missingInputsAhead(id)]);
+      // Which branch comes next depends on this very answer, so nothing beyond it is certain.
+      throw this.missingError([id]);
     }
     const answer = node.answers.find((a) => a.value === value);
     if (!answer) {
