@@ -48,7 +48,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
   const consented = flags.agent !== undefined ? await memberConsent(ctx, answers) : false;
 
   const username = profile.username ?? (await lastUsername(ctx, profile.name).catch(() => undefined));
-  const asker = createAsker(ctx, answers, username);
+  const asker = createAsker(ctx, answers, username, ctx.globals.sandbox ? profile.baseUrl : undefined);
   const now = () => ctx.clock.now();
   const probes = createProbes({
     profile,
@@ -60,7 +60,9 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     storedPassword: async (user) => {
       const creds = await ctx.credentials();
       const kept = await creds.store.getPassword(profile.name, user).catch(() => undefined);
-      return kept ?? (ctx.env.RXPORTAL_PASSWORD || undefined);
+      if (kept || ctx.env.RXPORTAL_PASSWORD) return kept ?? ctx.env.RXPORTAL_PASSWORD;
+      // The embedded sandbox's members share one published password; it opens nothing else.
+      return ctx.globals.sandbox ? (await import("../../sandbox/seed.js")).SANDBOX_PASSWORD : undefined;
     },
     codeRefusal: (user) => lastCodeRefusal(ctx, profile.name, user),
   });
@@ -112,7 +114,12 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
   return undefined;
 }
 
-function createAsker(ctx: AppContext, given: GivenAnswers, username: string | undefined): Asker {
+function createAsker(
+  ctx: AppContext,
+  given: GivenAnswers,
+  username: string | undefined,
+  sandboxUrl: string | undefined,
+): Asker {
   return {
     interactive: ctx.prompter.interactive,
     known(id) {
@@ -130,6 +137,17 @@ function createAsker(ctx: AppContext, given: GivenAnswers, username: string | un
       });
     },
     async input(spec) {
+      if (spec.id === "username" && sandboxUrl) {
+        const members = await sandboxMembers(sandboxUrl);
+        if (members.length) {
+          const picked = await ctx.prompter.select({
+            message: "Which sandbox member are you playing? (each shows a different problem)",
+            noTty: "--answer username=<member>",
+            choices: [...members, { name: "Someone else (type the username)", value: "" }],
+          });
+          if (picked) return picked;
+        }
+      }
       if (spec.choices) {
         return ctx.prompter.select({
           message: spec.text,
@@ -147,6 +165,32 @@ function createAsker(ctx: AppContext, given: GivenAnswers, username: string | un
       });
     },
   };
+}
+
+const scenarioWords: Record<string, string> = {
+  healthy: "signs in without trouble",
+  "mfa-email": "gets sign-in codes by email",
+  "mfa-sms": "gets sign-in codes by text message",
+  "mfa-totp": "uses an authenticator app",
+  locked: "is locked out after too many tries",
+  "password-expired": "has an expired password",
+  disabled: "has a disabled account",
+  medicare: "is a Medicare member",
+  tricare: "is a TRICARE member",
+};
+
+/** The embedded sandbox's members, to pick a scenario from instead of typing a username. */
+async function sandboxMembers(baseUrl: string): Promise<{ name: string; value: string }[]> {
+  try {
+    const answer = await fetch(new URL("/_sandbox/members", baseUrl), { signal: AbortSignal.timeout(2000) });
+    const list = (await answer.json()) as { username: string; scenario: string }[];
+    return list.map((m) => ({
+      name: `${m.username}: ${scenarioWords[m.scenario] ?? m.scenario}`,
+      value: m.username,
+    }));
+  } catch {
+    return [];
+  }
 }
 
 async function memberConsent(ctx: AppContext, given: GivenAnswers): Promise<boolean> {
