@@ -13,6 +13,7 @@ import {
 } from "./config/load.js";
 import type { BackendInfo } from "./credentials/backend.js";
 import type { CredentialStore } from "./credentials/store.js";
+import { ConfigError } from "./errors.js";
 import type { PortalClient } from "./portal/client.js";
 import { createPrompter, type Prompter } from "./ui/prompts.js";
 
@@ -151,6 +152,14 @@ export function createContext(init: ContextInit): AppContext {
     portal() {
       portalPromise ??= (async () => {
         const profile = await ctx.profile();
+        if (profile.webOnly) {
+          throw new ConfigError(
+            `The profile "${profile.name}" knows only the portal's official web addresses (for check-link); rxportal has no API address for it and sends it nothing.`,
+            {
+              hint: "Use a profile with the portal's API baseUrl (see `rxportal config path`), or --sandbox to practise.",
+            },
+          );
+        }
         const [{ PortalClient }, fetch] = await Promise.all([
           import("./portal/client.js"),
           ctx.fetchOverride ??

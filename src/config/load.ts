@@ -27,6 +27,11 @@ export interface Profile {
   contacts: ContactsDirectory;
   /** Where the profile came from, for `config show`. */
   source: "builtin" | "file";
+  /**
+   * Only the portal's official web addresses are known (for check-link and the network checks);
+   * there is no API that speaks the contract, so nothing may be sent to it, least of all a password.
+   */
+  webOnly?: boolean;
 }
 
 export interface ConfigLocation {
@@ -49,9 +54,11 @@ const builtinProfiles: Record<string, Omit<Profile, "name" | "source">> = {
     contacts: builtinContacts,
   },
   // The real portal's public hosts (shared/facts.md), so `check-link` has an example to check
-  // reset and sign-in links against without a config file.
+  // reset and sign-in links against without a config file. Its API is not this contract's, so
+  // the profile is web-only: DNS/TLS checks of the website, never a sign-in.
   "express-scripts": {
-    baseUrl: "https://www.express-scripts.com/api/v1",
+    baseUrl: "https://www.express-scripts.com/",
+    webOnly: true,
     officialHosts: ["express-scripts.com", "www.express-scripts.com", "militaryrx.express-scripts.com"],
     timeoutMs: DEFAULT_TIMEOUT_MS,
     paths: {},

@@ -136,11 +136,24 @@ describe("rxportal (built binary)", () => {
       { name: "sandbox", baseUrl: "http://127.0.0.1:8787/api/v1", source: "builtin", inForce: false },
       {
         name: "express-scripts",
-        baseUrl: "https://www.express-scripts.com/api/v1",
+        baseUrl: "https://www.express-scripts.com/",
         source: "builtin",
         inForce: false,
       },
     ]);
+  });
+
+  it("the web-only express-scripts profile never sends a request, let alone a password (exit 78)", async () => {
+    const r = await runCli(
+      ["--profile", "express-scripts", "login", "--username", "pat", "--password-stdin", "--verbose"],
+      {
+        input: "not-a-real-password\n",
+      },
+    );
+    expect(r.code).toBe(78);
+    expect(r.stderr).toMatch(/knows only the portal's official web addresses/);
+    expect(r.stderr).not.toMatch(/→ (GET|POST)/);
+    noStack(r.stderr);
   });
 
   it("an unreachable portal exits 69 with one line", async () => {
