@@ -1,11 +1,9 @@
 // `rxportal health` and `rxportal health serve`: thin adapters over src/health.
 import type { AppContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
-import { formatHuman } from "../../health/format-human.js";
 import { prepareHealth, runHealth } from "../../health/run.js";
 import { buildThresholds } from "../../health/thresholds.js";
 import { note, printJson, printLine } from "../../ui/output.js";
-import { createStyle } from "../../ui/style.js";
 import type { CommandResult } from "../kit.js";
 
 export const HEALTH_FORMATS = ["human", "json", "prometheus", "nagios"] as const;
@@ -70,8 +68,14 @@ export async function healthCommand(ctx: AppContext, flags: HealthFlags): Promis
       ctx.io.stdout.write(formatNagios(report, prepared.thresholds));
       break;
     }
-    default:
+    default: {
+      // Loaded only here: the styles bring chalk, which json, prometheus and nagios never need.
+      const [{ formatHuman }, { createStyle }] = await Promise.all([
+        import("../../health/format-human.js"),
+        import("../../ui/style.js"),
+      ]);
       ctx.io.stdout.write(formatHuman(report, createStyle(ctx)));
+    }
   }
   return report.exitCode;
 }
