@@ -97,7 +97,11 @@ export function createActions(aenv: ActionEnv): ActionSet {
     },
     status: {
       run: async (actx) => {
-        const found = await aenv.probes.status.run({ inputs: {}, signal: actx.signal });
+        const found = await aenv.probes.status.run({
+          inputs: {},
+          signal: actx.signal,
+          runSignal: actx.signal,
+        });
         return {
           status: found.outcome === "unknown" ? "failed" : "done",
           summary: found.summary,

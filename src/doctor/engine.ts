@@ -38,6 +38,11 @@ export interface ProbeContext {
   inputs: Readonly<Record<string, string>>;
   /** Aborted when the probe's own timeout passes or the run ends. */
   signal: AbortSignal;
+  /**
+   * Aborted only when the run ends (or on Ctrl-C): for an observation several probes share, which
+   * one probe's timeout must not cut short for the others.
+   */
+  runSignal: AbortSignal;
 }
 
 export interface ProbeSpec {
@@ -475,11 +480,7 @@ class Walk {
       if (!node) continue;
       if (node.kind === "probe" && !this.running.has(node.probe)) {
         const spec = this.opts.probes[node.probe];
-        const ready = (spec.inputs ?? []).every(
-          (i) => this.inputValues.has(i) || this.opts.asker.known(i) !== undefined,
-        );
-        if (spec.eager && ready) {
-          for (const i of spec.inputs ?? []) this.knownInputQuiet(i);
+        if (spec.eager && (spec.inputs ?? []).every((i) => this.peekInput(i) !== undefined)) {
           void this.startProbe(node.probe, id, node.text).catch(() => undefined);
         }
       }
@@ -487,26 +488,24 @@ class Walk {
     }
   }
 
-  /** Like knownInput, but the input step is recorded only when the walk reaches the probe. */
-  private knownInputQuiet(inputId: string): void {
-    if (this.inputValues.has(inputId)) return;
+  /**
+   * An input's value if it is settled or given in advance (and valid), without recording it: the
+   * input step appears in the transcript only when the walk reaches the node that needs it.
+   */
+  private peekInput(inputId: string): string | undefined {
+    const settled = this.inputValues.get(inputId);
+    if (settled !== undefined) return settled;
     const known = this.opts.asker.known(inputId);
     const spec = this.opts.inputs[inputId];
-    if (known && spec && spec.validate?.(known.value) === undefined) {
-      // Validated and recorded properly by knownInput() when the walk gets there.
-      this.prefetchInputs.set(inputId, known.value);
-    }
+    if (!known || !spec || spec.validate?.(known.value) !== undefined) return undefined;
+    return known.value;
   }
-
-  private readonly prefetchInputs = new Map<string, string>();
 
   private startProbe(name: ProbeName, id: string, text?: string): Promise<ProbeStep> {
     const running = this.running.get(name);
     if (running) return running;
     const spec = this.opts.probes[name];
-    const inputs = Object.fromEntries(
-      (spec.inputs ?? []).map((i) => [i, this.inputValues.get(i) ?? this.prefetchInputs.get(i) ?? ""]),
-    );
+    const inputs = Object.fromEntries((spec.inputs ?? []).map((i) => [i, this.peekInput(i) ?? ""]));
     const timeoutMs = spec.timeoutMs ?? this.opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
     this.opts.onEvent?.({ type: "probe-start", id, probe: name, text });
     const startedAtMs = this.monotonic() - this.t0;
@@ -544,7 +543,7 @@ class Walk {
     });
     try {
       // The race bounds even a probe that ignores its signal.
-      return await Promise.race([spec.run({ inputs, signal }), timeout]);
+      return await Promise.race([spec.run({ inputs, signal, runSignal: this.signal }), timeout]);
     } catch (error) {
       if (this.opts.signal?.aborted) throw error;
       return { outcome: "unknown", summary: `Could not check: ${reason(error)}` };

@@ -43,20 +43,21 @@ interface StatusObservation {
 
 export function createProbes(penv: ProbeEnv): ProbeSet {
   const url = penv.profile.baseUrl;
+  // Shared observations end with the run, not with the timeout of whichever probe asked first.
   let trace: Promise<ConnectionTrace> | undefined;
-  const connection = () => {
+  const connection = (signal: AbortSignal) => {
     trace ??= import("../net/trace-connection.js").then(({ traceConnection }) =>
-      traceConnection(url, { timeoutMs: penv.timeoutMs, now: penv.now }),
+      traceConnection(url, { timeoutMs: penv.timeoutMs, now: penv.now, signal }),
     );
     return trace;
   };
   let statusCall: Promise<StatusObservation> | undefined;
-  const observeStatus = () => {
+  const observeStatus = (signal: AbortSignal) => {
     statusCall ??= (async () => {
-      const client = await penv.portal();
       const sentAt = penv.now();
       try {
-        const { data, meta } = await client.call<PortalStatus>("getStatus");
+        const client = await penv.portal();
+        const { data, meta } = await client.call<PortalStatus>("getStatus", { signal });
         return { status: data, requestId: meta.requestId, sentAt, receivedAt: penv.now() };
       } catch (error) {
         return { error, sentAt, receivedAt: penv.now() };
@@ -66,9 +67,9 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
   };
 
   return {
-    dns: { eager: true, run: async () => dnsFinding(await connection()) },
-    tcp: { eager: true, run: async () => tcpFinding(await connection()) },
-    tls: { eager: true, run: async () => tlsFinding(await connection()) },
+    dns: { eager: true, run: async ({ runSignal }) => dnsFinding(await connection(runSignal)) },
+    tcp: { eager: true, run: async ({ runSignal }) => tcpFinding(await connection(runSignal)) },
+    tls: { eager: true, run: async ({ runSignal }) => tlsFinding(await connection(runSignal)) },
     proxy: {
       eager: true,
       run: async ({ signal }) => {
@@ -95,12 +96,15 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
         };
       },
     },
-    status: { eager: true, run: async () => statusFinding(await observeStatus(), penv) },
-    clock: { eager: true, run: async () => clockFinding(await observeStatus()) },
+    status: {
+      eager: true,
+      run: async ({ runSignal }) => statusFinding(await observeStatus(runSignal), penv),
+    },
+    clock: { eager: true, run: async ({ runSignal }) => clockFinding(await observeStatus(runSignal)) },
     "app-version": {
       eager: true,
       inputs: ["app-platform", "app-version"],
-      run: async ({ inputs }) => appVersionFinding(await observeStatus(), inputs),
+      run: async ({ inputs, runSignal }) => appVersionFinding(await observeStatus(runSignal), inputs),
     },
     mx: {
       eager: true,
