@@ -7,7 +7,7 @@ import type { HealthResult } from "./probe.js";
 import { combine } from "./report.js";
 import { buildThresholds } from "./thresholds.js";
 
-export function sampleResult(overrides: Partial<HealthResult> = {}): HealthResult {
+function sampleResult(overrides: Partial<HealthResult> = {}): HealthResult {
   return {
     profile: "acme",
     url: "https://portal.acme.example/api/v1",
