@@ -30,6 +30,8 @@ export interface ProbeEnv {
   storedPassword(username: string): Promise<string | undefined>;
   /** rxportal's note of the last refused sign-in code for a username (auth/code-record.ts). */
   codeRefusal(username: string): Promise<CodeRefusal | undefined>;
+  /** Tests pass a resolver; DNS from the test machine cannot be relied on. Default: net/mx.ts. */
+  lookupMx?: typeof import("../net/mx.js").lookupMx;
 }
 
 interface StatusObservation {
@@ -113,7 +115,7 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
         const email = inputs.email ?? "";
         if (!email) return { outcome: "unknown", summary: "Not checked: no email address was given." };
         const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-        const { lookupMx } = await import("../net/mx.js");
+        const lookupMx = penv.lookupMx ?? (await import("../net/mx.js")).lookupMx;
         const found = await lookupMx(domain, { timeoutMs: penv.timeoutMs, signal });
         if (found.ok) {
           return {
