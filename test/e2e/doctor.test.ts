@@ -312,6 +312,43 @@ describe("rxportal doctor against a standalone sandbox", () => {
   });
 });
 
+describe("rxportal doctor with a help desk's own tree", () => {
+  const fixture = (name: string) => new URL(`../../fixtures/trees/${name}`, import.meta.url).pathname;
+
+  it("walks the given tree, with its own probes and ends", async () => {
+    const run = await runCli([
+      "doctor",
+      "--sandbox",
+      "--tree",
+      fixture("help-desk.yaml"),
+      "--answer",
+      "start=website",
+      "--json",
+    ]);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as ReportDoc;
+    expect(doc.path).toEqual(["start", "portal-up", "end-walk-through"]);
+    const pharmacy = await runCli([
+      "doctor",
+      "--tree",
+      fixture("help-desk.yaml"),
+      "--answer",
+      "start=prescription",
+    ]);
+    expect(pharmacy.stdout).toContain("Diagnosis: Transfer to the pharmacy line");
+    expect(pharmacy.stdout).toMatch(/Whom to call:\n {2}.*\(\d{3}\) \d{3}-\d{4}/);
+  });
+
+  it("refuses a tree with lint problems (exit 78) before asking anything", async () => {
+    const run = await runCli(["doctor", "--tree", fixture("broken.yaml")]);
+    expect(run.code).toBe(78);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /^rxportal: .*broken\.yaml: \d+ tree problems, first: .* Run `rxportal tree lint <file>`/,
+    );
+  });
+});
+
 describe("rxportal doctor with the embedded sandbox and faults", () => {
   it("outage: an HTML maintenance page with Retry-After leads to the outage end", async () => {
     const run = await runCli(

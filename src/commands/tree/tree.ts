@@ -28,7 +28,7 @@ export async function treeLintCommand(ctx: AppContext, file: string | undefined)
   } else if (problems.length === 0) {
     printLine(
       ctx,
-      `${source.name}: OK, ${nodes} nodes (${counts.question} questions, ${counts.probe} probes, ${counts.action} actions, ${counts.end} ends), ${branches} branches.`,
+      `${source.name}: OK, ${count(nodes, "node")} (${count(counts.question, "question")}, ${count(counts.probe, "probe")}, ${count(counts.action, "action")}, ${count(counts.end, "end")}), ${count(branches, "branch", "branches")}.`,
     );
   } else {
     // The list is the command's result (stdout, one problem per line, greppable by node id).
@@ -88,4 +88,8 @@ export async function checkLinkCommand(ctx: AppContext, url: string): Promise<Co
     printLine(ctx, "Go to the portal by typing its address yourself, or use `rxportal reset`.");
   }
   return verdict.safe ? ExitCode.ok : ExitCode.refused;
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
