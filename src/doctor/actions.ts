@@ -22,14 +22,25 @@ export function enrolleeFrom(answers: Readonly<Record<string, string>>): Enrolle
   return value === "commercial" || value === "medicare" || value === "tricare" ? value : undefined;
 }
 
-/** The lines to call for a topic, narrowed to the member's enrollee type when known. */
+/**
+ * The lines to call for a topic, narrowed to the member's enrollee type when known. With a known
+ * enrollee type the plan's own prescription line comes too: it is the one that member most needs.
+ */
 export function contactsFor(
   profile: Profile,
   topic: ContactTopic | undefined,
   enrollee?: Enrollee,
 ): Contact[] {
   const all = profile.contacts.contacts;
-  const matching = filterContacts(all, { topic, enrollee });
+  const topics = new Set<ContactTopic | undefined>([
+    topic,
+    ...(enrollee ? (["prescriptions"] as const) : []),
+  ]);
+  const matching = all.filter(
+    (c) =>
+      (!enrollee || c.enrollees.includes(enrollee)) &&
+      (topic === undefined || [...topics].some((t) => t !== undefined && c.topics.includes(t))),
+  );
   // A topic nobody covers for this enrollee type: fall back to every line for the enrollee type.
   return matching.length ? matching : filterContacts(all, { enrollee });
 }

@@ -185,7 +185,7 @@ function tcpFinding(trace: ConnectionTrace): ProbeFinding {
   }
   return {
     outcome: "ok",
-    summary: `A connection to ${trace.host} port ${trace.port} opens (${Math.round(trace.connect.ms)} ms).`,
+    summary: `A connection to ${trace.host} port ${trace.port} opens.`,
     evidence: { address: trace.connect.detail.address, port: trace.port, ms: trace.connect.ms },
   };
 }

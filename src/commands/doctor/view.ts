@@ -84,8 +84,8 @@ export async function createDoctorView(ctx: AppContext, profile: Profile): Promi
       if (contacts.length) {
         printLine(ctx);
         printLine(ctx, c.bold("Whom to call:"));
-        for (const contact of contacts) printLine(ctx, `  ${contactLine(contact)}`);
         printLine(ctx, `  ${profile.contacts.advice}`);
+        for (const contact of contacts) printLine(ctx, `  ${contactLine(contact)}`);
       }
       if (transcript.requestIds.length) {
         printLine(ctx);
