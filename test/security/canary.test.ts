@@ -91,8 +91,20 @@ describe("no secret leaks", () => {
     record(t);
   });
 
+  it("through a verbose doctor run that checks the lock with the saved password and writes a report", async () => {
+    const [, password] = [...secrets];
+    const t = testContext({ baseUrl: sandbox.baseUrl, dir, env: { RXPORTAL_PASSWORD: password as string } });
+    const args = ["--verbose", "doctor", "--answer", "start=locked", "--answer", `username=${USER}`];
+    args.push("--answer", "credentials=no", "--report", join(dir, "report"), "--json");
+    expect(await run(args, t.ctx)).toBe(0);
+    // The lock check signed in with the password; the portal then sent a code nobody typed.
+    expect(t.stdout.text).toMatch(/not locked: the portal accepted the password/);
+    secrets.add(newestCode());
+    record(t);
+  });
+
   it("finds none of them in any output or file", () => {
-    expect(secrets.size).toBeGreaterThanOrEqual(6);
+    expect(secrets.size).toBeGreaterThanOrEqual(7);
     const written = files(dir).map((f) => readFileSync(f, "utf8"));
     expect(written.length).toBeGreaterThan(0);
     for (const secret of secrets) {
