@@ -124,7 +124,9 @@ Prints the metrics URL on stdout, then serves until Ctrl-C.
     .action(
       act(async (opts: Omit<ServeFlags, "profiles">) => {
         const { healthServeCommand } = await import("./health.js");
-        return healthServeCommand(ctx, { ...opts, profiles: profilesFromArgs(rawArgs()) });
+        // commander gives an option that `health` knows to `health`, even after "serve" (the
+        // program does not use positional options), so the probe options are read from both.
+        return healthServeCommand(ctx, { ...health.opts(), ...opts, profiles: profilesFromArgs(rawArgs()) });
       }),
     );
 }
