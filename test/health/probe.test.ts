@@ -215,3 +215,16 @@ describe("health --login", () => {
     expect((await health(["--json", "--format", "nagios"])).code).toBe(3);
   });
 });
+
+describe("health profile selection", () => {
+  it("--all with no profiles in the config file is UNKNOWN, saying so", async () => {
+    const t = testContext({ fetch: createHealthFetch() });
+    expect(await run(["health", "--all"], t.ctx)).toBe(3);
+    expect(t.stderr.text).toMatch(/--all probes every profile in the config file/);
+  });
+
+  it("--sandbox with --profile is a usage mistake (UNKNOWN)", async () => {
+    const t = testContext({ fetch: createHealthFetch() });
+    expect(await run(["--sandbox", "health", "--profile", "test"], t.ctx)).toBe(3);
+  });
+});
