@@ -19,10 +19,16 @@ function describe(code: string, domain: string): string {
 /** The domain's mail servers, best (lowest preference) first. Never rejects. */
 export async function lookupMx(
   domain: string,
-  opts: { timeoutMs: number; signal?: AbortSignal },
+  opts: {
+    timeoutMs: number;
+    signal?: AbortSignal;
+    /** DNS servers to ask ("127.0.0.1:5353"); default: the system's. For tests. */
+    servers?: string[];
+  },
 ): Promise<MxResult> {
   // One try per server within the budget; Resolver's own timeout is per try.
   const resolver = new Resolver({ timeout: Math.max(1, opts.timeoutMs), tries: 1 });
+  if (opts.servers) resolver.setServers(opts.servers);
   const fail = (code: string): MxResult => ({ ok: false, code, message: describe(code, domain) });
   if (opts.signal?.aborted) return fail("ABORTED");
   let timer: ReturnType<typeof setTimeout> | undefined;

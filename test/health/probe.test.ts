@@ -228,3 +228,25 @@ describe("health profile selection", () => {
     expect(await run(["--sandbox", "health", "--profile", "test"], t.ctx)).toBe(3);
   });
 });
+
+describe("health --login password sources", () => {
+  it("--password-file (mode 0600) and the keychain work; a file others can read is refused (UNKNOWN)", async () => {
+    const { chmodSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const t = testContext({ baseUrl: sandbox.baseUrl, fetch: createHealthFetch() });
+    const file = join(t.dir, "pw");
+    writeFileSync(file, `${PASSWORD}\n`, { mode: 0o600 });
+    expect(await run(["health", "--login", "--username", "pat.sample", "--password-file", file], t.ctx)).toBe(0);
+    await closeContext(t.ctx);
+    chmodSync(file, 0o644);
+    const loose = testContext({ dir: t.dir, fetch: createHealthFetch() });
+    expect(await run(["health", "--login", "--username", "pat.sample", "--password-file", file], loose.ctx)).toBe(3);
+    expect(loose.stderr.text).toMatch(/can be read by other users/);
+
+    const kc = testContext({ baseUrl: sandbox.baseUrl, fetch: createHealthFetch() });
+    await kc.credentials.store.setPassword("test", "pat.sample", PASSWORD);
+    expect(await run(["health", "--login", "--username", "pat.sample", "--json"], kc.ctx)).toBe(0);
+    await closeContext(kc.ctx);
+    expect(kc.stdout.text + kc.stderr.text).not.toContain(PASSWORD);
+  });
+});
