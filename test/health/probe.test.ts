@@ -236,11 +236,15 @@ describe("health --login password sources", () => {
     const t = testContext({ baseUrl: sandbox.baseUrl, fetch: createHealthFetch() });
     const file = join(t.dir, "pw");
     writeFileSync(file, `${PASSWORD}\n`, { mode: 0o600 });
-    expect(await run(["health", "--login", "--username", "pat.sample", "--password-file", file], t.ctx)).toBe(0);
+    expect(await run(["health", "--login", "--username", "pat.sample", "--password-file", file], t.ctx)).toBe(
+      0,
+    );
     await closeContext(t.ctx);
     chmodSync(file, 0o644);
     const loose = testContext({ dir: t.dir, fetch: createHealthFetch() });
-    expect(await run(["health", "--login", "--username", "pat.sample", "--password-file", file], loose.ctx)).toBe(3);
+    expect(
+      await run(["health", "--login", "--username", "pat.sample", "--password-file", file], loose.ctx),
+    ).toBe(3);
     expect(loose.stderr.text).toMatch(/can be read by other users/);
 
     const kc = testContext({ baseUrl: sandbox.baseUrl, fetch: createHealthFetch() });
