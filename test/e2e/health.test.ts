@@ -91,6 +91,21 @@ describe("rxportal health (built binary)", () => {
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
 
+  it("--verbose traces every request on stderr without a password, token or TOTP secret", async () => {
+    const secret = "XBZ3MMVUGRY5T4DUUNB5WREM4KQKXW3Z";
+    const r = await runCli(["--sandbox", "--verbose", "health", "--login", "--username", "monitor.totp", "--json"], {
+      env: { RXPORTAL_PASSWORD: PASSWORD, RXPORTAL_TOTP_SECRET: secret },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/→ POST \S+\/auth\/login/);
+    expect(r.stderr).toMatch(/→ POST \S+\/auth\/mfa\/verify/);
+    const all = r.stdout + r.stderr;
+    expect(all).not.toContain(PASSWORD);
+    expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/"(accessToken|refreshToken)":\s*"(?!\[redacted)/i);
+    expect(all).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}/);
+  });
+
   it.each([
     ["latency:400@/status", ["--warn-ms", "status=150", "--crit-ms", "status=3000"], 1, "WARNING"],
     ["latency:400@/status", ["--crit-ms", "status=150"], 2, "CRITICAL"],
