@@ -1,5 +1,6 @@
 // AppContext: everything a command needs from the outside world, injected. Only this file and
 // bin/ touch `process`; tests build a context with string buffers and their own env and clock.
+import { join } from "node:path";
 import envPaths from "env-paths";
 import { type Clock, systemClock } from "./clock.js";
 // Static: nearly every command needs a profile, and a separate chunk costs a module load at start-up.
@@ -132,7 +133,9 @@ export function createContext(init: ContextInit): AppContext {
     },
     config() {
       configPromise ??= (async () => {
-        return loadConfig(await ctx.locateConfig());
+        return loadConfig(await ctx.locateConfig(), {
+          cacheFile: join(init.paths.dataDir, "config-cache.json"),
+        });
       })();
       return configPromise;
     },

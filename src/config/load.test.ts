@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { testContext } from "../../test/helpers/context.js";
@@ -140,5 +140,46 @@ describe("loadConfig and resolveProfile", () => {
     await expect(loadConfig({ file: bad.file, from: "default" })).rejects.toThrow(
       /profiles\.acme\.contacts\.contacts\[0\]\.phone: expected a phone number/,
     );
+  });
+});
+
+describe("the validated-config cache", () => {
+  const read = (f: string) => JSON.parse(readFileSync(f, "utf8"));
+
+  it("keeps the validated result beside the exact text (0600), and reuses it only for that text", async () => {
+    const { file, ctx } = withConfig("config.yaml", acme);
+    const cacheFile = join(ctx.paths.dataDir, "config-cache.json");
+    const first = await loadConfig({ file, from: "default" }, { cacheFile });
+    expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
+    expect(read(cacheFile)).toMatchObject({ file, text: acme, data: first.data });
+
+    // A cache entry for this very text is trusted: prove it by planting a different result.
+    const planted = {
+      ...read(cacheFile),
+      data: { profiles: { acme: { baseUrl: "https://planted.example/api" } } },
+    };
+    writeFileSync(cacheFile, JSON.stringify(planted));
+    const hit = await loadConfig({ file, from: "default" }, { cacheFile });
+    expect(hit.data.profiles?.acme?.baseUrl).toBe("https://planted.example/api");
+
+    // One changed character in the file, and the file is parsed and validated again.
+    writeFileSync(file, acme.replace("8000", "9000"));
+    const miss = await loadConfig({ file, from: "default" }, { cacheFile });
+    expect(miss.data.profiles?.acme?.timeoutMs).toBe(9000);
+    expect(miss.data.profiles?.acme?.baseUrl).toBe("https://portal.acme.example/api/v1");
+  });
+
+  it("never lets a cache hide an invalid file, and ignores a damaged or foreign cache", async () => {
+    const { file, ctx } = withConfig("config.yaml", "profiles:\n  acme:\n    timeoutMs: soon\n");
+    const cacheFile = join(ctx.paths.dataDir, "config-cache.json");
+    await expect(loadConfig({ file, from: "default" }, { cacheFile })).rejects.toThrow(ConfigError);
+    expect(() => statSync(cacheFile)).toThrow();
+    mkdirSync(ctx.paths.dataDir, { recursive: true });
+    for (const junk of ["{not json", JSON.stringify({ revision: 999, file, text: acme, data: {} })]) {
+      writeFileSync(file, acme);
+      writeFileSync(cacheFile, junk);
+      const loaded = await loadConfig({ file, from: "default" }, { cacheFile });
+      expect(loaded.data.profiles?.acme?.username).toBe("jdoe");
+    }
   });
 });

@@ -8,6 +8,7 @@ import { builtinContacts } from "../contacts/builtin.js";
 import type { ContactsDirectory } from "../contacts/types.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { cjsExports } from "../interop.js";
+import { VERSION } from "../version.js";
 import type { ConfigFile } from "./schema.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -98,7 +99,10 @@ async function readable(file: string): Promise<boolean> {
  * Reads and validates the config file. A missing default file means "built-ins only"; a missing
  * file that was named on purpose (--config, RXPORTAL_CONFIG) is an error.
  */
-export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig> {
+export async function loadConfig(
+  location: ConfigLocation,
+  opts: { cacheFile?: string } = {},
+): Promise<LoadedConfig> {
   let text: string;
   try {
     text = readFileSync(location.file, "utf8");
@@ -116,6 +120,8 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
       hint: "Check the path, or run `rxportal config path` to see where rxportal looks.",
     });
   }
+  const cached = opts.cacheFile ? readConfigCache(opts.cacheFile, location.file, text) : undefined;
+  if (cached) return { ...location, exists: true, data: cached };
   const raw = await parseText(location.file, text);
   const { ConfigFileSchema } = await import("./schema.js");
   const parsed = ConfigFileSchema.safeParse(raw ?? {}, { reportInput: true });
@@ -136,7 +142,48 @@ export async function loadConfig(location: ConfigLocation): Promise<LoadedConfig
       { file: location.file, keyPath: "defaultProfile" },
     );
   }
+  if (opts.cacheFile) await writeConfigCache(opts.cacheFile, location.file, text, data);
   return { ...location, exists: true, data };
+}
+
+// Parsing YAML and validating with zod costs about 80 ms a run (most of a command's start-up),
+// while the file rarely changes. So the validated result is kept beside the exact text it came
+// from, and reused only when the text is identical and the same rxportal wrote it.
+/** Bump when ConfigFileSchema's output changes, so results validated by older code are not reused. */
+const CONFIG_CACHE_REVISION = 1;
+
+interface ConfigCache {
+  revision: number;
+  version: string;
+  file: string;
+  text: string;
+  data: ConfigFile;
+}
+
+function readConfigCache(cacheFile: string, file: string, text: string): ConfigFile | undefined {
+  try {
+    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as Partial<ConfigCache>;
+    const fresh =
+      cache.revision === CONFIG_CACHE_REVISION &&
+      cache.version === VERSION &&
+      cache.file === file &&
+      cache.text === text &&
+      typeof cache.data === "object" &&
+      cache.data !== null;
+    return fresh ? cache.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeConfigCache(cacheFile: string, file: string, text: string, data: ConfigFile) {
+  const cache: ConfigCache = { revision: CONFIG_CACHE_REVISION, version: VERSION, file, text, data };
+  try {
+    const { writePrivateFile } = await import("../state/files.js");
+    await writePrivateFile(cacheFile, `${JSON.stringify(cache)}\n`);
+  } catch {
+    // Only a speed-up: without it the next run validates the file again.
+  }
 }
 
 async function parseText(file: string, text: string): Promise<unknown> {
