@@ -42,7 +42,7 @@ export function buildProgram(
   program
     .version(VERSION, "-V, --version", "print the version")
     .description(
-      "Get a pharmacy-benefit member back into their portal account: portal status, support contacts and more.",
+      "Get a pharmacy-benefit member back into their portal account: guided diagnosis with live checks, sign-in, recovery, refills, the ID card, portal status and whom to call.",
     )
     .option("--profile <name>", "portal profile to use (or RXPORTAL_PROFILE)")
     .option("--config <file>", "config file (default: the platform config dir, or RXPORTAL_CONFIG)")
@@ -76,6 +76,8 @@ export function buildProgram(
     .addHelpText(
       "after",
       examples(
+        "rxportal doctor",
+        "rxportal doctor --sandbox",
         "rxportal status --sandbox",
         "rxportal contacts --enrollee medicare --tty",
         "rxportal --profile acme status --json",
@@ -84,6 +86,9 @@ export function buildProgram(
 
   // Commands are defined in full only when this run needs them (src/commands/selective.ts).
   const commands = argv ? selectiveProgram(program, requestedCommand(argv)) : program;
+
+  // The main job comes first in the command list.
+  registerDoctorCommands(commands, ctx, act);
 
   commands
     .command("status")
@@ -192,7 +197,6 @@ const registers: Register[] = [
   registerRecoveryCommands,
   registerRefillCommands,
   registerTreeCommands,
-  registerDoctorCommands,
   registerHealthCommands,
 ];
 
