@@ -93,9 +93,12 @@ describe("rxportal health (built binary)", () => {
 
   it("--verbose traces every request on stderr without a password, token or TOTP secret", async () => {
     const secret = "XBZ3MMVUGRY5T4DUUNB5WREM4KQKXW3Z";
-    const r = await runCli(["--sandbox", "--verbose", "health", "--login", "--username", "monitor.totp", "--json"], {
-      env: { RXPORTAL_PASSWORD: PASSWORD, RXPORTAL_TOTP_SECRET: secret },
-    });
+    const r = await runCli(
+      ["--sandbox", "--verbose", "health", "--login", "--username", "monitor.totp", "--json"],
+      {
+        env: { RXPORTAL_PASSWORD: PASSWORD, RXPORTAL_TOTP_SECRET: secret },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/→ POST \S+\/auth\/login/);
     expect(r.stderr).toMatch(/→ POST \S+\/auth\/mfa\/verify/);
