@@ -222,7 +222,7 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
     return result ?? ExitCode.ok;
   } catch (error) {
-    return remapExitCode(requestedCommand(argv), reportError(ctx, error));
+    return reportError(ctx, error, (code) => remapExitCode(requestedCommand(argv), code));
   } finally {
     for (const cleanup of ctx.cleanups.splice(0).reverse()) {
       try {
@@ -260,7 +260,12 @@ function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 class InterruptSignal extends Error {}
 
 /** Turns any thrown value into output on stderr (and a JSON document with --json) and an exit code. */
-export function reportError(ctx: AppContext, error: unknown): number {
+export function reportError(
+  ctx: AppContext,
+  error: unknown,
+  /** The command's own exit-code convention (health), applied before anything is printed. */
+  convention: (code: number) => number = (code) => code,
+): number {
   if (error instanceof CommanderError) {
     // Help and version are not errors; everything else commander rejects is a usage error.
     if (
@@ -268,22 +273,23 @@ export function reportError(ctx: AppContext, error: unknown): number {
       error.code === "commander.version" ||
       error.code === "commander.help"
     ) {
-      return ExitCode.ok;
+      return convention(ExitCode.ok);
     }
-    if (error.code === "commander.executeSubCommandAsync") return error.exitCode;
-    return ExitCode.usage;
+    if (error.code === "commander.executeSubCommandAsync") return convention(error.exitCode);
+    return convention(ExitCode.usage);
   }
   if (error instanceof InterruptSignal || (error instanceof Error && error.name === "ExitPromptError")) {
     ctx.io.stderr.write("rxportal: interrupted.\n");
-    return ExitCode.interrupted;
+    return convention(ExitCode.interrupted);
   }
   if (error instanceof CliError) {
+    const exitCode = convention(error.exitCode);
     const parts = [error.message];
     if (error.hint) parts.push(error.hint);
     if (error.requestId) parts.push(`(Request id: ${error.requestId})`);
     ctx.io.stderr.write(`rxportal: ${parts.join(" ")}\n`);
     if (ctx.globals.json) {
-      const body: Record<string, unknown> = { message: error.message, exitCode: error.exitCode };
+      const body: Record<string, unknown> = { message: error.message, exitCode };
       if ("code" in error && typeof error.code === "string") body.code = error.code;
       if (error.hint) body.hint = error.hint;
       if (error.requestId) body.requestId = error.requestId;
@@ -293,11 +299,11 @@ export function reportError(ctx: AppContext, error: unknown): number {
       Object.assign(body, error.details);
       ctx.io.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
     }
-    return error.exitCode;
+    return exitCode;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   ctx.io.stderr.write(
     `rxportal: internal error. This is a bug in rxportal; please report it with the text below.\n${stack}\n`,
   );
-  return 70;
+  return convention(70);
 }

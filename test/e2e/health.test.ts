@@ -163,6 +163,10 @@ describe("rxportal health (built binary)", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(/^rxportal: /);
     }
+    // With --json the error document carries the same exit code as the process.
+    const json = await runCli(["health", "--crit-ms", "soon", "--json"], { home });
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout).error.exitCode).toBe(3);
     const help = await runCli(["health", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN");
