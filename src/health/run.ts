@@ -3,7 +3,7 @@
 // then every profile is probed in parallel.
 import { type Profile, resolveProfile } from "../config/load.js";
 import type { AppContext } from "../context.js";
-import { UsageError } from "../errors.js";
+import { ConfigError, UsageError } from "../errors.js";
 import { loginStep, resolveHealthCredentials } from "./login.js";
 import { type LoginStep, probeProfile } from "./probe.js";
 import { combine, type HealthReport } from "./report.js";
@@ -90,6 +90,14 @@ export async function prepareHealth(
     throw new UsageError("--username and --password-file are for --login; add --login to sign in.");
   }
   const profiles = await selectProfiles(ctx, opts);
+  const webOnly = profiles.find((p) => p.webOnly);
+  if (webOnly) {
+    // Health builds its own client (not ctx.portal()), so the web-only guard is repeated here.
+    throw new ConfigError(
+      `The profile "${webOnly.name}" knows only the portal's official web addresses; it has no API for health to probe, and no password is ever sent to it.`,
+      { hint: "Probe a profile with the portal's API baseUrl (see `rxportal profiles`)." },
+    );
+  }
   const targets: HealthTarget[] = [];
   for (const profile of profiles) {
     const target: HealthTarget = { profile, timeoutMs: profile.timeoutMs };

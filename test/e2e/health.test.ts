@@ -163,6 +163,16 @@ describe("rxportal health (built binary)", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(/^rxportal: /);
     }
+    // The built-in web-only profile has no API: nothing is sent to it, least of all a password.
+    const webOnly = await runCli(
+      ["--profile", "express-scripts", "--verbose", "health", "--login", "--username", "pat.sample"],
+      { home, env: { RXPORTAL_PASSWORD: "never-sent-anywhere" } },
+    );
+    expect(webOnly.code).toBe(3);
+    expect(webOnly.stderr).toMatch(
+      /^rxportal: The profile "express-scripts" knows only the portal's official web addresses/,
+    );
+    expect(webOnly.stderr).not.toMatch(/→ (GET|POST)/);
     // With --json the error document carries the same exit code as the process.
     const json = await runCli(["health", "--crit-ms", "soon", "--json"], { home });
     expect(json.code).toBe(3);
