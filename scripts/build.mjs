@@ -43,7 +43,10 @@ const builtinsWithoutFacades = {
     b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
       if (!builtinNames.has(args.path) || args.kind !== "import-statement") return undefined;
       if (!importerIds.has(args.importer)) importerIds.set(args.importer, importerIds.size);
-      return { path: `${args.path.replace(/^node:/, "")}#${importerIds.get(args.importer)}`, namespace: "builtin" };
+      return {
+        path: `${args.path.replace(/^node:/, "")}#${importerIds.get(args.importer)}`,
+        namespace: "builtin",
+      };
     });
     b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
       const name = `node:${args.path.split("#")[0]}`;
