@@ -16,6 +16,7 @@ import type { BackendInfo } from "./credentials/backend.js";
 import type { CredentialStore } from "./credentials/store.js";
 import { ConfigError } from "./errors.js";
 import type { PortalClient } from "./portal/client.js";
+import { outStream } from "./ui/out-stream.js";
 import { createPrompter, type Prompter } from "./ui/prompts.js";
 
 export interface OutStream {
@@ -235,16 +236,10 @@ export async function createProcessContext(): Promise<AppContext> {
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);
-  // `rxportal ... | head` closes the pipe early; that is the reader's choice, not an error.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
-    });
-  }
   const ctx = createContext({
     io: {
-      stdout: process.stdout,
-      stderr: process.stderr,
+      stdout: outStream(1, () => process.stdout),
+      stderr: outStream(2, () => process.stderr),
       // Lazy: creating process.stdin sets up a stream for fd 0, which most commands never read.
       get stdin() {
         return process.stdin;
