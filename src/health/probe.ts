@@ -4,7 +4,7 @@
 // state. Only Ctrl-C (InterruptedError) and bugs escape.
 import type { Profile } from "../config/load.js";
 import { CliError, InterruptedError, PortalError, PortalUnavailableError } from "../errors.js";
-import { traceConnection } from "../net/trace-connection.js";
+import { type CertificateInfo, traceConnection } from "../net/trace-connection.js";
 import { PortalClient } from "../portal/client.js";
 import type { PortalStatus } from "../portal/schemas.js";
 import { evaluate } from "./evaluate.js";
@@ -30,15 +30,8 @@ export interface Reason {
   text: string;
 }
 
-export interface CertificateReport {
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
-  daysLeft: number;
-  selfSigned: boolean;
-  hostMatches: boolean;
-  fingerprint256: string;
+/** The certificate as net/ saw it, with how the handshake judged it. */
+export interface CertificateReport extends CertificateInfo {
   protocol: string;
   authorized: boolean;
   authorizationError?: string;

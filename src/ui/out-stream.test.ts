@@ -11,21 +11,25 @@ function fifo(): string {
   return path;
 }
 
+/** The FIFO's write end, non-blocking. That needs a reader: retry until the reader has opened it. */
+async function openWriter(path: string): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  throw new Error(`nobody opened ${path} for reading`);
+}
+
 describe("writeFully", () => {
   it("writes everything through a full non-blocking pipe while a slow reader drains it", async () => {
     const path = fifo();
     const out = join(mkdtempSync(join(tmpdir(), "rxportal-out-")), "copy");
     const reader = spawn("sh", ["-c", `sleep 0.2; cat "${path}" > "${out}"`]);
     const done = new Promise((resolve) => reader.on("close", resolve));
-    // Opening for writing without blocking needs a reader: retry until `cat` has opened it.
-    let fd = -1;
-    for (let i = 0; fd < 0 && i < 200; i++) {
-      try {
-        fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-      } catch {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
+    const fd = await openWriter(path);
     const text = "0123456789abcdef".repeat(64 * 1024); // 1 MiB: far more than a pipe holds
     writeFully(fd, text);
     closeSync(fd);
@@ -37,14 +41,7 @@ describe("writeFully", () => {
   it("stops quietly when the reader has gone (EPIPE), as `| head` does", async () => {
     const path = fifo();
     const reader = spawn("head", ["-c", "10", path], { stdio: ["ignore", "ignore", "ignore"] });
-    let fd = -1;
-    for (let i = 0; fd < 0 && i < 200; i++) {
-      try {
-        fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-      } catch {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
+    const fd = await openWriter(path);
     const gone = new Promise((resolve) => reader.on("close", resolve));
     writeFully(fd, "ten bytes!");
     await gone;

@@ -38,6 +38,9 @@ function configHome(baseUrl: string, extra = ""): string {
   return home;
 }
 
+/** `--answer` flags for each `id=value`. */
+const answer = (...pairs: string[]) => pairs.flatMap((pair) => ["--answer", pair]);
+
 const probe = (doc: ReportDoc, name: string) => doc.probes.find((p) => p.probe === name);
 
 describe("rxportal doctor against a standalone sandbox", () => {
@@ -95,16 +98,7 @@ describe("rxportal doctor against a standalone sandbox", () => {
     expect(stderr).not.toContain(first);
 
     const run = await runCli(
-      [
-        "doctor",
-        "--answer",
-        "start=code",
-        "--answer",
-        "two-step=rejected",
-        "--answer",
-        `username=${user}`,
-        "--json",
-      ],
+      ["doctor", ...answer("start=code", "two-step=rejected", `username=${user}`), "--json"],
       { home },
     );
     expect(run.stderr).toBe("");
@@ -122,14 +116,7 @@ describe("rxportal doctor against a standalone sandbox", () => {
     const run = await runCli(
       [
         "doctor",
-        "--answer",
-        "start=locked",
-        "--answer",
-        `username=${user}`,
-        "--answer",
-        "lockout-someone=no",
-        "--answer",
-        "lockout-choice=wait",
+        ...answer("start=locked", `username=${user}`, "lockout-someone=no", "lockout-choice=wait"),
         "--json",
       ],
       { home, env: { RXPORTAL_PASSWORD: PASSWORD } },
@@ -160,15 +147,7 @@ describe("rxportal doctor against a standalone sandbox", () => {
 
     // Human output says the same in words, and the second run relies on the guard, not a new attempt.
     const human = await runCli(
-      [
-        "doctor",
-        "--answer",
-        "start=locked",
-        "--answer",
-        `username=${user}`,
-        "--answer",
-        "lockout-someone=yes",
-      ],
+      ["doctor", ...answer("start=locked", `username=${user}`, "lockout-someone=yes")],
       { home },
     );
     expect(human.code).toBe(0);
@@ -186,16 +165,7 @@ describe("rxportal doctor against a standalone sandbox", () => {
     const [major, minor] = status.apps.ios.minimum.split(".").map(Number) as [number, number];
     const older = minor > 0 ? `${major}.${minor - 1}.9` : `${major - 1}.9.9`;
     const run = await runCli(
-      [
-        "doctor",
-        "--start",
-        "app",
-        "--answer",
-        "app-platform=ios",
-        "--answer",
-        `app-version=${older}`,
-        "--json",
-      ],
+      ["doctor", "--start", "app", ...answer("app-platform=ios", `app-version=${older}`), "--json"],
       { home: configHome(baseUrl) },
     );
     expect(run.code).toBe(0);
@@ -209,14 +179,12 @@ describe("rxportal doctor against a standalone sandbox", () => {
         "doctor",
         "--start",
         "app",
-        "--answer",
-        "app-platform=ios",
-        "--answer",
-        `app-version=${status.apps.ios.minimum}`,
-        "--answer",
-        "app-storage=no",
-        "--answer",
-        "app-system-error=yes",
+        ...answer(
+          "app-platform=ios",
+          `app-version=${status.apps.ios.minimum}`,
+          "app-storage=no",
+          "app-system-error=yes",
+        ),
         "--json",
       ],
       { home: configHome(baseUrl) },
@@ -239,12 +207,12 @@ describe("rxportal doctor against a standalone sandbox", () => {
 
   it("refuses bad answers before anything runs", async () => {
     const home = configHome(baseUrl);
-    const wrongValue = await runCli(["doctor", "--answer", "start=maybe"], { home });
+    const wrongValue = await runCli(["doctor", ...answer("start=maybe")], { home });
     expect(wrongValue.code).toBe(64);
     expect(wrongValue.stderr).toMatch(
       /"maybe" is not an answer to question "start".*Choose one of: rejected, code/,
     );
-    const wrongId = await runCli(["doctor", "--answer", "strat=locked"], { home });
+    const wrongId = await runCli(["doctor", ...answer("strat=locked")], { home });
     expect(wrongId.code).toBe(64);
     expect(wrongId.stderr).toMatch(/"strat" is not a question in this tree/);
     const noBranch = await runCli(["doctor", "--start", "moon"], { home });
@@ -297,8 +265,7 @@ describe("rxportal doctor against a standalone sandbox", () => {
         "doctor",
         "--answers",
         answers,
-        "--answer",
-        "consent=no",
+        ...answer("consent=no"),
         "--report",
         join(home, "no"),
         "--agent",
@@ -321,8 +288,7 @@ describe("rxportal doctor with a help desk's own tree", () => {
       "--sandbox",
       "--tree",
       fixture("help-desk.yaml"),
-      "--answer",
-      "start=website",
+      ...answer("start=website"),
       "--json",
     ]);
     expect(run.code).toBe(0);
@@ -332,8 +298,7 @@ describe("rxportal doctor with a help desk's own tree", () => {
       "doctor",
       "--tree",
       fixture("help-desk.yaml"),
-      "--answer",
-      "start=prescription",
+      ...answer("start=prescription"),
     ]);
     expect(pharmacy.stdout).toContain("Diagnosis: Transfer to the pharmacy line");
     expect(pharmacy.stdout).toMatch(/Whom to call:\n {2}The fastest way .*\n {2}.*\(\d{3}\) \d{3}-\d{4}/);
@@ -352,7 +317,7 @@ describe("rxportal doctor with a help desk's own tree", () => {
 describe("rxportal doctor with the embedded sandbox and faults", () => {
   it("outage: an HTML maintenance page with Retry-After leads to the outage end", async () => {
     const run = await runCli(
-      ["doctor", "--sandbox", "--sandbox-fault", "maintenance:120", "--answer", "start=page", "--json"],
+      ["doctor", "--sandbox", "--sandbox-fault", "maintenance:120", ...answer("start=page"), "--json"],
       {},
     );
     expect(run.code).toBe(0);
@@ -372,10 +337,7 @@ describe("rxportal doctor with the embedded sandbox and faults", () => {
         "latency:300",
         "--start",
         "network",
-        "--answer",
-        "net-wifi=no",
-        "--answer",
-        "browser=firefox",
+        ...answer("net-wifi=no", "browser=firefox"),
         "--json",
       ],
       {},
