@@ -164,6 +164,18 @@ describe("doctor probes against the sandbox", () => {
   });
 });
 
+describe("doctor's support branch", () => {
+  it("names the plan's own line with its TTY number for the member's enrollee type", async () => {
+    const { code, t } = await doctor(["--answer", "start=other", "--answer", "support=tricare"]);
+    expect(code).toBe(0);
+    expect(t.stdout.text).toContain("Diagnosis: Call TRICARE support, with this ready");
+    const calls = t.stdout.text.slice(t.stdout.text.indexOf("Whom to call:"));
+    expect(calls).toMatch(/TRICARE .*: \(877\) 363-1303, TTY \(877\) 540-6261/);
+    // Lines for other plans would only confuse a TRICARE member.
+    expect(calls).not.toContain("(866) 529-4917");
+  });
+});
+
 describe("doctor at a terminal (scripted prompts)", () => {
   it("runs the password reset inline from the credentials branch, and no code or password is printed", async () => {
     const newPassword = "Velvet-Orbit-Cactus-91";
