@@ -66,6 +66,12 @@ export function buildProgram(
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
       outputError: (s, write) => write(`rxportal: ${s.replace(/^error: /, "")}`),
+      // commander's defaults read process.stdout/stderr, which would build Node's stream objects
+      // that ctx.io avoids for pipes (context.ts). Help is plain text: no colours to keep.
+      getOutHelpWidth: () => (ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined) ?? 80,
+      getErrHelpWidth: () => (ctx.io.stderr.isTTY ? ctx.io.stderr.columns : undefined) ?? 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     })
     .hook("preAction", () => {
       ctx.setGlobals(globals());
