@@ -51,6 +51,19 @@ describe("writeFully", () => {
 });
 
 describe("outStream", () => {
+  it("treats /dev/null (a character device, but no terminal) as redirected output", () => {
+    const fd = openSync("/dev/null", "w");
+    let created = false;
+    const stream = outStream(fd, () => {
+      created = true;
+      return process.stdout;
+    });
+    stream.write("discarded\n");
+    closeSync(fd);
+    expect(created).toBe(false);
+    expect(stream.isTTY).toBe(false);
+  });
+
   it("is a plain synchronous writer when the descriptor is not a terminal", () => {
     const file = join(mkdtempSync(join(tmpdir(), "rxportal-out-")), "out.txt");
     const fd = openSync(file, "w");

@@ -2,12 +2,26 @@
 // one). Redirected to a pipe or a file, plain synchronous writes: Node writes to pipes and files
 // synchronously on Linux anyway, and setting up its stream costs several milliseconds of every
 // start (measured: 6 ms for `process.stdout.write` against `fs.writeSync` on a pipe).
-import { writeSync } from "node:fs";
-import { isatty } from "node:tty";
+import { fstatSync, writeSync } from "node:fs";
 import type { OutStream } from "../context.js";
 
+/**
+ * Whether `fd` is a terminal. node:tty would answer at once, but loading it pulls in net and the
+ * whole stream stack (about 3 ms); a pipe or a file is told apart by fstat alone.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  // A character device: a terminal, or something like /dev/null. Only tty can tell.
+  const { isatty } = process.getBuiltinModule("node:tty") as typeof import("node:tty");
+  return isatty(fd);
+}
+
 export function outStream(fd: number, terminal: () => NodeJS.WriteStream): OutStream {
-  if (isatty(fd)) {
+  if (isTerminal(fd)) {
     const stream = terminal();
     stream.on("error", ignoreEpipe);
     return stream;
