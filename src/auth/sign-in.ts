@@ -3,7 +3,7 @@ import type { Profile } from "../config/load.js";
 import type { AppContext } from "../context.js";
 import { PortalRefusedError, TryLaterError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
-import type { AuthPolicy, LoginOk, MfaRequired } from "../portal/schemas.js";
+import type { AuthPolicy, LoginOk, LoginResponse, MfaRequired } from "../portal/schemas.js";
 import { sandboxOutbox } from "../portal/url.js";
 import { formatLocalTime, note } from "../ui/output.js";
 import { clearCodeRefusal, recordCodeRefusal } from "./code-record.js";
@@ -32,24 +32,36 @@ export async function signIn(
   profile: Profile,
   opts: SignInOptions,
 ): Promise<LoginOk> {
-  const policy = await client.getAuthPolicy();
-  const guard = lockoutGuard(ctx);
-  const max = policy.lockout.maxAttempts;
-  const before = await guard.check(profile.name, opts.username, max, opts.force);
-  if (opts.force && before.attemptsLeft <= 1) {
-    note(ctx, "rxportal: warning: --force given; if this password is wrong the account will be locked.");
-  }
-  let answer: Awaited<ReturnType<PortalClient["login"]>>;
-  try {
-    answer = await client.login({ username: opts.username, password: opts.password });
-  } catch (error) {
-    throw await explainLoginFailure(guard, profile, opts.username, policy, error);
-  }
+  let answer = await submitPassword(ctx, client, profile, opts);
   if (answer.result === "mfa_required") {
     answer = await completeMfa(ctx, client, profile, answer, opts);
   }
-  await guard.clear(profile.name, opts.username);
+  await lockoutGuard(ctx).clear(profile.name, opts.username);
   return answer;
+}
+
+/**
+ * The password step alone, behind the lockout guard: refuses an attempt that could lock the
+ * account (exit 75), sends the password, and records a refusal or a lock before rethrowing it in
+ * words. Returns the portal's answer: signed in, or a second step still to complete.
+ */
+export async function submitPassword(
+  ctx: AppContext,
+  client: PortalClient,
+  profile: Profile,
+  opts: Pick<SignInOptions, "username" | "password" | "force">,
+): Promise<LoginResponse> {
+  const policy = await client.getAuthPolicy();
+  const guard = lockoutGuard(ctx);
+  const before = await guard.check(profile.name, opts.username, policy.lockout.maxAttempts, opts.force);
+  if (opts.force && before.attemptsLeft <= 1) {
+    note(ctx, "rxportal: warning: --force given; if this password is wrong the account will be locked.");
+  }
+  try {
+    return await client.login({ username: opts.username, password: opts.password });
+  } catch (error) {
+    throw await explainLoginFailure(guard, profile, opts.username, policy, error);
+  }
 }
 
 async function explainLoginFailure(

@@ -22,6 +22,7 @@ function env(overrides: Partial<ProbeEnv> = {}): ProbeEnv {
     guard: new LockoutGuard(mkdtempSync(join(tmpdir(), "rxportal-probes-")), clock),
     storedPassword: async () => undefined,
     codeRefusal: async () => undefined,
+    submitPassword: () => Promise.reject(new Error("no sign-in in this test")),
     ...overrides,
   };
 }
@@ -128,11 +129,8 @@ describe("last-code probe", () => {
 
 describe("lockout probe without a portal answer", () => {
   it("a lock rxportal recorded is reported with its end, without asking the portal", async () => {
-    const penv = env({
-      // getAuthPolicy fails: the guard's record alone must be enough.
-      portal: async () =>
-        ({ getAuthPolicy: () => Promise.reject(new Error("offline")) }) as unknown as PortalClient,
-    });
+    // No portal and no sign-in here (both reject): the guard's record alone must be enough.
+    const penv = env({ storedPassword: async () => "would-be-used-if-asked" });
     await penv.guard.recordLocked("sandbox", "lee", 5, new Date(clock.now() + 20 * 60_000));
     const found = await run(penv, "lockout", { username: "lee" });
     expect(found.outcome).toBe("problem");

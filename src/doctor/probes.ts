@@ -8,7 +8,7 @@ import type { Profile } from "../config/load.js";
 import { PortalError, PortalRefusedError, PortalUnavailableError, TryLaterError } from "../errors.js";
 import type { ConnectionTrace } from "../net/trace-connection.js";
 import type { PortalClient } from "../portal/client.js";
-import type { PortalStatus } from "../portal/schemas.js";
+import type { LoginResponse, PortalStatus } from "../portal/schemas.js";
 import { formatDuration, formatLocalTime } from "../ui/output.js";
 import type { ProbeFinding, ProbeSet } from "./engine.js";
 
@@ -28,6 +28,8 @@ export interface ProbeEnv {
   guard: LockoutGuard;
   /** A password rxportal may use without asking anybody (the keychain's, or RXPORTAL_PASSWORD). */
   storedPassword(username: string): Promise<string | undefined>;
+  /** The password step behind the lockout guard (auth/sign-in.ts, submitPassword). */
+  submitPassword(username: string, password: string): Promise<LoginResponse>;
   /** rxportal's note of the last refused sign-in code for a username (auth/code-record.ts). */
   codeRefusal(username: string): Promise<CodeRefusal | undefined>;
   /** Tests pass a resolver; DNS from the test machine cannot be relied on. Default: net/mx.ts. */
@@ -440,10 +442,9 @@ async function lastCodeFinding(penv: ProbeEnv, username: string): Promise<ProbeF
 async function lockoutFinding(penv: ProbeEnv, username: string): Promise<ProbeFinding> {
   if (!username) return { outcome: "unknown", summary: "Not checked: no username was given." };
   const profile = penv.profile.name;
-  const client = await penv.portal();
-  const policy = await client.getAuthPolicy().catch(() => undefined);
-  const max = policy?.lockout.maxAttempts ?? 5;
-  const known = await penv.guard.status(profile, username, max);
+  // The guard's record of the portal's last answer needs no request at all. (maxAttempts only
+  // shapes attemptsLeft, which is not read here.)
+  const known = await penv.guard.status(profile, username, 1);
   if (known.lockedUntil) return lockedFinding(penv, username, known.lockedUntil, "guard");
   const password = await penv.storedPassword(username);
   if (!password) {
@@ -453,17 +454,12 @@ async function lockoutFinding(penv: ProbeEnv, username: string): Promise<ProbeFi
       evidence: { failuresSeen: known.failures },
     };
   }
-  if (known.attemptsLeft <= 1) {
-    return {
-      outcome: "unknown",
-      summary: `Not checked with the portal: ${known.failures} sign-ins in a row failed, and one more could lock ${username}.`,
-      evidence: { failuresSeen: known.failures },
-    };
-  }
   try {
-    const answer = await client.login({ username, password });
+    // Behind the lockout guard, which records what the portal says and refuses a risky attempt.
+    const answer = await penv.submitPassword(username, password);
     if (answer.result === "ok") {
       await penv.guard.clear(profile, username);
+      const client = await penv.portal();
       await client.logout().catch(() => undefined);
       return {
         outcome: "ok",
@@ -477,21 +473,23 @@ async function lockoutFinding(penv: ProbeEnv, username: string): Promise<ProbeFi
   } catch (error) {
     const requestIds = error instanceof PortalError && error.requestId ? [error.requestId] : undefined;
     if (error instanceof TryLaterError && error.code === "account_locked") {
-      const until = error.lockedUntil ?? new Date(penv.now() + (policy?.lockout.lockMinutes ?? 15) * 60_000);
-      await penv.guard.recordLocked(profile, username, max, error.lockedUntil);
-      return { ...lockedFinding(penv, username, until, "portal"), requestIds };
+      // The guard has recorded the lock, with a default length when the portal gave no end.
+      const until = error.lockedUntil ?? (await penv.guard.status(profile, username, 1)).lockedUntil;
+      if (until) return { ...lockedFinding(penv, username, until, "portal"), requestIds };
+      return {
+        outcome: "problem",
+        summary: `${username} is locked; the portal did not say until when.`,
+        requestIds,
+      };
+    }
+    if (error instanceof TryLaterError && error.code === "lockout_guard") {
+      return { outcome: "unknown", summary: `Not checked with the portal: ${error.message}` };
     }
     if (error instanceof PortalRefusedError && error.code === "invalid_credentials") {
-      const remaining = error.problem?.attemptsRemaining;
-      const left = await penv.guard.recordFailure(
-        profile,
-        username,
-        max,
-        typeof remaining === "number" ? remaining : undefined,
-      );
       return {
         outcome: "ok",
-        summary: `${username} is not locked, but the saved password was refused (${left.attemptsLeft} attempt${left.attemptsLeft === 1 ? "" : "s"} left before a lock).`,
+        summary: `${username} is not locked, but the saved password was refused.`,
+        details: [error.message],
         requestIds,
       };
     }

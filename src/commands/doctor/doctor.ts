@@ -5,7 +5,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { lastCodeRefusal } from "../../auth/code-record.js";
 import { lastUsername } from "../../auth/session.js";
-import { lockoutGuard } from "../../auth/sign-in.js";
+import { lockoutGuard, submitPassword } from "../../auth/sign-in.js";
 import type { AppContext } from "../../context.js";
 import { contactsFor, createActions, enrolleeFrom } from "../../doctor/actions.js";
 import { checkAnswers, type GivenAnswers, parseAnswerFlag, readAnswersFile } from "../../doctor/answers.js";
@@ -65,6 +65,8 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
       return ctx.globals.sandbox ? (await import("../../sandbox/seed.js")).SANDBOX_PASSWORD : undefined;
     },
     codeRefusal: (user) => lastCodeRefusal(ctx, profile.name, user),
+    submitPassword: async (user, password) =>
+      submitPassword(ctx, await ctx.portal(), profile, { username: user, password }),
   });
   const actions = createActions({ profile, now, probes, reset: resetAction(ctx) });
   const view = await createDoctorView(ctx, profile);
