@@ -1,4 +1,7 @@
 /** Time as a dependency, so tests and the sandbox can move it. */
+
+/** Clock differences above this make sign-in codes and certificates misbehave; worth a warning. */
+export const CLOCK_SKEW_WARN_SECONDS = 120;
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

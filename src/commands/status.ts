@@ -1,14 +1,13 @@
 // `rxportal status`: the portal's own account of its health.
+import { CLOCK_SKEW_WARN_SECONDS } from "../clock.js";
 import type { AppContext } from "../context.js";
 import { ExitCode } from "../errors.js";
 import type { PortalStatus, ServiceState } from "../portal/schemas.js";
 import { formatDuration, formatLocalTime, note, printJson, printLine } from "../ui/output.js";
+import { componentNames, serviceStateWords } from "../ui/service-state.js";
 import { createStyle, type Style } from "../ui/style.js";
 import { renderTable } from "../ui/table.js";
 import type { CommandResult } from "./kit.js";
-
-/** Clock differences above this make sign-in codes and sessions misbehave; worth a warning. */
-const SKEW_WARN_SECONDS = 120;
 
 export interface StatusReport extends PortalStatus {
   profile: string;
@@ -42,22 +41,6 @@ export async function statusCommand(ctx: AppContext): Promise<CommandResult> {
   return code;
 }
 
-const stateWords: Record<ServiceState, string> = {
-  operational: "working normally",
-  degraded: "working, but slow or partly failing",
-  maintenance: "down for planned maintenance",
-  outage: "down (unplanned outage)",
-};
-
-const componentNames: Record<string, string> = {
-  login: "Sign-in",
-  password_reset: "Password reset",
-  refills: "Refills",
-  orders: "Orders",
-  id_card: "ID card",
-  mobile_app: "Mobile app",
-};
-
 function paint(style: Style, state: ServiceState, text: string): string {
   if (state === "operational") return style.color.green(text);
   if (state === "degraded") return style.color.yellow(text);
@@ -66,7 +49,7 @@ function paint(style: Style, state: ServiceState, text: string): string {
 
 export async function renderStatus(report: StatusReport, style: Style): Promise<string> {
   const lines: string[] = [];
-  lines.push(`Portal (${report.profile}): ${paint(style, report.status, stateWords[report.status])}`);
+  lines.push(`Portal (${report.profile}): ${paint(style, report.status, serviceStateWords[report.status])}`);
   if (report.message) lines.push(`Message: ${report.message}`);
   if (report.maintenance) {
     const { start, end, message } = report.maintenance;
@@ -78,7 +61,7 @@ export async function renderStatus(report: StatusReport, style: Style): Promise<
     await renderTable(
       style,
       ["Service", "State"],
-      report.components.map((c) => [componentNames[c.name] ?? c.name, paint(style, c.status, c.status)]),
+      report.components.map((c) => [componentNames[c.name], paint(style, c.status, c.status)]),
     ),
   );
   lines.push(
@@ -86,7 +69,7 @@ export async function renderStatus(report: StatusReport, style: Style): Promise<
       `Android needs ${report.apps.android.minimum} or later (latest ${report.apps.android.latest}).`,
   );
   const skew = report.clockSkewSeconds;
-  if (Math.abs(skew) >= SKEW_WARN_SECONDS) {
+  if (Math.abs(skew) >= CLOCK_SKEW_WARN_SECONDS) {
     lines.push(
       style.color.yellow(
         `Your clock is ${formatDuration(Math.abs(skew))} ${skew > 0 ? "ahead of" : "behind"} the portal's; ` +

@@ -4,16 +4,16 @@
 // observation: the connection is traced once, /status is fetched once.
 import type { CodeRefusal } from "../auth/code-record.js";
 import type { LockoutGuard } from "../auth/lockout-guard.js";
+import { CLOCK_SKEW_WARN_SECONDS } from "../clock.js";
 import type { Profile } from "../config/load.js";
 import { PortalError, PortalRefusedError, PortalUnavailableError, TryLaterError } from "../errors.js";
 import type { ConnectionTrace } from "../net/trace-connection.js";
 import type { PortalClient } from "../portal/client.js";
 import type { LoginResponse, PortalStatus } from "../portal/schemas.js";
 import { formatDuration, formatLocalTime } from "../ui/output.js";
+import { componentNames, serviceStateWords } from "../ui/service-state.js";
 import type { ProbeFinding, ProbeSet } from "./engine.js";
 
-/** Clock differences above this make sign-in codes and certificates misbehave. */
-export const CLOCK_SKEW_LIMIT_SECONDS = 120;
 /** A certificate this close to its end is still fine today but worth a word. */
 const CERT_SOON_DAYS = 14;
 
@@ -236,19 +236,12 @@ function tlsFinding(trace: ConnectionTrace): ProbeFinding {
 
 // --- the status page ------------------------------------------------------------------------
 
-const stateWords: Record<string, string> = {
-  operational: "working normally",
-  degraded: "working, but slow or partly failing",
-  maintenance: "down for planned maintenance",
-  outage: "down (unplanned outage)",
-};
-
 function statusFinding(seen: StatusObservation, penv: ProbeEnv): ProbeFinding {
   const { status, error } = seen;
   if (!status) return statusErrorFinding(error);
   const details: string[] = [];
   const troubled = status.components.filter((c) => c.status !== "operational");
-  for (const c of troubled) details.push(`${c.name}: ${stateWords[c.status] ?? c.status}`);
+  for (const c of troubled) details.push(`${componentNames[c.name]}: ${serviceStateWords[c.status]}`);
   const now = penv.now();
   const m = status.maintenance;
   const inWindow = m ? Date.parse(m.start) <= now && now < Date.parse(m.end) : false;
@@ -270,8 +263,8 @@ function statusFinding(seen: StatusObservation, penv: ProbeEnv): ProbeFinding {
   if (status.status !== "operational" || (login && login.status !== "operational") || inWindow) {
     const what =
       login && login.status !== "operational"
-        ? `sign-in is ${stateWords[login.status]}`
-        : `the portal is ${stateWords[status.status]}`;
+        ? `sign-in is ${serviceStateWords[login.status]}`
+        : `the portal is ${serviceStateWords[status.status]}`;
     const until = inWindow && m ? `, until ${formatLocalTime(new Date(m.end))}` : "";
     return {
       outcome: "problem",
@@ -342,7 +335,7 @@ function clockFinding(seen: StatusObservation): ProbeFinding {
   const ours = (seen.sentAt + seen.receivedAt) / 2;
   const skew = Math.round((ours - Date.parse(seen.status.serverTime)) / 1000);
   const evidence = { skewSeconds: skew, serverTime: seen.status.serverTime };
-  if (Math.abs(skew) > CLOCK_SKEW_LIMIT_SECONDS) {
+  if (Math.abs(skew) > CLOCK_SKEW_WARN_SECONDS) {
     return {
       outcome: "problem",
       summary: `This computer's clock is ${formatDuration(Math.abs(skew))} ${skew > 0 ? "ahead of" : "behind"} the portal's.`,

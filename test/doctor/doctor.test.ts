@@ -62,7 +62,7 @@ describe("doctor probes against the sandbox", () => {
     const status = doc?.probes.find((p) => p.probe === "status");
     expect(status).toMatchObject({ outcome: "problem" });
     expect(status?.summary).toMatch(/sign-in is down \(unplanned outage\)/);
-    expect(status?.details).toContain("login: down (unplanned outage)");
+    expect(status?.details).toContain("Sign-in: down (unplanned outage)");
     expect(doc?.recommendation.node).toBe("end-outage");
   });
 
