@@ -409,14 +409,17 @@ class Walk {
     if (typeof problem === "string") {
       throw new UsageError(`--answer ${inputId}: ${problem}`);
     }
-    this.inputValues.set(inputId, known.value);
-    this.answers[inputId] = known.value;
-    if (spec) {
-      const shown = spec.redact ? spec.redact(known.value) : known.value;
-      this.answers[inputId] = shown;
-      this.record({ kind: "input", id: inputId, text: spec.text, value: shown, source: known.source });
-    }
+    this.settle(inputId, known.value, known.source);
     return known.value;
+  }
+
+  /** Keeps an input's value for the probes; the transcript gets what InputSpec.redact leaves. */
+  private settle(inputId: string, value: string, source: AnswerSource): void {
+    const spec = this.opts.inputs[inputId];
+    const shown = spec?.redact ? spec.redact(value) : value;
+    this.inputValues.set(inputId, value);
+    this.answers[inputId] = shown;
+    if (spec) this.record({ kind: "input", id: inputId, text: spec.text, value: shown, source });
   }
 
   /** Makes sure every input is settled, asking the person (or listing what is missing). */
@@ -429,11 +432,7 @@ class Walk {
     for (const inputId of missing) {
       const spec = this.opts.inputs[inputId];
       if (!spec) throw new Error(`doctor: no input "${inputId}"`);
-      const value = (await this.opts.asker.input(spec)).trim();
-      this.inputValues.set(inputId, value);
-      const shown = spec.redact ? spec.redact(value) : value;
-      this.answers[inputId] = shown;
-      this.record({ kind: "input", id: inputId, text: spec.text, value: shown, source: "prompt" });
+      this.settle(inputId, (await this.opts.asker.input(spec)).trim(), "prompt");
     }
   }
 
