@@ -10,11 +10,11 @@ import {
   loadConfig,
   locateConfig,
   type Profile,
+  requireApiProfile,
   resolveProfile,
 } from "./config/load.js";
 import type { BackendInfo } from "./credentials/backend.js";
 import type { CredentialStore } from "./credentials/store.js";
-import { ConfigError } from "./errors.js";
 import type { PortalClient } from "./portal/client.js";
 import { outStream } from "./ui/out-stream.js";
 import { createPrompter, type Prompter } from "./ui/prompts.js";
@@ -156,14 +156,7 @@ export function createContext(init: ContextInit): AppContext {
     portal() {
       portalPromise ??= (async () => {
         const profile = await ctx.profile();
-        if (profile.webOnly) {
-          throw new ConfigError(
-            `The profile "${profile.name}" knows only the portal's official web addresses (for check-link); rxportal has no API address for it and sends it nothing.`,
-            {
-              hint: "Use a profile with the portal's API baseUrl (see `rxportal config path`), or --sandbox to practise.",
-            },
-          );
-        }
+        requireApiProfile(profile);
         const [{ PortalClient }, fetch] = await Promise.all([
           import("./portal/client.js"),
           ctx.fetchOverride ??

@@ -67,6 +67,20 @@ const builtinProfiles: Record<string, Omit<Profile, "name" | "source">> = {
   },
 };
 
+/**
+ * Refuses a web-only profile before anything is sent to it (exit 78). Every path that builds a
+ * portal client calls this: `ctx.portal()`, and health, which builds its own.
+ */
+export function requireApiProfile(profile: Profile): void {
+  if (!profile.webOnly) return;
+  throw new ConfigError(
+    `The profile "${profile.name}" knows only the portal's official web addresses (for check-link); rxportal has no API address for it and sends it nothing.`,
+    {
+      hint: "Use a profile with the portal's API baseUrl (see `rxportal profiles`), or --sandbox to practise.",
+    },
+  );
+}
+
 const defaultNames = ["config.yaml", "config.yml", "config.json"];
 
 /** Which config file is in force. `exists` tells whether the default one is there. */

@@ -1,9 +1,9 @@
 // Which portals to probe and with what: profiles (one, several, or --all), credentials for
 // --login, the fetch, the thresholds. Prepared once (health serve probes again on every scrape),
 // then every profile is probed in parallel.
-import { type Profile, resolveProfile } from "../config/load.js";
+import { type Profile, requireApiProfile, resolveProfile } from "../config/load.js";
 import type { AppContext } from "../context.js";
-import { ConfigError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { loginStep, resolveHealthCredentials } from "./login.js";
 import { type LoginStep, probeProfile } from "./probe.js";
 import { combine, type HealthReport } from "./report.js";
@@ -90,14 +90,8 @@ export async function prepareHealth(
     throw new UsageError("--username and --password-file are for --login; add --login to sign in.");
   }
   const profiles = await selectProfiles(ctx, opts);
-  const webOnly = profiles.find((p) => p.webOnly);
-  if (webOnly) {
-    // Health builds its own client (not ctx.portal()), so the web-only guard is repeated here.
-    throw new ConfigError(
-      `The profile "${webOnly.name}" knows only the portal's official web addresses; it has no API for health to probe, and no password is ever sent to it.`,
-      { hint: "Probe a profile with the portal's API baseUrl (see `rxportal profiles`)." },
-    );
-  }
+  // Health builds its own client (not ctx.portal()), so it asks for the same guard itself.
+  for (const profile of profiles) requireApiProfile(profile);
   const targets: HealthTarget[] = [];
   for (const profile of profiles) {
     const target: HealthTarget = { profile, timeoutMs: profile.timeoutMs };
