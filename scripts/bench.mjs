@@ -100,7 +100,12 @@ try {
     for (const [j, c] of cases.entries()) samples[j].push(time(c));
   }
 } finally {
-  sandbox.kill();
+  // The sandbox writes to the bench's home as it stops (its code cache): wait for it to go first.
+  if (sandbox.exitCode === null && sandbox.signalCode === null) {
+    const exited = new Promise((resolve) => sandbox.once("exit", resolve));
+    sandbox.kill();
+    await exited;
+  }
   rmSync(home, { recursive: true, force: true });
 }
 
