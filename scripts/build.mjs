@@ -91,7 +91,7 @@ await build({
   logLevel: "warning",
 });
 // Then every file becomes CommonJS (dist/package.json says so): Node 20 keeps a V8 code cache
-// only for scripts, never for ES modules (the launcher caches dist/main.js, src/boot.ts), and an
+// only for scripts, never for ES modules (the launcher keeps one per file, src/boot.ts), and an
 // ES module anywhere on a run's path starts Node's ES module loader, about 12% of the instructions
 // of `rxportal --help` (callgrind). esbuild splits only ES modules, hence the two steps: imports
 // between chunks become require() calls and import() becomes a require() in a promise, so
@@ -134,8 +134,10 @@ async function toCommonJs(file) {
   await writeFile(`${file}.map`, out.map);
 }
 
-// The launcher's half: loads dist/main.js with the code cache. Small and separate, so that it
-// compiles in no time; it knows main.js's hash, so a cache made for other code is never used.
+// The launcher's half: loads the bundle with code caches. Small and separate, so that it compiles
+// in no time; it knows the bundle's hash, so a cache made for other code is never used.
+const bundleHash = createHash("sha256");
+for (const file of files.sort()) bundleHash.update(`${file}\0`).update(await readFile(`${fresh}/${file}`));
 await build({
   entryPoints: [`${root}src/boot.ts`],
   outfile: `${fresh}/boot.js`,
@@ -143,14 +145,7 @@ await build({
   format: "cjs",
   platform: "node",
   target: "node20.19",
-  define: {
-    __MAIN_JS_HASH__: JSON.stringify(
-      createHash("sha256")
-        .update(await readFile(`${fresh}/main.js`))
-        .digest("hex")
-        .slice(0, 16),
-    ),
-  },
+  define: { __BUNDLE_HASH__: JSON.stringify(bundleHash.digest("hex").slice(0, 16)) },
   logLevel: "warning",
 });
 

@@ -2,119 +2,150 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cacheFileName, codeCacheFile, loadWithCodeCache } from "./boot.js";
+import { CachedLoader, cacheDirName, codeCacheDir } from "./boot.js";
 
-let dir: string;
-let file: string;
-let cacheFile: string;
+let root: string;
+let main: string;
+let cacheDir: string;
 
-// A CommonJS file shaped like dist/main.js: requires a file beside it, exports a function.
+// CommonJS files shaped like dist/: main.js requires a chunk (which requires another, in a
+// cycle back to the first) and a Node built-in, and exports functions.
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "rxportal-boot-"));
-  file = join(dir, "main.js");
-  writeFileSync(join(dir, "helper.js"), "module.exports = { twice: (n) => n * 2 };\n");
+  root = mkdtempSync(join(tmpdir(), "rxportal-boot-"));
+  mkdirSync(join(root, "chunks"));
+  main = join(root, "main.js");
   writeFileSync(
-    file,
+    join(root, "chunks", "a.js"),
+    'exports.early = 1;\nconst b = require("./b.js");\nexports.twice = (n) => n * 2;\nexports.fromB = b.seen;\n',
+  );
+  writeFileSync(join(root, "chunks", "b.js"), 'exports.seen = require("./a.js").early;\n');
+  writeFileSync(
+    main,
     [
       '"use strict";',
-      'const { twice } = require("./helper.js");',
-      "exports.run = (n) => twice(n) + 1;",
+      'const a = require("./chunks/a.js");',
+      "exports.run = (n) => a.twice(n) + 1;",
       "exports.where = () => new Error('here').stack;",
       "exports.name = require('node:path').basename(__filename);",
+      "exports.again = () => require('./chunks/a.js') === a;",
+      "exports.fromB = a.fromB;",
       "",
     ].join("\n"),
   );
-  cacheFile = join(dir, "cache", "code-cache", cacheFileName("0123abcd", process.version, process.arch));
+  cacheDir = join(root, "cache", "code-cache", cacheDirName("0123abcd", process.version, process.arch));
 });
 
 afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
 });
 
-type Exports = { run(n: number): number; where(): string; name: string };
+type Exports = {
+  run(n: number): number;
+  where(): string;
+  name: string;
+  again(): boolean;
+  fromB: number;
+};
 
-describe("loadWithCodeCache", () => {
-  it("loads the file as CommonJS: exports, require beside it, __filename", () => {
-    const loaded = loadWithCodeCache<Exports>({ file, cacheFile: undefined });
-    expect(loaded.exports.run(20)).toBe(41);
-    expect(loaded.exports.name).toBe("main.js");
-    expect(loaded.cacheUsed).toBe(false);
+const load = (dir: string | undefined) => {
+  const loader = new CachedLoader(root, dir);
+  return { loader, exports: loader.load(main) as Exports };
+};
+
+describe("CachedLoader", () => {
+  it("loads CommonJS as Node does: exports, require beside the file, built-ins, __filename", () => {
+    const { exports } = load(undefined);
+    expect(exports.run(20)).toBe(41);
+    expect(exports.name).toBe("main.js");
+  });
+
+  it("loads each file once, and a cycle sees the exports so far", () => {
+    const { exports } = load(undefined);
+    expect(exports.again()).toBe(true);
+    expect(exports.fromB).toBe(1);
   });
 
   it("keeps the file's own line numbers in stack traces", () => {
-    const loaded = loadWithCodeCache<Exports>({ file, cacheFile: undefined });
-    expect(loaded.exports.where()).toContain(`${file}:4:`);
+    const { exports } = load(undefined);
+    expect(exports.where()).toContain(`${main}:4:`);
   });
 
-  it("writes the cache after the first run, private, and uses it on the next", () => {
-    const first = loadWithCodeCache<Exports>({ file, cacheFile });
-    expect(first.cacheUsed).toBe(false);
+  it("writes private caches after the first run and uses them on the next", () => {
+    const first = load(cacheDir);
+    expect(first.loader.stats).toEqual({ cached: 0, compiled: 3 });
     first.exports.run(1);
-    first.saveCache();
-    expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
-    expect(statSync(join(cacheFile, "..")).mode & 0o777).toBe(0o700);
-    const written = statSync(cacheFile).mtimeMs;
+    first.loader.saveCaches();
+    expect(readdirSync(cacheDir).sort()).toEqual([
+      "chunks_a.js.v8cache",
+      "chunks_b.js.v8cache",
+      "main.js.v8cache",
+    ]);
+    expect(statSync(join(cacheDir, "main.js.v8cache")).mode & 0o777).toBe(0o600);
+    expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(cacheDir, "..")).mode & 0o777).toBe(0o700);
+    const written = statSync(join(cacheDir, "main.js.v8cache")).mtimeMs;
 
-    const second = loadWithCodeCache<Exports>({ file, cacheFile });
-    expect(second.cacheUsed).toBe(true);
+    const second = load(cacheDir);
+    expect(second.loader.stats).toEqual({ cached: 3, compiled: 0 });
     expect(second.exports.run(5)).toBe(11);
-    second.saveCache();
+    second.loader.saveCaches();
     // An accepted cache is not written again.
-    expect(statSync(cacheFile).mtimeMs).toBe(written);
+    expect(statSync(join(cacheDir, "main.js.v8cache")).mtimeMs).toBe(written);
   });
 
   it("treats a corrupt cache as none and replaces it", () => {
-    mkdirSync(join(cacheFile, ".."), { recursive: true });
-    writeFileSync(cacheFile, "not a V8 code cache at all");
-    const loaded = loadWithCodeCache<Exports>({ file, cacheFile });
-    expect(loaded.cacheUsed).toBe(false);
-    expect(loaded.exports.run(2)).toBe(5);
-    loaded.saveCache();
-    expect(readFileSync(cacheFile, "utf8")).not.toBe("not a V8 code cache at all");
-    expect(loadWithCodeCache<Exports>({ file, cacheFile }).cacheUsed).toBe(true);
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(join(cacheDir, "main.js.v8cache"), "not a V8 code cache at all");
+    const first = load(cacheDir);
+    expect(first.loader.stats.cached).toBe(0);
+    expect(first.exports.run(2)).toBe(5);
+    first.loader.saveCaches();
+    expect(readFileSync(join(cacheDir, "main.js.v8cache"), "utf8")).not.toBe("not a V8 code cache at all");
+    expect(load(cacheDir).loader.stats).toEqual({ cached: 3, compiled: 0 });
   });
 
-  // V8's own check (the source's length); a change of the same length gets another file name
-  // (the build's hash), below.
+  // V8's own check (the source's length); a change of the same length is in another folder (the
+  // build's hash), below.
   it("refuses a cache made for other code", () => {
-    const other = join(dir, "other.js");
-    writeFileSync(other, "exports.run = (n) => n * 100; exports.pad = 'xxxxxxxxxxxxxxxxxxxxxxxx';\n");
-    const made = loadWithCodeCache<Exports>({ file: other, cacheFile });
-    made.saveCache();
-    const loaded = loadWithCodeCache<Exports>({ file, cacheFile });
-    expect(loaded.cacheUsed).toBe(false);
-    expect(loaded.exports.run(1)).toBe(3);
+    load(cacheDir).loader.saveCaches();
+    writeFileSync(main, "exports.run = (n) => n * 100;\n");
+    const loader = new CachedLoader(root, cacheDir);
+    expect((loader.load(main) as Exports).run(1)).toBe(100);
+    expect(loader.stats).toEqual({ cached: 0, compiled: 1 });
   });
 
-  it("never fails a run over a cache it cannot write", () => {
-    writeFileSync(join(dir, "cache"), "a file where the folder should be");
-    const loaded = loadWithCodeCache<Exports>({ file, cacheFile });
-    expect(() => loaded.saveCache()).not.toThrow();
-    expect(loaded.exports.run(3)).toBe(7);
+  it("never fails a run over caches it cannot write", () => {
+    writeFileSync(join(root, "cache"), "a file where the folder should be");
+    const { loader, exports } = load(cacheDir);
+    expect(() => loader.saveCaches()).not.toThrow();
+    expect(exports.run(3)).toBe(7);
   });
 
-  it("removes caches of other builds and keeps other Node versions' caches of this one", () => {
-    const folder = join(cacheFile, "..");
-    mkdirSync(folder, { recursive: true });
-    const oldBuild = cacheFileName("ffff0000", process.version, process.arch);
-    const otherNode = cacheFileName("0123abcd", "v99.0.0", process.arch);
-    writeFileSync(join(folder, oldBuild), "old");
-    writeFileSync(join(folder, otherNode), "other node");
-    writeFileSync(join(folder, "unrelated.txt"), "not ours");
-    loadWithCodeCache<Exports>({ file, cacheFile }).saveCache();
-    expect(readdirSync(folder).sort()).toEqual(
-      [cacheFileName("0123abcd", process.version, process.arch), otherNode, "unrelated.txt"].sort(),
+  it("removes other builds' caches and keeps this build's for other Node versions", () => {
+    const parent = join(cacheDir, "..");
+    const oldBuild = join(parent, cacheDirName("ffff0000", process.version, process.arch));
+    const otherNode = join(parent, cacheDirName("0123abcd", "v99.0.0", process.arch));
+    mkdirSync(oldBuild, { recursive: true });
+    mkdirSync(otherNode, { recursive: true });
+    writeFileSync(join(oldBuild, "main.js.v8cache"), "old");
+    writeFileSync(join(parent, "unrelated.txt"), "not ours");
+    load(cacheDir).loader.saveCaches();
+    expect(readdirSync(parent).sort()).toEqual(
+      [
+        cacheDirName("0123abcd", process.version, process.arch),
+        "unrelated.txt",
+        cacheDirName("0123abcd", "v99.0.0", process.arch),
+      ].sort(),
     );
   });
 });
 
-describe("codeCacheFile", () => {
+describe("codeCacheDir", () => {
   it("names the build and the Node version, in the platform's cache folder", () => {
-    const where = codeCacheFile({}, "0123abcd");
-    expect(where).toMatch(/rxportal[/\\]code-cache[/\\]main-0123abcd-v\d+\.\d+\.\d+-\w+\.v8cache$/);
+    expect(codeCacheDir({}, "0123abcd")).toMatch(/rxportal[/\\]code-cache[/\\]0123abcd-v\d+\.\d+\.\d+-\w+$/);
   });
 
   it("is off with RXPORTAL_CODE_CACHE=0", () => {
-    expect(codeCacheFile({ RXPORTAL_CODE_CACHE: "0" }, "0123abcd")).toBeUndefined();
+    expect(codeCacheDir({ RXPORTAL_CODE_CACHE: "0" }, "0123abcd")).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // End to end: the built binary, spawned as a user or a script would run it.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -173,6 +173,54 @@ describe("rxportal (built binary)", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/status/);
     expect(() => JSON.parse(r.stdout)).not.toThrow();
+  });
+});
+
+describe("start-up code cache (built binary)", () => {
+  const cacheRoot = (home: string) => join(home, ".cache", "rxportal", "code-cache");
+  const cacheFiles = (home: string) => {
+    const [build, ...others] = readdirSync(cacheRoot(home));
+    expect(others).toEqual([]);
+    const dir = join(cacheRoot(home), build as string);
+    return { dir, files: readdirSync(dir).sort() };
+  };
+
+  it("the first run writes private caches, later runs use them and write nothing, output unchanged", async () => {
+    const home = tempHome();
+    const first = await runCli(["contacts", "--enrollee", "medicare", "--json"], { home });
+    expect(first.code).toBe(0);
+    const { dir, files } = cacheFiles(home);
+    expect(dir).toMatch(new RegExp(`[0-9a-f]{16}-${process.version.replace(/\./g, "\\.")}-${process.arch}$`));
+    expect(files).toContain("main.js.v8cache");
+    expect(files.some((f) => /^chunks_contacts-.+\.js\.v8cache$/.test(f))).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const f of files) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+    const before = files.map((f) => statSync(join(dir, f)).mtimeMs);
+
+    const second = await runCli(["contacts", "--enrollee", "medicare", "--json"], { home });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.stderr).toBe(first.stderr);
+    expect(cacheFiles(home).files).toEqual(files);
+    expect(files.map((f) => statSync(join(dir, f)).mtimeMs)).toEqual(before);
+  });
+
+  it("a corrupt cache only costs speed: same output, and it is replaced", async () => {
+    const home = tempHome();
+    const clean = await runCli(["--help"], { home });
+    const { dir } = cacheFiles(home);
+    writeFileSync(join(dir, "main.js.v8cache"), "garbage");
+    const again = await runCli(["--help"], { home });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(clean.stdout);
+    expect(readFileSync(join(dir, "main.js.v8cache"), "utf8")).not.toBe("garbage");
+  });
+
+  it("RXPORTAL_CODE_CACHE=0 writes no cache", async () => {
+    const home = tempHome();
+    const r = await runCli(["--help"], { home, env: { RXPORTAL_CODE_CACHE: "0" } });
+    expect(r.code).toBe(0);
+    expect(existsSync(cacheRoot(home))).toBe(false);
   });
 });
 
