@@ -41,7 +41,7 @@ type Wrapper = (
 export class CachedLoader {
   private readonly modules = new Map<string, { exports: unknown }>();
   private readonly uncached: Array<{ script: Script; cacheFile: string }> = [];
-  /** Files whose cache V8 accepted, and files compiled from source (for tests and --verbose). */
+  /** How many files V8 took from a cache, and how many it compiled from source. */
   readonly stats = { cached: 0, compiled: 0 };
 
   constructor(
@@ -96,10 +96,11 @@ export class CachedLoader {
 
   private requireFrom(file: string): (id: string) => unknown {
     let nodeRequire: NodeJS.Require | undefined;
-    return (id) =>
-      id.startsWith("./") || id.startsWith("../")
-        ? this.load(join(dirname(file), id))
-        : (nodeRequire ??= createRequire(file))(id);
+    return (id) => {
+      if (id.startsWith("./") || id.startsWith("../")) return this.load(join(dirname(file), id));
+      nodeRequire ??= createRequire(file);
+      return nodeRequire(id);
+    };
   }
 
   /** Writes the caches of the files compiled from source; call after the run, so that the code the
@@ -152,11 +153,14 @@ export function cacheDirName(hash: string, nodeVersion: string, arch: string): s
 /** The code caches' folder: in the platform's cache folder, named for this build and this Node. */
 export function codeCacheDir(env: NodeJS.ProcessEnv, hash: string): string | undefined {
   if (env.RXPORTAL_CODE_CACHE === "0") return undefined;
-  return join(
-    envPaths("rxportal", { suffix: "" }).cache,
-    "code-cache",
-    cacheDirName(hash, process.version, process.arch),
-  );
+  let cache: string;
+  try {
+    cache = envPaths("rxportal", { suffix: "" }).cache;
+  } catch {
+    // No home folder to be found: run without caches; the command says what it needs itself.
+    return undefined;
+  }
+  return join(cache, "code-cache", cacheDirName(hash, process.version, process.arch));
 }
 
 /** Runs the CLI from dist/ and returns its exit code. */
