@@ -3,7 +3,7 @@
 // so piped output is flushed.
 // CommonJS, like the bundle (bin/package.json, dist/package.json): an ES module entry point makes
 // Node start its asynchronous module loader, which alone cost about 10 ms a run here.
-// dist/boot.js loads the bundle with a V8 code cache (src/boot.ts).
+// dist/boot.js loads the bundle with V8 code caches (src/boot.ts).
 "use strict";
 
 require("../dist/boot.js")

@@ -1,5 +1,5 @@
-// Bundles src/ into dist/ with esbuild: one ESM bundle whose heavy parts (inquirer, undici, zod,
-// the sandbox) are split into chunks that load only when a command imports them.
+// Bundles src/ into dist/ with esbuild: one bundle whose heavy parts (inquirer, undici, zod, the
+// sandbox) are split into chunks that load only when a command imports them.
 // Builds into a fresh folder and swaps it in, so a test run building at the same moment as
 // another one never sees a half-written dist/.
 import { createHash } from "node:crypto";
@@ -63,12 +63,6 @@ const builtinsWithoutFacades = {
   },
 };
 
-// Bundled CommonJS packages (commander, undici, ...) call require() for Node built-ins, and only
-// for those: esbuild resolved everything else. process.getBuiltinModule (Node 20.16+) answers
-// that without loading node:module and its source-map machinery at every start.
-const requireBuiltins =
-  'const require = (id) => { const m = process.getBuiltinModule(id); if (m === undefined) { const e = new Error("Cannot find module " + id); e.code = "MODULE_NOT_FOUND"; throw e; } return m; };';
-
 await build({
   entryPoints: { main: `${root}src/main.ts` },
   outdir: fresh,
@@ -84,7 +78,6 @@ await build({
   mainFields: ["module", "main"],
   // Native addons cannot be bundled.
   external: ["@napi-rs/keyring"],
-  banner: { js: requireBuiltins },
   // The built-in troubleshooting tree is bundled as text (src/doctor/builtin-tree.ts).
   loader: { ".yaml": "text" },
   plugins: [lazyChildProcess, builtinsWithoutFacades],
@@ -104,9 +97,9 @@ await Promise.all(files.map((file) => toCommonJs(`${fresh}/${file}`)));
 await writeFile(`${fresh}/package.json`, `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
 
 async function toCommonJs(file) {
-  const esm = await readFile(file, "utf8");
-  if (!esm.startsWith(requireBuiltins)) throw new Error(`${file} does not start with the banner`);
-  const body = esm.slice(requireBuiltins.length).replace(/\/\/# sourceMappingURL=.*\s*$/, "");
+  // Bundled CommonJS packages (commander, undici, ...) still call require() for Node's built-ins
+  // (esbuild resolved everything else); in CommonJS that is the loader's require() (src/boot.ts).
+  const body = (await readFile(file, "utf8")).replace(/\/\/# sourceMappingURL=.*\s*$/, "");
   // The split build's source map goes in inline, so the new map points at src/ as before.
   const map = await readFile(`${file}.map`);
   const usesImportMeta = /\bimport\.meta\b/.test(body);

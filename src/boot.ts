@@ -98,6 +98,9 @@ export class CachedLoader {
     let nodeRequire: NodeJS.Require | undefined;
     return (id) => {
       if (id.startsWith("./") || id.startsWith("../")) return this.load(join(dirname(file), id));
+      // Built-ins (all that bundled packages require) without a resolver; @napi-rs/keyring with one.
+      const builtin = process.getBuiltinModule(id);
+      if (builtin !== undefined) return builtin;
       nodeRequire ??= createRequire(file);
       return nodeRequire(id);
     };
