@@ -4,7 +4,6 @@
 // another one never sees a half-written dist/.
 import { createHash } from "node:crypto";
 import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { builtinModules } from "node:module";
 import { build, transform } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -30,39 +29,6 @@ const lazyChildProcess = {
   },
 };
 
-// An ESM `import ... from "node:fs"` makes Node build an ES module facade for the built-in at
-// start-up (about 1-2 ms each, measured: 11 ms of a 25 ms start); process.getBuiltinModule hands
-// over the same object without one. So every built-in import in the bundle goes through it.
-const builtinNames = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-// One virtual module per importing file: a module shared by several lazily loaded parts would
-// become a chunk of its own (one more file to load at start-up for a single line of code).
-// Each re-exports the built-in's properties; esbuild drops the ones the importer does not use.
-const importerIds = new Map();
-const builtinsWithoutFacades = {
-  name: "builtins-without-facades",
-  setup(b) {
-    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
-      if (!builtinNames.has(args.path) || args.kind !== "import-statement") return undefined;
-      if (!importerIds.has(args.importer)) importerIds.set(args.importer, importerIds.size);
-      return {
-        path: `${args.path.replace(/^node:/, "")}#${importerIds.get(args.importer)}`,
-        namespace: "builtin",
-      };
-    });
-    b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
-      const name = `node:${args.path.split("#")[0]}`;
-      const names = Object.keys(process.getBuiltinModule(name)).filter(
-        (k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== "default",
-      );
-      const lines = names.map((n) => `export const ${n} = /* @__PURE__ */ (() => m.${n})();`);
-      return {
-        contents: `const m = process.getBuiltinModule(${JSON.stringify(name)});\nexport default m;\n${lines.join("\n")}\n`,
-        loader: "js",
-      };
-    });
-  },
-};
-
 await build({
   entryPoints: { main: `${root}src/main.ts` },
   outdir: fresh,
@@ -80,7 +46,7 @@ await build({
   external: ["@napi-rs/keyring"],
   // The built-in troubleshooting tree is bundled as text (src/doctor/builtin-tree.ts).
   loader: { ".yaml": "text" },
-  plugins: [lazyChildProcess, builtinsWithoutFacades],
+  plugins: [lazyChildProcess],
   logLevel: "warning",
 });
 // Then every file becomes CommonJS (dist/package.json says so): Node 20 keeps a V8 code cache
