@@ -11,7 +11,7 @@
 // A cache holds compiled program code only (the bundle's functions and their literals), never
 // anything a run reads or types. Anything wrong with one (missing, corrupt, from another Node or
 // another build, a folder that cannot be written) only means the code is compiled as usual.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { Script } from "node:vm";
@@ -107,13 +107,18 @@ export class CachedLoader {
   }
 
   /** Writes the caches of the files compiled from source; call after the run, so that the code the
-   * run compiled is in them. Never throws. */
-  saveCaches(): void {
+   * run compiled is in them. Never fails. */
+  async saveCaches(): Promise<void> {
     if (!this.cacheDir || this.uncached.length === 0) return;
     try {
-      prepareCacheDir(this.cacheDir);
+      // Written as rxportal writes every file: 0600 in a 0700 folder, complete or not at all (V8
+      // does not check a cache's contents, only its header, so half a file must never be seen).
+      // Loaded here, not at start: it brings node:crypto.
+      const { ensurePrivateDir, writePrivateFile } = await import("./state/files.js");
+      await ensurePrivateDir(dirname(this.cacheDir));
+      removeOtherBuilds(this.cacheDir);
       for (const { script, cacheFile } of this.uncached.splice(0)) {
-        writeAtomically(cacheFile, script.createCachedData());
+        await writePrivateFile(cacheFile, script.createCachedData());
       }
     } catch {
       // A cache that cannot be written (read-only home, full disk) only costs speed.
@@ -121,28 +126,14 @@ export class CachedLoader {
   }
 }
 
-/** Creates the cache folder (0700) and removes the folders of other builds of rxportal. */
-function prepareCacheDir(dir: string): void {
+/** Removes the cache folders of other builds of rxportal beside `dir`; other Node versions'
+ * caches of this build are kept. */
+function removeOtherBuilds(dir: string): void {
   const parent = dirname(dir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(parent, 0o700);
-  chmodSync(dir, 0o700);
   const own = CACHE_DIR_NAME.exec(basename(dir))?.[1];
   for (const name of readdirSync(parent)) {
     const hash = CACHE_DIR_NAME.exec(name)?.[1];
-    // Other builds' caches are stale for good; other Node versions' caches of this build are kept.
     if (hash !== undefined && hash !== own) rmSync(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-/** 0600, and a reader never sees half a file. */
-function writeAtomically(file: string, data: Buffer): void {
-  const tmp = `${file}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  try {
-    writeFileSync(tmp, data, { mode: 0o600, flag: "wx" });
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
   }
 }
 
@@ -171,6 +162,6 @@ export async function boot(distDir: string, argv: string[]): Promise<number> {
   const loader = new CachedLoader(distDir, codeCacheDir(process.env, __BUNDLE_HASH__));
   const main = loader.load(join(distDir, "main.js")) as Main;
   const code = await main.run(argv);
-  loader.saveCaches();
+  await loader.saveCaches();
   return code;
 }

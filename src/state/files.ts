@@ -11,13 +11,13 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /** Writes `data` to `file` atomically with mode 0600, creating the folder 0700. */
-export async function writePrivateFile(file: string, data: string): Promise<void> {
+export async function writePrivateFile(file: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(file);
   await ensurePrivateDir(dir);
   const tmp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(tmp, "wx", 0o600);
   try {
-    await handle.writeFile(data, "utf8");
+    await handle.writeFile(data);
     await handle.sync();
   } finally {
     await handle.close();
