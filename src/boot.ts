@@ -117,9 +117,12 @@ export class CachedLoader {
       const { ensurePrivateDir, writePrivateFile } = await import("./state/files.js");
       await ensurePrivateDir(dirname(this.cacheDir));
       removeOtherBuilds(this.cacheDir);
-      for (const { script, cacheFile } of this.uncached.splice(0)) {
-        await writePrivateFile(cacheFile, script.createCachedData());
-      }
+      // Side by side: each write waits for its own fsync.
+      await Promise.all(
+        this.uncached
+          .splice(0)
+          .map(({ script, cacheFile }) => writePrivateFile(cacheFile, script.createCachedData())),
+      );
     } catch {
       // A cache that cannot be written (read-only home, full disk) only costs speed.
     }
