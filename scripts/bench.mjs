@@ -72,12 +72,13 @@ const cases = [
     argv: [bin, "contacts", "--enrollee", "medicare", "--json"],
     target: 1.3,
   },
-  // What a first run pays (no code caches yet, src/boot.ts): reported, no target.
+  // Compiled from source, as on a first run (which then also writes the caches, src/boot.ts):
+  // reported, no target.
   {
     name: "rxportal --help, without code caches",
     argv: [bin, "--help"],
     env: { ...env, RXPORTAL_CODE_CACHE: "0" },
-    note: "first run of a command (RXPORTAL_CODE_CACHE=0)",
+    note: "compiled from source (RXPORTAL_CODE_CACHE=0)",
   },
   { name: "bare node: status, login, me, logout", argv: [bare], env: healthEnv, before: resetSandbox },
   {
