@@ -13,7 +13,7 @@ if [ $# -eq 0 ]; then
   echo "usage: bash scripts/with-keyring.sh <command> [args...]" >&2
   exit 64
 fi
-for tool in dbus-run-session gnome-keyring-daemon secret-tool; do
+for tool in dbus-run-session dbus-send gnome-keyring-daemon secret-tool; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "with-keyring: $tool is missing. Install it with:" >&2
     echo "  apt-get install -y --no-install-recommends gnome-keyring dbus libsecret-tools" >&2
@@ -34,6 +34,14 @@ dbus-run-session -- bash -c '
   eval "$(printf "rxportal-test\n" | XDG_DATA_HOME="$RXPORTAL_KEYRING_HOME" \
     gnome-keyring-daemon --unlock --components=secrets)"
   export GNOME_KEYRING_CONTROL
+  # The daemon takes its bus name a moment after it answers. A client that came first would make
+  # D-Bus start a second daemon, on the default keyring folder, with no unlocked collection.
+  for _ in $(seq 100); do
+    owner=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null || true)
+    [[ $owner == *"boolean true"* ]] && break
+    sleep 0.05
+  done
   unset RXPORTAL_KEYRING_HOME
   export RXPORTAL_KEYRING_SESSION=1
   exec "$@"

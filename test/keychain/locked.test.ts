@@ -2,13 +2,15 @@
 // collection locked over D-Bus. rxportal must answer exit 77 on time, not hang. With no display
 // the unlock prompt is dismissed at once ("locked"); on a desktop it would wait for the user, and
 // the 3 s deadline answers instead ("timeout"). Needs dbus, gnome-keyring and libsecret-tools;
-// runs in its own session, so it does not need scripts/with-keyring.sh.
+// starts a session of its own through scripts/with-keyring.sh (it locks that session's keyring).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bundleRunner } from "./bundle.js";
+
+const withKeyring = new URL("../../scripts/with-keyring.sh", import.meta.url).pathname;
 
 const tools = ["dbus-run-session", "gnome-keyring-daemon", "secret-tool", "dbus-send"];
 const missing = tools.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
@@ -29,9 +31,9 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+// Runs inside scripts/with-keyring.sh: an unlocked keyring of its own, ready on the bus.
 const SCRIPT = `
 set -eu
-eval "$(printf 'pw\\n' | XDG_DATA_HOME="$KEYRING_HOME" gnome-keyring-daemon --unlock --components=secrets)"
 printf 'stored-secret' | secret-tool store --label test service rxportal/locked username alice
 node "$RUNNER" get locked alice > "$OUT_DIR/before.json"
 dbus-send --session --dest=org.freedesktop.secrets --print-reply /org/freedesktop/secrets \\
@@ -49,8 +51,8 @@ it.skipIf(skipReason !== "")(
     const env: Record<string, string | undefined> = { ...process.env };
     delete env.DBUS_SESSION_BUS_ADDRESS;
     delete env.GNOME_KEYRING_CONTROL;
-    Object.assign(env, { KEYRING_HOME: dir, RUNNER: runner, OUT_DIR: dir, PATH: `${process.env.PATH}` });
-    const session = spawnSync("dbus-run-session", ["--", "bash", script], {
+    Object.assign(env, { RUNNER: runner, OUT_DIR: dir, PATH: `${process.env.PATH}` });
+    const session = spawnSync("bash", [withKeyring, "bash", script], {
       env,
       encoding: "utf8",
       timeout: 30_000,
