@@ -2,6 +2,7 @@
 // bin/ touch `process`; tests build a context with string buffers and their own env and clock.
 import { join } from "node:path";
 import envPaths from "env-paths";
+import { type Budget, createBudget, unlimitedBudget } from "./budget.js";
 import { type Clock, systemClock } from "./clock.js";
 // Static: nearly every command needs a profile, and a separate chunk costs a module load at start-up.
 import {
@@ -67,6 +68,8 @@ export interface AppContext {
   globals: GlobalOptions;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
+  /** The command's whole time budget from --timeout (unlimited without it); prompts pause it. */
+  budget: Budget;
   /** Tests inject a fetch that msw intercepts; production builds undici's. */
   fetchOverride?: typeof globalThis.fetch;
   /** Functions to run before the process ends (closing the in-process sandbox, ...). */
@@ -112,14 +115,16 @@ export function createContext(init: ContextInit): AppContext {
     paths: init.paths,
     globals: {},
     signal: init.signal ?? new AbortController().signal,
+    budget: unlimitedBudget,
     fetchOverride: init.fetchOverride,
     cleanups: [],
     get prompter() {
-      prompter ??= init.prompter ?? createPrompter(ctx);
+      prompter ??= pausingBudget(init.prompter ?? createPrompter(ctx), () => ctx.budget);
       return prompter;
     },
     setGlobals(globals) {
       ctx.globals = globals;
+      ctx.budget = createBudget(globals.timeout);
       if (globals.verbose || init.env.RXPORTAL_DEBUG === "1") {
         ctx.trace = (line) => ctx.io.stderr.write(`rxportal: ${line}\n`);
       }
@@ -160,14 +165,7 @@ export function createContext(init: ContextInit): AppContext {
         const [{ PortalClient }, fetch] = await Promise.all([
           import("./portal/client.js"),
           ctx.fetchOverride ??
-            import("./portal/http.js").then(async (m) => {
-              const portalFetch = await m.createPortalFetch({
-                connectTimeoutMs: Math.min(profile.timeoutMs, 5_000),
-              });
-              // Idle keep-alive sockets would otherwise hold the process open after the answer.
-              ctx.cleanups.push(() => portalFetch.close());
-              return portalFetch;
-            }),
+            import("./portal/transport.js").then((m) => m.portalTransport(ctx, profile.timeoutMs)),
         ]);
         return new PortalClient({
           baseUrl: profile.baseUrl,
@@ -177,6 +175,7 @@ export function createContext(init: ContextInit): AppContext {
           trace: ctx.trace,
           clock: ctx.clock,
           signal: ctx.signal,
+          budget: ctx.budget,
           userAgent: "rxportal",
         });
       })();
@@ -188,6 +187,19 @@ export function createContext(init: ContextInit): AppContext {
     },
   };
   return ctx;
+}
+
+/** Time at a prompt is the person's, not the portal's: the command's budget stops meanwhile. */
+function pausingBudget(prompter: Prompter, budget: () => Budget): Prompter {
+  return {
+    get interactive() {
+      return prompter.interactive;
+    },
+    input: (opts) => budget().paused(() => prompter.input(opts)),
+    password: (opts) => budget().paused(() => prompter.password(opts)),
+    confirm: (opts) => budget().paused(() => prompter.confirm(opts)),
+    select: (opts) => budget().paused(() => prompter.select(opts)),
+  };
 }
 
 async function openCredentials(ctx: AppContext): Promise<CredentialAccess> {

@@ -58,27 +58,11 @@ async function selectProfiles(ctx: AppContext, opts: HealthTargetOptions): Promi
   );
 }
 
-/**
- * node:http when no proxy variable applies to any target (./http-fetch.ts says why); behind a
- * proxy, undici's fetch with EnvHttpProxyAgent, as every other command uses.
- */
-async function portalFetch(
-  ctx: AppContext,
-  profiles: Profile[],
-  timeoutMs: number,
-): Promise<typeof globalThis.fetch> {
+/** The one portal transport (node:http, or undici behind a proxy), unless a test injects fetch. */
+async function portalFetch(ctx: AppContext, timeoutMs: number): Promise<typeof globalThis.fetch> {
   if (ctx.fetchOverride) return ctx.fetchOverride;
-  const { describeProxyEnv } = await import("../net/proxy-env.js");
-  if (!profiles.some((p) => describeProxyEnv(ctx.env, p.baseUrl).proxied)) {
-    const { createHealthFetch } = await import("./http-fetch.js");
-    const fetch = createHealthFetch();
-    ctx.cleanups.push(() => fetch.close());
-    return fetch;
-  }
-  const { createPortalFetch } = await import("../portal/http.js");
-  const fetch = await createPortalFetch({ connectTimeoutMs: Math.min(timeoutMs, 5_000) });
-  ctx.cleanups.push(() => fetch.close());
-  return fetch;
+  const { portalTransport } = await import("../portal/transport.js");
+  return portalTransport(ctx, timeoutMs);
 }
 
 export async function prepareHealth(
@@ -103,7 +87,7 @@ export async function prepareHealth(
     }
     targets.push(target);
   }
-  const fetch = await portalFetch(ctx, profiles, Math.max(...targets.map((t) => t.timeoutMs)));
+  const fetch = await portalFetch(ctx, Math.max(...targets.map((t) => t.timeoutMs)));
   return { targets, thresholds, fetch };
 }
 

@@ -1,7 +1,7 @@
 // Faults msw cannot fake faithfully, against real sockets on 127.0.0.1: a body cut short, a
 // connection destroyed, a server that never answers, a closed port, a name that does not exist,
-// a self-signed certificate. Each runs through Node's global fetch and through undici's fetch
-// from createPortalFetch, since both wrap the real reason in `cause` and production uses the latter.
+// a self-signed certificate. Each runs through Node's global fetch, undici's fetch from
+// createPortalFetch (the proxy path), node:http (the direct path) and the production transport.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PortalUnavailableError } from "../errors.js";
 import { PortalClient, type PortalClientOptions } from "./client.js";
 import { createPortalFetch } from "./http.js";
+import { createDirectFetch, createTransport } from "./transport.js";
 
 const STATUS = {
   status: "operational",
@@ -67,6 +68,11 @@ async function failure(promise: Promise<unknown>): Promise<PortalUnavailableErro
 const fetches: Array<[string, () => Promise<typeof fetch>]> = [
   ["Node's global fetch", async () => globalThis.fetch],
   ["undici via createPortalFetch", () => createPortalFetch({ connectTimeoutMs: 5_000 })],
+  ["node:http via createDirectFetch", async () => createDirectFetch({ connectTimeoutMs: 5_000 })],
+  [
+    "the production transport (no proxy set)",
+    async () => createTransport({ env: {}, connectTimeoutMs: 5_000 }),
+  ],
 ];
 
 describe.each(fetches)("transport faults through %s", (_name, getFetch) => {

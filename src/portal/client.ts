@@ -9,6 +9,7 @@
 // - A POST is never sent twice, except a refill order, which carries an Idempotency-Key that the
 //   portal uses to replay the first answer instead of creating a second order.
 import type { z } from "zod";
+import type { Budget } from "../budget.js";
 import { type Clock, systemClock } from "../clock.js";
 import {
   AuthRequiredError,
@@ -16,8 +17,6 @@ import {
   ConfigError,
   InterruptedError,
   type PortalError,
-  PortalUnavailableError,
-  TryLaterError,
   UsageError,
 } from "../errors.js";
 import { type ContractOperation, type ContractResponse, operations } from "./contract.js";
@@ -30,7 +29,8 @@ import {
   unreadableSuccessError,
 } from "./errors.js";
 import { redactBody, redactUrl } from "./redact.js";
-import { cappedRetryAfterMs, parseRetryAfter } from "./retry-after.js";
+import { isTransient, retryDelayMs } from "./retry.js";
+import { parseRetryAfter } from "./retry-after.js";
 import type * as s from "./schemas.js";
 import { isLoopbackHost } from "./url.js";
 
@@ -82,6 +82,11 @@ export interface PortalClientOptions {
   userAgent?: string;
   /** Aborts every call (Ctrl-C): the call then throws InterruptedError. */
   signal?: AbortSignal;
+  /**
+   * The whole command's time budget (--timeout): every call, with its retries and waits, must
+   * end within what is left of it. `timeoutMs` stays the limit for one call.
+   */
+  budget?: Budget;
 }
 
 export interface CallMeta {
@@ -102,6 +107,8 @@ export interface CallInit {
   headers?: Record<string, string>;
   /** Aborts this call only (in addition to the client's signal). */
   signal?: AbortSignal;
+  /** Retries for this call, instead of the client's default (the refill sender makes its own rounds). */
+  maxRetries?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -149,23 +156,40 @@ function printable(value: string | null): string | undefined {
   return clean === "" ? undefined : clean;
 }
 
-/** The call's single deadline, combined with the caller's signals. */
+/** The call's single deadline, combined with the caller's signals and the command's budget. */
 class Deadline {
   readonly controller = new AbortController();
   expired = false;
   interrupted = false;
+  /** The command's budget ran out (as opposed to this call's own limit). */
+  budgetSpent = false;
   private readonly end: number;
   private readonly timer: ReturnType<typeof setTimeout>;
   private readonly cleanups: Array<() => void> = [];
 
-  constructor(ms: number, signals: Array<AbortSignal | undefined>) {
-    this.end = performance.now() + ms;
+  constructor(ms: number, signals: Array<AbortSignal | undefined>, budget?: Budget) {
+    const left = budget ? budget.remaining() : Number.POSITIVE_INFINITY;
+    const limit = Math.max(0, Math.min(ms, left));
+    this.end = performance.now() + limit;
     this.timer = setTimeout(() => {
       this.expired = true;
+      if (limit < ms) this.budgetSpent = true;
       this.controller.abort(new Error("rxportal deadline"));
-    }, ms);
+    }, limit);
     // The pending fetch keeps the process alive while it matters; the timer alone must not.
     this.timer.unref?.();
+    if (budget) {
+      const onSpent = () => {
+        this.expired = true;
+        this.budgetSpent = true;
+        this.controller.abort(new Error("rxportal deadline"));
+      };
+      if (budget.signal.aborted) onSpent();
+      else {
+        budget.signal.addEventListener("abort", onSpent, { once: true });
+        this.cleanups.push(() => budget.signal.removeEventListener("abort", onSpent));
+      }
+    }
     for (const signal of signals) {
       if (!signal) continue;
       const onAbort = () => {
@@ -219,6 +243,7 @@ export class PortalClient {
   private readonly maxRetryAfterMs: number;
   private readonly userAgent: string;
   private readonly signal?: AbortSignal;
+  private readonly budget?: Budget;
   private requestIdSeen?: string;
 
   constructor(opts: PortalClientOptions) {
@@ -238,6 +263,7 @@ export class PortalClient {
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     this.userAgent = opts.userAgent ?? "rxportal";
     this.signal = opts.signal;
+    this.budget = opts.budget;
   }
 
   /** The X-Request-Id of the latest answer, for reports and "tell support this number". */
@@ -340,7 +366,8 @@ export class PortalClient {
     // the portal replay its first answer, which is exactly what an interrupted order needs.
     const retryable =
       op.method !== "POST" || (id === "orderRefills" && headers["idempotency-key"] !== undefined);
-    const deadline = new Deadline(this.timeoutMs, [this.signal, init.signal]);
+    const deadline = new Deadline(this.timeoutMs, [this.signal, init.signal], this.budget);
+    const maxRetries = Math.max(0, init.maxRetries ?? this.maxRetries);
     const started = performance.now();
     const requestLine = `→ ${op.method} ${redactUrl(url)}${
       body === undefined ? "" : ` ${JSON.stringify(redactBody(init.body))}`
@@ -363,8 +390,11 @@ export class PortalClient {
           };
         }
         const { error } = outcome;
-        if (!retryable || attempt > this.maxRetries || !isTransient(error)) throw error;
-        const wait = this.retryDelay(error, attempt);
+        if (!retryable || attempt > maxRetries || !isTransient(error)) throw error;
+        const wait = retryDelayMs(error, attempt, {
+          baseMs: BACKOFF_BASE_MS,
+          maxRetryAfterMs: this.maxRetryAfterMs,
+        });
         // Waiting past the deadline only to fail anyway helps no one: fail now, with the
         // portal's Retry-After on the error so the member knows when to come back.
         if (wait === undefined || wait + MIN_ATTEMPT_MS > deadline.remaining()) throw error;
@@ -379,16 +409,6 @@ export class PortalClient {
     } finally {
       deadline.dispose();
     }
-  }
-
-  /** Milliseconds to wait before the next attempt, or undefined when the portal asks too much. */
-  private retryDelay(error: PortalError, attempt: number): number | undefined {
-    const seconds =
-      error instanceof PortalUnavailableError || error instanceof TryLaterError
-        ? error.retryAfterSeconds
-        : undefined;
-    if (seconds !== undefined) return cappedRetryAfterMs(seconds, this.maxRetryAfterMs);
-    return BACKOFF_BASE_MS * 2 ** (attempt - 1);
   }
 
   private async attempt<T>(
@@ -411,6 +431,10 @@ export class PortalClient {
         url: new URL(url),
         timeoutMs: this.timeoutMs,
         deadlineExceeded: deadline.expired,
+        ...(deadline.budgetSpent && this.budget?.totalMs !== undefined
+          ? { budgetMs: this.budget.totalMs }
+          : {}),
+        operation: `${op.method} ${new URL(url).pathname}`,
         phase,
         status,
         requestId,
@@ -467,6 +491,7 @@ export class PortalClient {
       body: text,
       requestId,
       retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after"), this.clock),
+      url: url.replace(/\?.*$/, ""),
     };
     const error = status < 200 || status >= 400 ? errorFromAnswer(answer) : unreadableSuccessError(answer);
     const kind = bodyKind(contentType, text);
@@ -558,11 +583,13 @@ export class PortalClient {
   async orderRefills(
     body: s.RefillRequest,
     idempotencyKey: string,
+    opts: { maxRetries?: number } = {},
   ): Promise<{ order: s.RefillCreated; replayed: boolean; requestId?: string }> {
     if (idempotencyKey.trim() === "") throw new Error("rxportal bug: orderRefills needs an Idempotency-Key.");
     const { data, meta } = await this.call<s.RefillCreated>("orderRefills", {
       body,
       headers: { "Idempotency-Key": idempotencyKey },
+      ...(opts.maxRetries === undefined ? {} : { maxRetries: opts.maxRetries }),
     });
     return { order: data, replayed: meta.replayed === true, requestId: meta.requestId };
   }
@@ -583,27 +610,6 @@ function requestIdPart(requestId: string | undefined): string {
 /** Problem codes come from the portal: print them only when they look like codes. */
 function safeCode(code: string): string {
   return /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : "problem";
-}
-
-/** Worth another attempt: the portal or the path to it may recover within seconds. */
-function isTransient(error: PortalError): boolean {
-  if (error instanceof TryLaterError) return error.status === 429;
-  if (!(error instanceof PortalUnavailableError)) return false;
-  switch (error.reason) {
-    case "connect":
-      return error.code !== "bad_port";
-    case "reset":
-    case "server_error":
-    case "maintenance":
-      return true;
-    case "bad_response":
-      // A body cut off in transit is a network failure; a malformed or off-contract body would
-      // be just as wrong the second time.
-      return error.code === "truncated";
-    default:
-      // dns and tls will not heal in seconds; a timeout has used up the budget.
-      return false;
-  }
 }
 
 function successSchema(op: ContractOperation, status: number): ContractResponse | undefined {

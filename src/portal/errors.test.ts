@@ -193,13 +193,34 @@ describe("errorFromAnswer: outages and unreadable answers", () => {
     expect((broken as PortalUnavailableError).reason).toBe("maintenance");
   });
 
-  it("turns an HTML 404 into bad_response with a hint about baseUrl and paths", () => {
-    const e = errorFromAnswer(answer(404, "<html>Not Found</html>", { contentType: "text/html" }));
+  // Issue 10 changed this answer's words: a 404 that is not the API's own problem document means
+  // the base URL (or a path override) is wrong, and the message now says so and names the path.
+  it("turns an HTML 404 into bad_response saying the baseUrl looks wrong", () => {
+    const e = errorFromAnswer(
+      answer(404, "<html>Not Found</html>", {
+        contentType: "text/html",
+        url: "https://portal.example/v1/auth/login",
+      }),
+    );
     expect(e).toBeInstanceOf(PortalUnavailableError);
     expect((e as PortalUnavailableError).reason).toBe("bad_response");
-    expect(e.message).toBe("The portal sent an HTML page instead of JSON (HTTP 404).");
-    expect(e.hint).toBe("Check the profile's baseUrl and paths.");
+    expect(e.code).toBe("wrong_base_url");
+    expect(e.message).toBe(
+      "The portal (https://portal.example) has nothing at /v1/auth/login (HTTP 404, HTML page): the profile's baseUrl looks wrong, or this portal uses another path for login.",
+    );
+    expect(e.hint).toMatch(/^Check baseUrl: it must be the API's root.*paths\.login/);
     expect(e.requestId).toBe("req-1");
+  });
+
+  it("keeps the portal's own 404 problem (an unknown order) a refusal, and a code-less JSON 404 a wrong path", () => {
+    const known = errorFromAnswer(answer(404, problem(404, "not_found")));
+    expect(known.exitCode).toBe(1);
+    expect(known.code).toBe("not_found");
+    const bare = errorFromAnswer(answer(404, '{"error":"no route"}'));
+    expect(bare.code).toBe("wrong_base_url");
+    expect(bare.exitCode).toBe(69);
+    const empty = errorFromAnswer(answer(404, ""));
+    expect(empty.code).toBe("wrong_base_url");
   });
 
   it("turns malformed JSON on a 4xx into bad_response without quoting it", () => {

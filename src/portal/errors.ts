@@ -30,6 +30,8 @@ export interface PortalAnswer {
   requestId?: string;
   /** Seconds from Retry-After, already parsed (see retry-after.ts). */
   retryAfterSeconds?: number;
+  /** The URL asked for (without its query), for a 404 that means the base URL is wrong. */
+  url?: string;
 }
 
 type Problem = Record<string, unknown> & { code?: string };
@@ -172,6 +174,14 @@ export function errorFromAnswer(answer: PortalAnswer): PortalError {
   }
 
   let problem: Problem | undefined;
+  if (status === 404 && kind === "json") {
+    const parsed = parseJson(answer.body);
+    if (parsed.ok) problem = asProblem(parsed.value);
+  }
+  // A 404 that is not the portal's own problem document (an HTML page, an empty body, JSON without
+  // a code) means nothing lives at that path: the base URL or a path override is wrong, which
+  // the member can fix, unlike a "not found" for an order id.
+  if (status === 404 && typeof problem?.code !== "string") return wrongPathError(answer);
   if (kind === "json") {
     const parsed = parseJson(answer.body);
     if (!parsed.ok) {
@@ -182,18 +192,31 @@ export function errorFromAnswer(answer: PortalAnswer): PortalError {
     }
   } else if (kind !== "empty" && status !== 429 && status !== 423) {
     // An HTML or text 4xx: a proxy or a wrong path, not the portal's API speaking.
-    const error = unreadableSuccessError(answer);
-    if (status === 404) {
-      return badResponseError(error.message, {
-        status,
-        requestId,
-        code: error.code,
-        hint: "Check the profile's baseUrl and paths.",
-      });
-    }
-    return error;
+    return unreadableSuccessError(answer);
   }
   return errorFromProblem(status, problem ?? {}, answer);
+}
+
+function wrongPathError(answer: PortalAnswer): PortalUnavailableError {
+  const kind = bodyKind(answer.contentType, answer.body);
+  const what = kind === "json" ? "" : `, ${describeKind(kind, answer.contentType)}`;
+  let where = "that path";
+  let base = "";
+  if (answer.url) {
+    const url = new URL(answer.url);
+    where = url.pathname;
+    base = ` (${url.origin})`;
+  }
+  const op = answer.operation?.id;
+  return badResponseError(
+    `The portal${base} has nothing at ${where} (HTTP 404${what}): the profile's baseUrl looks wrong${op ? `, or this portal uses another path for ${op}` : ""}.`,
+    {
+      status: answer.status,
+      requestId: answer.requestId,
+      code: "wrong_base_url",
+      hint: `Check baseUrl: it must be the API's root, such as https://portal.example/api/v1${op ? `; set paths.${op} if only this operation lives elsewhere` : ""} (\`rxportal config show\`).`,
+    },
+  );
 }
 
 /** A problem document as a plain record, or a record without `code` if the JSON was not one. */
@@ -365,6 +388,10 @@ export interface TransportContext {
   deadlineExceeded: boolean;
   /** "body" when the answer's headers had arrived and reading the body failed. */
   phase: "request" | "body";
+  /** e.g. "GET /orders", for naming what did not answer. */
+  operation?: string;
+  /** Set when the command's whole --timeout budget ran out (not the profile's per-request limit). */
+  budgetMs?: number;
   status?: number;
   requestId?: string;
 }
@@ -471,17 +498,45 @@ export function errorFromTransport(error: unknown, ctx: TransportContext): Porta
   const make = (reason: UnavailableReason, message: string, code?: string, hint?: string) =>
     new PortalUnavailableError(message, { ...base, reason, code, hint });
 
+  const what = ctx.operation ? ` ${ctx.operation}` : "";
+  if (ctx.budgetMs !== undefined) {
+    return make(
+      "timeout",
+      `The portal did not answer${what} within the command's time limit (--timeout ${ctx.budgetMs}, at ${hostOf(url)}).`,
+      "timeout",
+      "Try again; on a slow connection give it longer with --timeout <ms>.",
+    );
+  }
   if (ctx.deadlineExceeded) {
     return make(
       "timeout",
       `The portal did not answer within ${formatBudget(ctx.timeoutMs)}.`,
       "timeout",
-      "Try again; on a slow connection give it longer with --timeout <ms>.",
+      "Try again; on a slow connection give it longer with --timeout <ms>, or raise the profile's timeoutMs.",
     );
   }
   const chain = causeChain(error);
   const codes = chain.map((c) => c.code).filter((c): c is string => c !== undefined);
   const messages = chain.map((c) => c.message);
+
+  const proxy = proxyMarkOf(error);
+  if (proxy) {
+    const proxyError = errorFromProxy(proxy, codes, messages, ctx);
+    if (proxyError) return proxyError;
+  }
+  if (codes.includes("ERR_INSECURE_REMOTE")) {
+    return make(
+      "insecure_url",
+      `Refusing plain http:// to ${url.hostname}: it is not this machine (${
+        chain
+          .find((c) => c.code === "ERR_INSECURE_REMOTE")
+          ?.message.replace(/^.*?resolves to /, "it resolves to ")
+          .replace(/,.*$/, "") ?? "not loopback"
+      }).`,
+      "insecure_http",
+      "Use https:// in the profile's baseUrl; http:// is only for a portal on this machine.",
+    );
+  }
 
   const dns = codes.find((c) => DNS_CODES.has(c));
   if (dns) {
@@ -544,4 +599,63 @@ export function errorFromTransport(error: unknown, ctx: TransportContext): Porta
     `Cannot reach the portal at ${hostOf(url)}${codes[0] ? ` (${codes[0]})` : ""}.`,
     codes[0] ?? "fetch_failed",
   );
+}
+
+interface ProxyMark {
+  url: string;
+  variable: string;
+}
+
+function proxyMarkOf(error: unknown): ProxyMark | undefined {
+  const mark = (error as { proxy?: unknown } | null)?.proxy;
+  if (mark && typeof mark === "object" && typeof (mark as ProxyMark).url === "string")
+    return mark as ProxyMark;
+  return undefined;
+}
+
+const PROXY_HINT =
+  "Check the proxy setting (or unset it, or add the portal to NO_PROXY); `rxportal doctor --start network` checks the proxy.";
+
+/**
+ * A request sent through HTTP(S)_PROXY failed before the portal answered: name the proxy, since
+ * the member's fix is there (a dead or mistyped proxy), not at the portal. Undefined when the
+ * failure is not the proxy's (a TLS problem with the portal's own certificate, ...).
+ */
+function errorFromProxy(
+  proxy: ProxyMark,
+  codes: string[],
+  messages: string[],
+  ctx: TransportContext,
+): PortalUnavailableError | undefined {
+  const base = { status: ctx.status, requestId: ctx.requestId, hint: PROXY_HINT };
+  const named = `the proxy ${proxy.url} (from ${proxy.variable})`;
+  const make = (message: string, code: string) =>
+    new PortalUnavailableError(message, { ...base, reason: "connect", code, details: { proxy: proxy.url } });
+  if (codes.includes("ERR_INVALID_URL") || messages.some((m) => /invalid url/i.test(m))) {
+    return make(`The proxy setting ${proxy.variable} is not a valid URL.`, "proxy_invalid");
+  }
+  const tunnel = messages.map((m) => /Proxy response \((\d{3})\)/i.exec(m)).find((m) => m);
+  if (tunnel) {
+    const status = Number(tunnel[1]);
+    return make(
+      status === 407
+        ? `Cannot reach the portal: ${named} asks for a username and password (HTTP 407).`
+        : `Cannot reach the portal: ${named} would not connect to it (HTTP ${status}).`,
+      `proxy_http_${status}`,
+    );
+  }
+  const dns = codes.find((c) => DNS_CODES.has(c));
+  if (dns) return make(`Cannot reach the portal: ${named} is not known to DNS.`, "proxy_dns");
+  const connect = codes.find((c) => c in CONNECT_CODES);
+  if (connect) {
+    return make(
+      `Cannot reach the portal: cannot connect to ${named} (${CONNECT_CODES[connect]}).`,
+      "proxy_connect",
+    );
+  }
+  const reset = codes.find((c) => RESET_CODES.has(c));
+  if (reset && ctx.phase === "request") {
+    return make(`Cannot reach the portal: ${named} closed the connection.`, "proxy_reset");
+  }
+  return undefined;
 }

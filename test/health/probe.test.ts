@@ -1,9 +1,9 @@
 // `rxportal health` in process, through run(), against the real sandbox portal with faults, using
-// the fetch health uses in production (node:http, src/health/http-fetch.ts).
+// the transport production uses when no proxy applies (node:http, src/portal/transport.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHealthFetch } from "../../src/health/http-fetch.js";
 import type { HealthReport } from "../../src/health/report.js";
 import { run } from "../../src/main.js";
+import { createDirectFetch } from "../../src/portal/transport.js";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
 import { closeContext, testContext } from "../helpers/context.js";
 
@@ -22,7 +22,7 @@ async function health(args: string[], opts: { env?: Record<string, string>; dir?
     baseUrl: sandbox.baseUrl,
     env: opts.env,
     dir: opts.dir,
-    fetch: createHealthFetch(),
+    fetch: createDirectFetch({ connectTimeoutMs: 5_000 }),
   });
   const started = performance.now();
   const code = await run(["health", ...args], t.ctx);
@@ -113,7 +113,10 @@ describe("health against the sandbox", () => {
 
   it("a portal that accepts the connection and never answers: CRITICAL within --timeout plus one second", async () => {
     sandbox.addFault({ kind: "hang" });
-    const t = testContext({ baseUrl: sandbox.baseUrl, fetch: createHealthFetch() });
+    const t = testContext({
+      baseUrl: sandbox.baseUrl,
+      fetch: createDirectFetch({ connectTimeoutMs: 5_000 }),
+    });
     const started = performance.now();
     expect(await run(["--timeout", "1500", "health", "--json"], t.ctx)).toBe(2);
     const elapsed = performance.now() - started;
@@ -218,13 +221,13 @@ describe("health --login", () => {
 
 describe("health profile selection", () => {
   it("--all with no profiles in the config file is UNKNOWN, saying so", async () => {
-    const t = testContext({ fetch: createHealthFetch() });
+    const t = testContext({ fetch: createDirectFetch({ connectTimeoutMs: 5_000 }) });
     expect(await run(["health", "--all"], t.ctx)).toBe(3);
     expect(t.stderr.text).toMatch(/--all probes every profile in the config file/);
   });
 
   it("--sandbox with --profile is a usage mistake (UNKNOWN)", async () => {
-    const t = testContext({ fetch: createHealthFetch() });
+    const t = testContext({ fetch: createDirectFetch({ connectTimeoutMs: 5_000 }) });
     expect(await run(["--sandbox", "health", "--profile", "test"], t.ctx)).toBe(3);
   });
 });
@@ -233,7 +236,10 @@ describe("health --login password sources", () => {
   it("--password-file (mode 0600) and the keychain work; a file others can read is refused (UNKNOWN)", async () => {
     const { chmodSync, writeFileSync } = await import("node:fs");
     const { join } = await import("node:path");
-    const t = testContext({ baseUrl: sandbox.baseUrl, fetch: createHealthFetch() });
+    const t = testContext({
+      baseUrl: sandbox.baseUrl,
+      fetch: createDirectFetch({ connectTimeoutMs: 5_000 }),
+    });
     const file = join(t.dir, "pw");
     writeFileSync(file, `${PASSWORD}\n`, { mode: 0o600 });
     expect(await run(["health", "--login", "--username", "pat.sample", "--password-file", file], t.ctx)).toBe(
@@ -241,13 +247,16 @@ describe("health --login password sources", () => {
     );
     await closeContext(t.ctx);
     chmodSync(file, 0o644);
-    const loose = testContext({ dir: t.dir, fetch: createHealthFetch() });
+    const loose = testContext({ dir: t.dir, fetch: createDirectFetch({ connectTimeoutMs: 5_000 }) });
     expect(
       await run(["health", "--login", "--username", "pat.sample", "--password-file", file], loose.ctx),
     ).toBe(3);
     expect(loose.stderr.text).toMatch(/can be read by other users/);
 
-    const kc = testContext({ baseUrl: sandbox.baseUrl, fetch: createHealthFetch() });
+    const kc = testContext({
+      baseUrl: sandbox.baseUrl,
+      fetch: createDirectFetch({ connectTimeoutMs: 5_000 }),
+    });
     await kc.credentials.store.setPassword("test", "pat.sample", PASSWORD);
     expect(await run(["health", "--login", "--username", "pat.sample", "--json"], kc.ctx)).toBe(0);
     await closeContext(kc.ctx);

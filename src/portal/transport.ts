@@ -1,0 +1,295 @@
+// The one way rxportal sends HTTP to a portal: every command and health get their fetch from
+// createTransport().
+//
+// Direct requests go over node:http/https with keep-alive agents. Node's own fetch and the undici
+// package both load undici and compile its WebAssembly HTTP parser on the first request, which a
+// one-shot CLI pays for on every run; the client needs only status, headers.get() and text(), and
+// classifies failures by the Node error codes in the cause chain, which node:http gives directly
+// (ECONNREFUSED, ECONNRESET, CERT_HAS_EXPIRED, ...). TLS uses Node's default CA store, so
+// NODE_EXTRA_CA_CERTS works for HTTPS-inspecting proxies.
+//
+// A request that HTTP(S)_PROXY / NO_PROXY send through a proxy goes through undici's
+// EnvHttpProxyAgent instead (./http.ts), loaded only then. A failure on that path is marked with
+// the proxy, so that a dead proxy is reported as the proxy, not as the portal.
+//
+// Plain http:// is only for this machine. The client refuses non-loopback host names up front; here
+// the address actually connected to is checked too, since a name such as `x.localhost` may resolve
+// anywhere. The check runs in the DNS lookup, before any byte (a password) is written.
+//
+// Not supported, on purpose: redirects (the client asks for "manual" and reports one) and content
+// encodings (none is asked for).
+import {
+  lookup as dnsLookup,
+  type LookupAddress,
+  type LookupAllOptions,
+  type LookupOneOptions,
+} from "node:dns";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
+import { describeProxyEnv } from "../net/proxy-env.js";
+import type { PortalFetch } from "./http.js";
+import { isLoopbackHost } from "./url.js";
+
+export type { PortalFetch } from "./http.js";
+
+export interface TransportOptions {
+  /** Where HTTP(S)_PROXY and NO_PROXY are read. */
+  env: Record<string, string | undefined>;
+  /** How long to wait for a TCP (and TLS) connection before failing with UND_ERR_CONNECT_TIMEOUT. */
+  connectTimeoutMs: number;
+}
+
+/** Set on the error a proxied request throws: which proxy, so the message can name it. */
+export interface ProxyMark {
+  /** The proxy URL, with any user:password redacted. */
+  url: string;
+  /** The variable it came from, e.g. HTTPS_PROXY. */
+  variable: string;
+}
+
+interface MinimalResponse {
+  status: number;
+  ok: boolean;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  return reason instanceof Error
+    ? reason
+    : Object.assign(new Error("The request was aborted."), { name: "AbortError" });
+}
+
+function codedError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+function responseOf(
+  res: IncomingMessage,
+  signal: AbortSignal | undefined,
+  done: () => void,
+): MinimalResponse {
+  let body: Promise<string> | undefined;
+  const status = res.statusCode ?? 0;
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    headers: {
+      get(name: string) {
+        const value = res.headers[name.toLowerCase()];
+        if (value === undefined) return null;
+        return Array.isArray(value) ? value.join(", ") : value;
+      },
+    },
+    text() {
+      body ??= new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const fail = (error: Error) => {
+          done();
+          reject(error);
+        };
+        if (signal?.aborted) {
+          res.destroy();
+          fail(abortError(signal));
+          return;
+        }
+        const onAbort = () => {
+          res.destroy();
+          fail(abortError(signal as AbortSignal));
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", fail);
+        // A connection cut mid-body ends the message without 'end' and with complete false.
+        res.on("close", () => {
+          signal?.removeEventListener("abort", onAbort);
+          if (!res.complete) fail(codedError("The answer was cut off.", "ECONNRESET"));
+        });
+        res.on("end", () => {
+          signal?.removeEventListener("abort", onAbort);
+          done();
+          resolve(Buffer.concat(chunks).toString("utf8"));
+        });
+      });
+      return body;
+    },
+  };
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/** dns.lookup, refusing any address off this machine: used for plain http:// only. */
+export function loopbackOnlyLookup(
+  hostname: string,
+  options: LookupOneOptions | LookupAllOptions | number,
+  callback: LookupCallback,
+): void {
+  const opts = typeof options === "number" ? { family: options } : options;
+  dnsLookup(hostname, { ...opts, all: true }, (error, addresses) => {
+    if (error) {
+      callback(error, []);
+      return;
+    }
+    const list = addresses as LookupAddress[];
+    const outside = list.find((a) => !isLoopbackHost(a.address));
+    if (outside || list.length === 0) {
+      callback(
+        Object.assign(
+          new Error(
+            `${hostname} resolves to ${outside?.address ?? "no address"}, which is not this machine; plain http:// is allowed only to loopback addresses.`,
+          ),
+          { code: "ERR_INSECURE_REMOTE", hostname, address: outside?.address },
+        ),
+        [],
+      );
+      return;
+    }
+    if ((opts as LookupAllOptions).all) callback(null, list);
+    else callback(null, list[0]?.address ?? "", list[0]?.family);
+  });
+}
+
+/** fetch over node:http/https, for requests that go direct. */
+export function createDirectFetch(opts: { connectTimeoutMs: number }): PortalFetch {
+  const agents = {
+    http: new HttpAgent({ keepAlive: true }),
+    https: new HttpsAgent({ keepAlive: true }),
+  };
+  const directFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<MinimalResponse> =>
+    new Promise((resolve, reject) => {
+      const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+      const signal = init.signal ?? undefined;
+      if (signal?.aborted) {
+        reject(abortError(signal));
+        return;
+      }
+      const secure = url.protocol === "https:";
+      if (!secure && url.protocol !== "http:") {
+        reject(
+          codedError(`rxportal speaks only http and https, not ${url.protocol}`, "ERR_INVALID_PROTOCOL"),
+        );
+        return;
+      }
+      const host = url.hostname.replace(/^\[|\]$/g, "");
+      if (!secure && isIP(host) !== 0 && !isLoopbackHost(host)) {
+        reject(
+          codedError(
+            `${host} is not this machine; plain http:// is allowed only to loopback addresses.`,
+            "ERR_INSECURE_REMOTE",
+          ),
+        );
+        return;
+      }
+      const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
+      const body = typeof init.body === "string" ? init.body : undefined;
+      if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
+      const request = secure ? httpsRequest : httpRequest;
+      let connectTimer: ReturnType<typeof setTimeout> | undefined;
+      const onAbort = () => req.destroy(abortError(signal as AbortSignal));
+      const cleanup = () => {
+        signal?.removeEventListener("abort", onAbort);
+        if (connectTimer) clearTimeout(connectTimer);
+      };
+      const req = request(
+        url,
+        {
+          method: init.method ?? "GET",
+          headers,
+          agent: secure ? agents.https : agents.http,
+          ...(secure ? {} : { lookup: loopbackOnlyLookup as never }),
+        },
+        (res) => {
+          cleanup();
+          resolve(responseOf(res, signal, () => undefined));
+        },
+      );
+      req.on("socket", (socket) => {
+        // A reused keep-alive socket is already connected; a new one gets the connect timeout,
+        // so a black-holed address fails fast instead of eating the command's whole budget.
+        if (!socket.connecting) return;
+        connectTimer = setTimeout(() => {
+          req.destroy(
+            codedError(`Connect timeout after ${opts.connectTimeoutMs} ms`, "UND_ERR_CONNECT_TIMEOUT"),
+          );
+        }, opts.connectTimeoutMs);
+        connectTimer.unref?.();
+        socket.once(secure ? "secureConnect" : "connect", () => {
+          if (connectTimer) clearTimeout(connectTimer);
+          connectTimer = undefined;
+        });
+      });
+      req.on("error", (error) => {
+        cleanup();
+        reject(error);
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      req.end(body);
+    });
+  return Object.assign(directFetch as unknown as typeof globalThis.fetch, {
+    async close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  });
+}
+
+/**
+ * The portal fetch: direct over node:http/https, or through undici's EnvHttpProxyAgent for the
+ * requests that the environment's proxy settings send through a proxy.
+ */
+export function createTransport(opts: TransportOptions): PortalFetch {
+  const direct = createDirectFetch(opts);
+  let proxied: Promise<PortalFetch> | undefined;
+  const proxyFor = new Map<string, ProxyMark | null>();
+  const markOf = (url: URL): ProxyMark | undefined => {
+    let mark = proxyFor.get(url.origin);
+    if (mark === undefined) {
+      const described = describeProxyEnv(opts.env, url.href);
+      mark =
+        described.proxied && described.chosen
+          ? { url: described.proxyUrl ?? described.chosen.value, variable: described.chosen.name }
+          : null;
+      proxyFor.set(url.origin, mark);
+    }
+    return mark ?? undefined;
+  };
+  const transport = async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    const mark = markOf(url);
+    if (!mark) return direct(input, init);
+    try {
+      proxied ??= import("./http.js").then((m) =>
+        m.createPortalFetch({ connectTimeoutMs: opts.connectTimeoutMs }),
+      );
+      return await (await proxied)(input, init);
+    } catch (error) {
+      if (error !== null && typeof error === "object") Object.assign(error, { proxy: mark });
+      throw error;
+    }
+  };
+  return Object.assign(transport as unknown as typeof globalThis.fetch, {
+    async close() {
+      await direct.close();
+      if (proxied) await (await proxied.catch(() => undefined))?.close();
+    },
+  });
+}
+
+/**
+ * The transport for one command (ctx.portal() and health both call this), closed by the
+ * command's cleanups: idle keep-alive sockets would otherwise hold the process open.
+ */
+export function portalTransport(
+  deps: { env: Record<string, string | undefined>; cleanups: (() => Promise<void> | void)[] },
+  timeoutMs: number,
+): PortalFetch {
+  const transport = createTransport({ env: deps.env, connectTimeoutMs: Math.min(timeoutMs, 5_000) });
+  deps.cleanups.push(() => transport.close());
+  return transport;
+}
