@@ -32,15 +32,21 @@ export const unlimitedBudget: Budget = {
   paused: (fn) => fn(),
 };
 
+/**
+ * `startedAt` is when the budget began on the `now` clock (default: now). The process passes 0,
+ * performance.now()'s origin, so Node's own start-up counts too: a script that says 2 seconds
+ * measures from when it started rxportal.
+ */
 export function createBudget(
   totalMs: number | undefined,
-  now: () => number = () => performance.now(),
+  opts: { now?: () => number; startedAt?: number } = {},
 ): Budget {
   if (totalMs === undefined) return unlimitedBudget;
+  const now = opts.now ?? (() => performance.now());
   const controller = new AbortController();
   let left = totalMs;
   /** When the clock last started, or undefined while paused. */
-  let runningSince: number | undefined = now();
+  let runningSince: number | undefined = Math.min(opts.startedAt ?? now(), now());
   let pauses = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -51,7 +57,7 @@ export function createBudget(
   };
   const arm = () => {
     if (controller.signal.aborted) return;
-    timer = setTimeout(expire, Math.max(0, left));
+    timer = setTimeout(expire, remaining());
     // A pending request keeps the process alive while it matters; the timer alone must not.
     timer.unref?.();
   };

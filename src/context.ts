@@ -98,6 +98,8 @@ export interface ContextInit {
   fetchOverride?: typeof globalThis.fetch;
   prompter?: Prompter;
   credentials?: CredentialAccess;
+  /** When --timeout's budget began on performance.now()'s clock; default: when globals are set. */
+  budgetStartedAt?: number;
 }
 
 export function createContext(init: ContextInit): AppContext {
@@ -124,7 +126,7 @@ export function createContext(init: ContextInit): AppContext {
     },
     setGlobals(globals) {
       ctx.globals = globals;
-      ctx.budget = createBudget(globals.timeout);
+      ctx.budget = createBudget(globals.timeout, { startedAt: init.budgetStartedAt });
       if (globals.verbose || init.env.RXPORTAL_DEBUG === "1") {
         ctx.trace = (line) => ctx.io.stderr.write(`rxportal: ${line}\n`);
       }
@@ -254,6 +256,8 @@ export async function createProcessContext(): Promise<AppContext> {
     cwd: process.cwd(),
     paths: { configDir: paths.config, dataDir: paths.data },
     signal: controller.signal,
+    // performance.now() counts from the process's start: the budget includes Node's own start-up.
+    budgetStartedAt: 0,
   });
   ctx.cleanups.push(() => {
     process.off("SIGINT", onSigint);

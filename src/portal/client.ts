@@ -492,6 +492,7 @@ export class PortalClient {
       requestId,
       retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after"), this.clock),
       url: url.replace(/\?.*$/, ""),
+      notFoundPossible: 404 in op.responses,
     };
     const error = status < 200 || status >= 400 ? errorFromAnswer(answer) : unreadableSuccessError(answer);
     const kind = bodyKind(contentType, text);

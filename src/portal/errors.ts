@@ -32,6 +32,11 @@ export interface PortalAnswer {
   retryAfterSeconds?: number;
   /** The URL asked for (without its query), for a 404 that means the base URL is wrong. */
   url?: string;
+  /**
+   * False when the contract lists no 404 for this operation (only an item lookup such as
+   * /orders/{orderId} can be "not found"): a 404 there means nothing lives at the path.
+   */
+  notFoundPossible?: boolean;
 }
 
 type Problem = Record<string, unknown> & { code?: string };
@@ -178,10 +183,13 @@ export function errorFromAnswer(answer: PortalAnswer): PortalError {
     const parsed = parseJson(answer.body);
     if (parsed.ok) problem = asProblem(parsed.value);
   }
-  // A 404 that is not the portal's own problem document (an HTML page, an empty body, JSON without
-  // a code) means nothing lives at that path: the base URL or a path override is wrong, which
-  // the member can fix, unlike a "not found" for an order id.
-  if (status === 404 && typeof problem?.code !== "string") return wrongPathError(answer);
+  // A 404 on an operation that has no "not found" in the contract, or one that is not the portal's
+  // own problem document (an HTML page, an empty body, JSON without a code), means nothing lives
+  // at that path: the base URL or a path override is wrong, which the member can fix, unlike a
+  // "not found" for an order id.
+  if (status === 404 && (answer.notFoundPossible === false || typeof problem?.code !== "string")) {
+    return wrongPathError(answer);
+  }
   if (kind === "json") {
     const parsed = parseJson(answer.body);
     if (!parsed.ok) {

@@ -13,6 +13,16 @@ import { cjsExports } from "../interop.js";
 export interface PortalFetchOptions {
   /** How long to wait for a TCP (and TLS) connection before failing with UND_ERR_CONNECT_TIMEOUT. */
   connectTimeoutMs: number;
+  /**
+   * Where the proxy variables are read (lower case before upper, as describeProxyEnv reads them);
+   * default: undici's own reading of process.env.
+   */
+  env?: Record<string, string | undefined>;
+}
+
+function variable(env: Record<string, string | undefined>, lower: string): string | undefined {
+  const value = env[lower] || env[lower.toUpperCase()];
+  return value === "" ? undefined : value;
 }
 
 /** A fetch bound to its own connection pool; `close()` ends idle keep-alive sockets so the CLI can exit at once. */
@@ -20,7 +30,17 @@ export type PortalFetch = typeof fetch & { close(): Promise<void> };
 
 export async function createPortalFetch(opts: PortalFetchOptions): Promise<PortalFetch> {
   const undici = cjsExports(await import("undici"));
-  const dispatcher = new undici.EnvHttpProxyAgent({ connect: { timeout: opts.connectTimeoutMs } });
+  const env = opts.env;
+  const dispatcher = new undici.EnvHttpProxyAgent({
+    connect: { timeout: opts.connectTimeoutMs },
+    ...(env
+      ? {
+          httpProxy: variable(env, "http_proxy"),
+          httpsProxy: variable(env, "https_proxy"),
+          noProxy: variable(env, "no_proxy"),
+        }
+      : {}),
+  });
   const portalFetch = (
     input: Parameters<typeof undici.fetch>[0],
     init?: Parameters<typeof undici.fetch>[1],

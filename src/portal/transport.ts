@@ -124,14 +124,29 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-/** dns.lookup, refusing any address off this machine: used for plain http:// only. */
-export function loopbackOnlyLookup(
+type Resolve = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+/** A dns.lookup that refuses any address off this machine: used for plain http:// only. */
+export function loopbackOnlyLookup(resolve: Resolve = dnsLookup as Resolve) {
+  return (
+    hostname: string,
+    options: LookupOneOptions | LookupAllOptions | number,
+    callback: LookupCallback,
+  ) => checkedLookup(resolve, hostname, options, callback);
+}
+
+function checkedLookup(
+  resolve: Resolve,
   hostname: string,
   options: LookupOneOptions | LookupAllOptions | number,
   callback: LookupCallback,
 ): void {
   const opts = typeof options === "number" ? { family: options } : options;
-  dnsLookup(hostname, { ...opts, all: true }, (error, addresses) => {
+  resolve(hostname, { ...opts, all: true }, (error, addresses) => {
     if (error) {
       callback(error, []);
       return;
@@ -156,7 +171,12 @@ export function loopbackOnlyLookup(
 }
 
 /** fetch over node:http/https, for requests that go direct. */
-export function createDirectFetch(opts: { connectTimeoutMs: number }): PortalFetch {
+export function createDirectFetch(opts: {
+  connectTimeoutMs: number;
+  /** Tests only: stands in for dns.lookup on http:// requests. */
+  resolve?: Resolve;
+}): PortalFetch {
+  const httpLookup = loopbackOnlyLookup(opts.resolve);
   const agents = {
     http: new HttpAgent({ keepAlive: true }),
     https: new HttpsAgent({ keepAlive: true }),
@@ -202,7 +222,7 @@ export function createDirectFetch(opts: { connectTimeoutMs: number }): PortalFet
           method: init.method ?? "GET",
           headers,
           agent: secure ? agents.https : agents.http,
-          ...(secure ? {} : { lookup: loopbackOnlyLookup as never }),
+          ...(secure ? {} : { lookup: httpLookup as never }),
         },
         (res) => {
           cleanup();
@@ -265,7 +285,7 @@ export function createTransport(opts: TransportOptions): PortalFetch {
     if (!mark) return direct(input, init);
     try {
       proxied ??= import("./http.js").then((m) =>
-        m.createPortalFetch({ connectTimeoutMs: opts.connectTimeoutMs }),
+        m.createPortalFetch({ connectTimeoutMs: opts.connectTimeoutMs, env: opts.env }),
       );
       return await (await proxied)(input, init);
     } catch (error) {
