@@ -12,6 +12,7 @@ import {
   journalOf,
   openExit,
   openHint,
+  PENDING_HINT,
   type RefillCommandDeps,
   type RefillSessionOptions,
   retryPolicy,
@@ -182,11 +183,18 @@ function reportOutcome(
     });
   }
   const { error } = o;
+  // Stopped because the next wait did not fit in what --timeout left (when the budget ran out
+  // during a request, the error itself says so): say whose limit it was.
+  const budgetMs = ctx.budget.totalMs;
+  const hint =
+    o.outOfTime && budgetMs !== undefined && !ctx.budget.expired && openHint(error) === PENDING_HINT
+      ? `--timeout ${budgetMs} leaves no time to ask again; ${PENDING_HINT}`
+      : openHint(error);
   throw new CliError(
     `The refill order for ${entry.rxIds.join(", ")} is not confirmed: ${error.message.replace(/\.$/, "")}.`,
     openExit(error),
     {
-      hint: openHint(error),
+      hint,
       requestId: error.requestId,
       details: {
         code: "order_not_confirmed",
