@@ -127,6 +127,10 @@ describe("exactly once across processes", () => {
     expect(proxy.forwarded("/refills") - postsBefore).toBe(1);
     expect(new Set(docs.map((d) => d.orderId))).toEqual(new Set([created[0]?.orderId]));
     expect(docs.filter((d) => !d.alreadyOrdered)).toHaveLength(1);
+    const waited = runs.filter((r) => r.stderr.split("\n").some((l) => WAIT_LINE.test(l))).length;
+    console.log(
+      `once: ${RUNS_AT_ONCE} runs at once, 1 order ${created[0]?.orderId}; ${waited} waited for the lock, ${RUNS_AT_ONCE - 1} reported it as already ordered`,
+    );
     expect(journal(h)).toMatchObject([{ state: "done", orderId: created[0]?.orderId }]);
     // Locks and temp files are gone: nothing is left for the next run to wait for.
     expect(readdirSync(journalDir(h)).filter((f) => !f.endsWith(".json"))).toEqual([]);
