@@ -1,8 +1,28 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { intentLockName, type JournalResult, RefillJournal, sameRxSet } from "./journal.js";
+import { InterruptedError } from "../errors.js";
+import {
+  intentLockName,
+  JournalBusyError,
+  JournalFileError,
+  type JournalResult,
+  MAX_ENTRY_BYTES,
+  RefillJournal,
+  readJournalFile,
+  STALE_LOCK_MS,
+  sameRxSet,
+} from "./journal.js";
 
 const dataDir = () => mkdtempSync(join(tmpdir(), "rxportal-journal-"));
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -166,6 +186,182 @@ describe("RefillJournal", () => {
     expect(await journal.withLock(name, async () => "in")).toBe("in");
     expect(Date.now() - started).toBeLessThan(1000);
     expect(readdirSync(journal.dir)).toEqual([]);
+  });
+});
+
+describe("RefillJournal locks held by others", () => {
+  const name = intentLockName("acme", "Pat", "M1");
+
+  it("waits for a live holder up to waitMs, says so once, then JournalBusyError (exit 75); the lock is left alone", async () => {
+    const journal = new RefillJournal(dataDir());
+    mkdirSync(journal.dir, { recursive: true });
+    // This very process is alive, so its pid is a live holder.
+    writeFileSync(journal.lockFile(name), `${process.pid}\nsomeone-else\n`);
+    let told = 0;
+    const started = Date.now();
+    const error = await journal
+      .withLock(name, async () => "in", { waitMs: 300, onWait: () => (told += 1) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JournalBusyError);
+    expect((error as JournalBusyError).exitCode).toBe(75);
+    expect((error as JournalBusyError).message).toBe(
+      "Another rxportal is ordering refills for this member; try again in a moment.",
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(told).toBe(1);
+    expect(readFileSync(journal.lockFile(name), "utf8")).toBe(`${process.pid}\nsomeone-else\n`);
+  });
+
+  it("Ctrl-C while waiting is InterruptedError, at once", async () => {
+    const journal = new RefillJournal(dataDir());
+    mkdirSync(journal.dir, { recursive: true });
+    writeFileSync(journal.lockFile(name), `${process.pid}\n`);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 50);
+    const started = Date.now();
+    await expect(
+      journal.withLock(name, async () => "in", { waitMs: 5000, signal: abort.signal }),
+    ).rejects.toBeInstanceOf(InterruptedError);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("takes over a lock nobody touched for STALE_LOCK_MS even when its pid is alive", async () => {
+    const journal = new RefillJournal(dataDir());
+    mkdirSync(journal.dir, { recursive: true });
+    writeFileSync(journal.lockFile(name), `${process.pid}\n`);
+    const old = new Date(Date.now() - STALE_LOCK_MS - 1000);
+    utimesSync(journal.lockFile(name), old, old);
+    expect(await journal.withLock(name, async () => "in", { waitMs: 0 })).toBe("in");
+    expect(readdirSync(journal.dir)).toEqual([]);
+  });
+
+  it("a lock taken over while held is not removed by the first holder's release", async () => {
+    const journal = new RefillJournal(dataDir());
+    await journal.withLock(name, async () => {
+      // Someone judged this holder stale and took the lock (e.g. it was stopped with Ctrl-Z).
+      writeFileSync(journal.lockFile(name), "4242\nthe-new-holder\n");
+    });
+    expect(readFileSync(journal.lockFile(name), "utf8")).toBe("4242\nthe-new-holder\n");
+  });
+
+  it("a lock file is never seen empty: it holds the pid from the moment it exists", async () => {
+    const journal = new RefillJournal(dataDir());
+    const seen: string[] = [];
+    await journal.withLock(name, async () => {
+      seen.push(readFileSync(journal.lockFile(name), "utf8"));
+    });
+    expect(seen[0]).toMatch(new RegExp(`^${process.pid}\n[0-9a-f]{16}\n$`));
+    // No temp file is left behind either.
+    expect(readdirSync(journal.dir)).toEqual([]);
+  });
+});
+
+describe("readJournalFile", () => {
+  it("reads a regular file up to MAX_ENTRY_BYTES whole, and refuses one byte more (exit 78, naming it)", async () => {
+    const dir = dataDir();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -64, max: 64 }), async (delta) => {
+        const size = Math.max(0, MAX_ENTRY_BYTES + delta);
+        const file = join(dir, `f${size}.json`);
+        writeFileSync(file, "x".repeat(size));
+        if (size <= MAX_ENTRY_BYTES) {
+          expect((await readJournalFile(file))?.length).toBe(size);
+        } else {
+          const error = await readJournalFile(file).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(JournalFileError);
+          expect((error as JournalFileError).exitCode).toBe(78);
+          expect((error as JournalFileError).message).toBe(
+            `${file} is ${size} bytes, more than a journal entry can be (at most ${MAX_ENTRY_BYTES}); the refill journal holds only files rxportal wrote.`,
+          );
+        }
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+  });
+
+  it("is undefined for a file that does not exist, and refuses a folder without reading it", async () => {
+    const dir = dataDir();
+    expect(await readJournalFile(join(dir, "none.json"))).toBeUndefined();
+    mkdirSync(join(dir, "d.json"));
+    await expect(readJournalFile(join(dir, "d.json"))).rejects.toThrow("is not a regular file (a folder)");
+  });
+
+  it("list() refuses the whole journal for a file that is not regular (skipping it could hide an open order)", async () => {
+    const journal = new RefillJournal(dataDir());
+    await journal.create({ ...account, memberId: "M1", rxIds: ["RX-1"] });
+    mkdirSync(join(journal.dir, "0f8fad5b-d9cb-469f-a165-70867728950e.json"));
+    await expect(journal.list()).rejects.toBeInstanceOf(JournalFileError);
+  });
+});
+
+describe("recentOrderFor", () => {
+  const WINDOW = 10 * 60 * 1000;
+  const NOW = Date.parse("2026-03-01T10:00:00Z");
+  const RX = ["RX-1", "RX-2", "RX-3"];
+
+  it("finds the newest ordered entry of this account for exactly these prescriptions within the window, never a refused one", async () => {
+    const spec = fc.record({
+      ageMs: fc.integer({ min: -1000, max: 2 * WINDOW }),
+      state: fc.constantFrom("open", "done", "refused"),
+      rxIds: fc
+        .subarray(RX, { minLength: 1 })
+        .chain((set) => fc.shuffledSubarray(set, { minLength: set.length })),
+      memberId: fc.constantFrom("M1", "M2"),
+      username: fc.constantFrom("pat.sample", "PAT.SAMPLE", "other"),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(spec, { maxLength: 6 }),
+        fc.subarray(RX, { minLength: 1 }),
+        async (specs, wanted) => {
+          const journal = new RefillJournal(dataDir(), { now: () => NOW });
+          const made = [];
+          for (const [i, e] of specs.entries()) {
+            const entry = await journal.create({
+              profile: "acme",
+              username: e.username,
+              memberId: e.memberId,
+              rxIds: e.rxIds,
+            });
+            const settledAt = new Date(NOW - e.ageMs - i).toISOString();
+            if (e.state === "done") await journal.close(entry, ordered(`ORD-${i}`, settledAt));
+            if (e.state === "refused")
+              await journal.close(entry, {
+                kind: "refused",
+                code: "refill_not_allowed",
+                message: "no",
+                reasons: [],
+                settledAt,
+              });
+            made.push({ ...e, key: entry.key, settled: NOW - e.ageMs - i });
+          }
+          const expected = made
+            .filter(
+              (e) =>
+                e.state === "done" &&
+                e.settled >= NOW - WINDOW &&
+                e.memberId === "M1" &&
+                e.username.toLowerCase() === "pat.sample" &&
+                sameRxSet(e.rxIds, wanted),
+            )
+            .sort((a, b) => a.settled - b.settled)
+            .at(-1);
+          const found = await journal.recentOrderFor(
+            { profile: "acme", username: "pat.sample", memberId: "M1", rxIds: wanted },
+            WINDOW,
+          );
+          expect(found?.key).toBe(expected?.key);
+          // Another profile never matches.
+          expect(
+            await journal.recentOrderFor(
+              { profile: "other", username: "pat.sample", memberId: "M1", rxIds: wanted },
+              WINDOW,
+            ),
+          ).toBeUndefined();
+        },
+      ),
+      { numRuns: 40, seed: 5 },
+    );
   });
 });
 

@@ -11,10 +11,22 @@
 // portal has answered for sure. Nothing rewrites an open entry (a failed attempt is not recorded on
 // disk), so a process that lost a race can never turn a closed entry back into an open one.
 // No secrets live here: no password, token or session, only what the order itself contains.
-import { randomUUID } from "node:crypto";
-import { open, readdir, readFile, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { randomBytes, randomUUID } from "node:crypto";
+import { constants, type Stats } from "node:fs";
+import {
+  type FileHandle,
+  link,
+  lstat,
+  open,
+  readdir,
+  readFile,
+  rm,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { z } from "zod";
+import { CliError, ConfigError, ExitCode, InterruptedError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFile } from "../state/files.js";
 
 export const JOURNAL_FOLDER = "refill-journal";
@@ -86,9 +98,53 @@ export interface DamagedEntry {
 
 /** How long a closed entry is kept for `refill pending --json` history before it is removed. */
 const CLOSED_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-/** A lock older than this is from a process that died while holding it. */
-const STALE_LOCK_MS = 30_000;
-const LOCK_WAIT_MS = 10_000;
+/**
+ * A lock its holder has not touched for this long is from a process that died (or hangs, or lives
+ * on another machine sharing this folder). A live holder touches its lock every LOCK_HEARTBEAT_MS,
+ * so holding a lock through a long order never makes it look stale.
+ */
+export const STALE_LOCK_MS = 30_000;
+const LOCK_HEARTBEAT_MS = 5_000;
+/** The longest a command waits for another rxportal's lock (less when its --timeout is nearer). */
+export const LOCK_WAIT_MS = 10_000;
+/**
+ * The largest journal file read. An entry is well under 4 KiB (a few prescriptions and drug
+ * names); anything near this cap was not written by rxportal, and reading it whole would only
+ * cost memory.
+ */
+export const MAX_ENTRY_BYTES = 64 * 1024;
+
+/**
+ * A journal file that is not a regular file (a folder, a link, a FIFO that would block a read) or
+ * is larger than an entry can be: not rxportal's, so not read, and not removed either.
+ */
+export class JournalFileError extends ConfigError {
+  constructor(file: string, problem: string) {
+    super(`${file} is ${problem}; the refill journal holds only files rxportal wrote.`, {
+      file,
+      hint: "Move it out of the journal folder (it is not deleted for you), then try again.",
+      details: { code: "journal_file_refused", file },
+    });
+  }
+}
+
+/** Exit 75: another rxportal holds this member's ordering lock (a double click, a second cron job). */
+export class JournalBusyError extends CliError {
+  constructor(lockFile: string) {
+    super("Another rxportal is ordering refills for this member; try again in a moment.", ExitCode.tryLater, {
+      details: { code: "refill_in_progress", lock: lockFile },
+    });
+  }
+}
+
+export interface LockOptions {
+  /** How long to wait for another holder before JournalBusyError (default LOCK_WAIT_MS). */
+  waitMs?: number;
+  /** Ctrl-C while waiting: InterruptedError. */
+  signal?: AbortSignal;
+  /** Told once, when the lock is not free at the first try. */
+  onWait?: () => void;
+}
 
 export class RefillJournal {
   readonly dir: string;
@@ -139,14 +195,8 @@ export class RefillJournal {
   }
 
   async get(key: string): Promise<JournalEntry | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.fileOf(key), "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw error;
-    }
-    return JournalEntrySchema.parse(JSON.parse(text));
+    const text = await readJournalFile(this.fileOf(key));
+    return text === undefined ? undefined : JournalEntrySchema.parse(JSON.parse(text));
   }
 
   /** Every entry, oldest first, and any file that could not be read as one. */
@@ -164,12 +214,15 @@ export class RefillJournal {
       // Temp files (".x.tmp") are writes in progress or left by a kill; locks are not entries.
       if (!name.endsWith(".json") || name.startsWith(".")) continue;
       const file = join(this.dir, name);
+      // A folder, link, FIFO or oversized file refuses the whole command (JournalFileError, exit
+      // 78): skipping it could hide an open order, and a FIFO would block the read forever.
+      const text = await readJournalFile(file);
+      if (text === undefined) continue; // pruned meanwhile
       try {
-        const parsed = JournalEntrySchema.safeParse(JSON.parse(await readFile(file, "utf8")));
+        const parsed = JournalEntrySchema.safeParse(JSON.parse(text));
         if (parsed.success && `${parsed.data.key}.json` === name) entries.push(parsed.data);
         else damaged.push({ file, problem: "not a refill journal entry" });
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // pruned meanwhile
         damaged.push({ file, problem: error instanceof SyntaxError ? "not valid JSON" : String(error) });
       }
     }
@@ -214,51 +267,215 @@ export class RefillJournal {
   }
 
   /**
+   * The newest order of this account for exactly these prescriptions that settled as ordered
+   * within `windowMs`: a second `refill order` for them is then most likely a double click or a
+   * duplicated job, not a new need. Refused entries never count.
+   */
+  async recentOrderFor(
+    q: { profile: string; username: string; memberId: string; rxIds: string[] },
+    windowMs: number,
+  ): Promise<SettledOrder | undefined> {
+    const since = this.now() - windowMs;
+    const matches = (await this.list()).entries.filter(
+      (e): e is SettledOrder =>
+        e.state === "done" &&
+        e.result?.kind === "ordered" &&
+        Date.parse(e.result.settledAt) >= since &&
+        e.profile === q.profile &&
+        e.username.toLowerCase() === q.username.toLowerCase() &&
+        e.memberId === q.memberId &&
+        sameRxSet(e.rxIds, q.rxIds),
+    );
+    return matches.sort((a, b) => a.result.settledAt.localeCompare(b.result.settledAt)).at(-1);
+  }
+
+  /** The lock file for a lock name (for messages and tests). */
+  lockFile(name: string): string {
+    return join(this.dir, `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.lock`);
+  }
+
+  /**
    * Runs `fn` while holding a lock named `name` (an exclusive lock file), so two processes cannot
    * both decide "no order is open for these prescriptions" and each place one. A lock left by a
-   * killed process is taken over once its holder is gone or it is older than STALE_LOCK_MS.
+   * killed process is taken over once its holder is gone or has not touched it for STALE_LOCK_MS.
+   * A live holder is waited for up to `opts.waitMs`, then JournalBusyError (exit 75).
    */
-  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(name: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
     await ensurePrivateDir(this.dir);
-    const file = join(this.dir, `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.lock`);
+    const file = this.lockFile(name);
+    // The token tells this holder's lock from a later one, should this one be taken over meanwhile.
+    const token = `${process.pid}\n${randomBytes(8).toString("hex")}\n`;
+    const waitMs = Math.max(0, opts.waitMs ?? LOCK_WAIT_MS);
     const started = this.now();
+    let told = false;
     for (;;) {
-      try {
-        const handle = await open(file, "wx", 0o600);
-        try {
-          await handle.writeFile(String(process.pid));
-        } finally {
-          await handle.close();
-        }
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        if (await isStaleLock(file)) {
-          await rm(file, { force: true });
-          continue;
-        }
-        if (this.now() - started > LOCK_WAIT_MS) {
-          throw new Error(`rxportal: the refill journal lock ${file} is held by another rxportal process.`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+      if (opts.signal?.aborted) throw new InterruptedError();
+      if (await tryCreateLock(file, token)) break;
+      const seen = await readLockText(file);
+      if (seen !== undefined && (await isStaleLock(file, seen))) {
+        await removeIfSame(file, seen);
+        continue;
       }
+      const waited = this.now() - started;
+      if (waited >= waitMs) throw new JournalBusyError(file);
+      if (!told) {
+        told = true;
+        opts.onWait?.();
+      }
+      await pause(Math.min(25 + Math.random() * 50, Math.max(1, waitMs - waited)), opts.signal);
     }
+    const heartbeat = setInterval(() => {
+      void touchIfOurs(file, token);
+    }, LOCK_HEARTBEAT_MS);
+    heartbeat.unref?.();
     try {
       return await fn();
     } finally {
-      await rm(file, { force: true });
+      clearInterval(heartbeat);
+      await removeIfSame(file, token);
     }
+  }
+}
+
+/** A journal entry closed as ordered. */
+export type SettledOrder = JournalEntry & { result: Extract<JournalResult, { kind: "ordered" }> };
+
+/**
+ * Reads one journal file, refusing anything but a regular file of at most MAX_ENTRY_BYTES
+ * (JournalFileError); undefined when it does not exist. lstat first, so that a FIFO is never
+ * opened (that would block) and a link is never followed; then fstat on the open file, so that a
+ * file swapped in between is caught too.
+ */
+export async function readJournalFile(file: string): Promise<string | undefined> {
+  let info: Stats;
+  try {
+    info = await lstat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  if (!info.isFile()) throw new JournalFileError(file, `not a regular file (${kindOf(info)})`);
+  if (info.size > MAX_ENTRY_BYTES) throw new JournalFileError(file, tooLarge(info.size));
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") throw new JournalFileError(file, "not a regular file (a symbolic link)");
+    throw error;
+  }
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile()) throw new JournalFileError(file, `not a regular file (${kindOf(opened)})`);
+    if (opened.size > MAX_ENTRY_BYTES) throw new JournalFileError(file, tooLarge(opened.size));
+    // Read one byte past the cap, so that a file that grew after the fstat is caught as well.
+    const buffer = Buffer.alloc(MAX_ENTRY_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_ENTRY_BYTES) throw new JournalFileError(file, tooLarge(length));
+    }
+    return buffer.subarray(0, length).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+function kindOf(info: Stats): string {
+  if (info.isDirectory()) return "a folder";
+  if (info.isSymbolicLink()) return "a symbolic link";
+  if (info.isFIFO()) return "a FIFO";
+  if (info.isSocket()) return "a socket";
+  return "a device";
+}
+
+function tooLarge(bytes: number): string {
+  return `${bytes} bytes, more than a journal entry can be (at most ${MAX_ENTRY_BYTES})`;
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new InterruptedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Creates the lock with its content in one step: the content goes to a private temp file that is
+ * then hard-linked to the lock's name (which fails if the lock exists), so no one ever sees an
+ * empty lock. Where hard links are not supported, an exclusive create and a write instead.
+ */
+async function tryCreateLock(file: string, token: string): Promise<boolean> {
+  const tmp = join(dirname(file), `.${randomBytes(6).toString("hex")}.lock.tmp`);
+  try {
+    await writeFile(tmp, token, { mode: 0o600, flag: "wx" });
+    try {
+      await link(tmp, file);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") return false;
+      if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw error;
+    }
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  try {
+    const handle = await open(file, "wx", 0o600);
+    try {
+      await handle.writeFile(token);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}
+
+async function readLockText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes the lock only while it still holds `text` (ours, or the stale one looked at). */
+async function removeIfSame(file: string, text: string): Promise<void> {
+  if ((await readLockText(file)) === text) await rm(file, { force: true });
+}
+
+async function touchIfOurs(file: string, token: string): Promise<void> {
+  try {
+    if ((await readLockText(file)) !== token) return;
+    const now = new Date();
+    await utimes(file, now, now);
+  } catch {
+    // A lock that cannot be touched is one no longer held; the release checks again.
   }
 }
 
 // The lock holds a process id so that a lock left by a killed rxportal is taken over at once
 // instead of after STALE_LOCK_MS; that is why this file, unlike most, asks `process` directly.
-async function isStaleLock(file: string): Promise<boolean> {
+async function isStaleLock(file: string, text: string): Promise<boolean> {
   try {
-    const [text, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
+    const info = await lstat(file);
     if (Date.now() - info.mtimeMs > STALE_LOCK_MS) return true;
-    const pid = Number(text.trim());
-    // An empty file is a holder between open and write: give it time rather than steal the lock.
+    const pid = Number(text.split("\n")[0]?.trim());
+    // An empty file is a holder between open and write (where links are not supported): give it
+    // time rather than steal the lock.
     if (!Number.isSafeInteger(pid) || pid <= 0) return false;
     try {
       process.kill(pid, 0);
@@ -267,7 +484,7 @@ async function isStaleLock(file: string): Promise<boolean> {
       return (error as NodeJS.ErrnoException).code === "ESRCH";
     }
   } catch {
-    // Gone already (free, the next open() takes it) or unreadable: not ours to remove.
+    // Gone already (free, the next try takes it) or unreadable: not ours to remove.
     return false;
   }
 }

@@ -1,25 +1,28 @@
 // Sending a journalled refill order until the portal has answered for sure, always with the
 // entry's own Idempotency-Key and the identical body, so that however often it is sent, the
 // portal makes one order: the first request that arrives creates it, every later one replays it.
-import {
-  type CliError,
-  InterruptedError,
-  PortalError,
-  PortalRefusedError,
-  PortalUnavailableError,
-  TryLaterError,
-} from "../errors.js";
+import type { Budget } from "../budget.js";
+import { type CliError, InterruptedError, PortalError, PortalRefusedError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
+import { isTransient, retryDelayMs } from "../portal/retry.js";
 import type { JournalEntry, JournalResult, RefillJournal } from "./journal.js";
 import { sameRxSet } from "./journal.js";
 
 export interface RetryPolicy {
-  /** Rounds in all (each one is a client call, which has its own retries within its deadline). */
+  /**
+   * Requests in all: each round is one request (the client does not retry an order itself), so
+   * an order is sent at most `rounds` times per command.
+   */
   rounds: number;
   /** Wait before round n+1 is backoffMs * 2^(n-1), or the portal's Retry-After if longer. */
   backoffMs: number;
-  /** No round starts after this much time has passed since the first. */
+  /** No wait begins that would end later than this since the first round (the ceiling). */
   budgetMs: number;
+  /**
+   * The command's whole budget (--timeout): no round starts, and no wait begins, that would end
+   * past what is left of it. The entry then stays open for `refill pending`.
+   */
+  budget?: Pick<Budget, "remaining">;
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
@@ -30,6 +33,8 @@ export interface RetryPolicy {
 export const DEFAULT_ROUNDS = 3;
 export const DEFAULT_BACKOFF_MS = 1_000;
 export const DEFAULT_BUDGET_MS = 45_000;
+/** A round needs at least this much of the budget left to be worth sending. */
+export const MIN_ROUND_MS = 100;
 
 /** The portal keeps an Idempotency-Key at least 24 hours; past that a replay could order again. */
 export const KEY_KEPT_MS = 24 * 60 * 60 * 1000;
@@ -44,26 +49,14 @@ export type SendOutcome =
       result: Extract<JournalResult, { kind: "refused" }>;
       error: CliError;
     }
-  | { state: "open"; entry: JournalEntry; error: CliError; attempts: number };
-
-/** Worth another round with the same key: the order may or may not have arrived, and may yet. */
-export function isRetryable(error: unknown): boolean {
-  if (error instanceof TryLaterError) return error.status === 429;
-  if (!(error instanceof PortalUnavailableError)) return false;
-  switch (error.reason) {
-    case "timeout":
-    case "reset":
-    case "server_error":
-    case "maintenance":
-      return true;
-    case "connect":
-      return error.code !== "bad_port";
-    case "bad_response":
-      return error.code === "truncated";
-    default:
-      return false;
-  }
-}
+  | {
+      state: "open";
+      entry: JournalEntry;
+      error: CliError;
+      attempts: number;
+      /** The next round or its wait did not fit in the time left (--timeout, or the ceiling). */
+      outOfTime?: boolean;
+    };
 
 function refusalReasons(error: PortalError): { rxId: string; reason: string }[] {
   const items = error.problem?.items;
@@ -87,13 +80,21 @@ export async function sendOrder(
   policy: RetryPolicy,
 ): Promise<SendOutcome> {
   const started = policy.now();
+  /** What is left: of the ceiling since the first round, and of the command's budget. */
+  const left = () =>
+    Math.min(
+      policy.budgetMs - (policy.now() - started),
+      policy.budget?.remaining() ?? Number.POSITIVE_INFINITY,
+    );
   let attempts = 0;
   for (let round = 1; ; round++) {
     attempts = round;
     try {
+      // One request per round: the client's own retries would multiply with the rounds.
       const { order, replayed, requestId } = await client.orderRefills(
         { memberId: entry.memberId, rxIds: entry.rxIds },
         entry.key,
+        { maxRetries: 0 },
       );
       const result: Extract<JournalResult, { kind: "ordered" }> = {
         kind: "ordered",
@@ -120,15 +121,17 @@ export async function sendOrder(
         };
         return { state: "refused", entry: await journal.close(entry, result), result, error };
       }
-      if (!isRetryable(error) || round >= policy.rounds) return { state: "open", entry, error, attempts };
-      const backoff = policy.backoffMs * 2 ** (round - 1);
-      const retryAfter =
-        error instanceof PortalUnavailableError || error instanceof TryLaterError
-          ? error.retryAfterSeconds
-          : undefined;
-      const wait = Math.max(backoff, (retryAfter ?? 0) * 1000);
-      // A wait that ends past the budget would only make the member wait to hear the same thing.
-      if (policy.now() - started + wait > policy.budgetMs) return { state: "open", entry, error, attempts };
+      if (!isTransient(error) || round >= policy.rounds) return { state: "open", entry, error, attempts };
+      // A wait (backoff, or the portal's Retry-After if longer) that would end past what is left,
+      // or leave no time for the round after it, would only make the member wait to hear the same
+      // thing: the entry stays open for `refill pending` instead.
+      const wait = retryDelayMs(error, round, {
+        baseMs: policy.backoffMs,
+        maxRetryAfterMs: Math.max(0, left() - MIN_ROUND_MS),
+        atLeastBackoff: true,
+      });
+      if (wait === undefined || wait + MIN_ROUND_MS > left())
+        return { state: "open", entry, error, attempts, outOfTime: true };
       policy.onRetry?.(wait, error);
       await policy.sleep(wait, policy.signal);
     }

@@ -1,4 +1,6 @@
 // refill list / order / pending against the real sandbox portal, in process.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { refillOrderCommand } from "../../src/commands/refill/order.js";
 import { reportError, run } from "../../src/main.js";
@@ -28,9 +30,19 @@ beforeEach(() => {
   proxy.delayAnswers("/", 0, 0);
 });
 
-/** A context signed in through RXPORTAL_PASSWORD, sharing `dir` (and so the journal) when given. */
-function cli(dir?: string, globals: { timeout?: number } = {}) {
-  return testContext({ baseUrl: proxy.baseUrl, dir, env: { RXPORTAL_PASSWORD: PASSWORD }, globals });
+/**
+ * A context signed in through RXPORTAL_PASSWORD, sharing `dir` (and so the journal) when given.
+ * `requestTimeoutMs` is the profile's limit per request (--timeout would limit the whole command).
+ */
+function cli(dir?: string, globals: { timeout?: number } = {}, requestTimeoutMs?: number) {
+  const t = testContext({ baseUrl: proxy.baseUrl, dir, env: { RXPORTAL_PASSWORD: PASSWORD }, globals });
+  if (requestTimeoutMs !== undefined) {
+    writeFileSync(
+      join(t.dir, "config", "config.yaml"),
+      `defaultProfile: test\nprofiles:\n  test:\n    baseUrl: ${proxy.baseUrl}\n    timeoutMs: ${requestTimeoutMs}\n`,
+    );
+  }
+  return t;
 }
 
 /** The orders the portal holds for a member, asked directly. */
@@ -61,7 +73,7 @@ describe("refill against the sandbox", () => {
     expect(doc.members[1]?.prescriptions.map((p) => p.rxId)).toEqual(["RX-100105"]);
   });
 
-  it("orders a dependent's refill once; the prescription is then too soon and a second order is refused", async () => {
+  it("orders a dependent's refill once; a second order within the window shows it, --again asks the portal (too soon)", async () => {
     const before = await ordersOf("SBX100001-02");
     const t = cli();
     expect(
@@ -81,8 +93,15 @@ describe("refill against the sandbox", () => {
     const after = await ordersOf("SBX100001-02");
     expect(after.filter((id) => !before.includes(id))).toEqual([doc.orderId]);
 
+    // Within the window: the first order is the answer, nothing is sent.
+    const twice = cli(t.dir);
+    expect(await run(["refill", "order", "RX-100106", "--yes", "--json", ...USER], twice.ctx)).toBe(0);
+    expect(JSON.parse(twice.stdout.text)).toMatchObject({ orderId: doc.orderId, alreadyOrdered: true });
+    expect(twice.stderr.text).toContain(`order ${doc.orderId}; nothing was ordered now. Use --again`);
+    expect((await new RefillJournal(`${t.dir}/data`).list()).entries).toHaveLength(1);
+
     const again = cli(t.dir);
-    expect(await run(["refill", "order", "RX-100106", "--yes", ...USER], again.ctx)).toBe(1);
+    expect(await run(["refill", "order", "RX-100106", "--yes", "--again", ...USER], again.ctx)).toBe(1);
     expect(again.stderr.text).toMatch(
       /The portal will not refill RX-100106 \(too soon\)\. \(Request id: [0-9a-f-]+\)/,
     );
@@ -93,12 +112,10 @@ describe("refill against the sandbox", () => {
 
   it("an answer lost to a timeout is replayed with the same key: one order, marked replayed", async () => {
     const before = await ordersOf("SBX100001");
-    // The portal makes the order at once, but its answer arrives after --timeout.
+    // The portal makes the order at once, but its answer arrives after the request's time limit.
     proxy.delayAnswers("/refills", 700, 1);
-    const t = cli();
-    expect(
-      await run(["--timeout", "300", "refill", "order", "RX-100101", "--yes", "--json", ...USER], t.ctx),
-    ).toBe(0);
+    const t = cli(undefined, {}, 300);
+    expect(await run(["refill", "order", "RX-100101", "--yes", "--json", ...USER], t.ctx)).toBe(0);
     const doc = JSON.parse(t.stdout.text);
     expect(doc.replayed).toBe(true);
     expect(t.stderr.text).toMatch(/asking again in 1 second with the same order key/);
@@ -122,12 +139,13 @@ describe("refill against the sandbox", () => {
     const selfBefore = await ordersOf("SBX100001");
     const spouseBefore = await ordersOf("SBX100001-01");
 
-    // Never arrives: the connection is cut before the portal reads the order.
-    sandbox.addFault(parseFaultSpec("reset@/refills#3"));
+    // Never arrives: the connection is cut before the portal reads the order (one round, one
+    // request: the client does not retry an order on its own).
+    sandbox.addFault(parseFaultSpec("reset@/refills#1"));
     expect(await order("RX-100101")).toBe(69);
-    // Arrives, but the answer comes after the deadline.
+    // Arrives, but the answer comes after the request's time limit.
     proxy.delayAnswers("/refills", 600, 1);
-    const slow = cli(t.dir, { timeout: 250 });
+    const slow = cli(t.dir, {}, 250);
     try {
       expect(
         await refillOrderCommand(slow.ctx, ["RX-100105"], { username: "pat.sample", yes: true }, fast).catch(

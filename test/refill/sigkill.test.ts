@@ -106,7 +106,12 @@ const env = { RXPORTAL_PASSWORD: PASSWORD };
 /** Runs `refill order` and SIGKILLs it after `killAfterMs` (unless it finished first). */
 async function orderAndKill(rxId: string, killAfterMs: number) {
   const started = Date.now();
-  const child = startCli(["refill", "order", rxId, "--yes", "--username", "pat.sample"], { home, env });
+  // --again: every run means a new order (the sandbox is reset in between), not the one an earlier
+  // run of this test placed a few seconds ago, which would otherwise be shown instead.
+  const child = startCli(["refill", "order", rxId, "--yes", "--again", "--username", "pat.sample"], {
+    home,
+    env,
+  });
   child.stdin?.end();
   child.stdout?.resume();
   child.stderr?.resume();

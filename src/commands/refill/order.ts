@@ -1,8 +1,9 @@
-// `rxportal refill order <rxId>... [--member <id>] [--yes]`
+// `rxportal refill order <rxId>... [--member <id>] [--yes] [--again]`
 import { requireSession } from "../../auth/session.js";
 import type { AppContext } from "../../context.js";
 import { CliError, ExitCode, InterruptedError } from "../../errors.js";
-import { placeOrder } from "../../refill/order.js";
+import type { SettledOrder } from "../../refill/journal.js";
+import { AGAIN_WINDOW_MS, placeOrder, recentOrder } from "../../refill/order.js";
 import { planOrder, STATUS_WORDS } from "../../refill/plan.js";
 import type { SendOutcome } from "../../refill/send.js";
 import { note, printJson, printLine } from "../../ui/output.js";
@@ -11,6 +12,7 @@ import {
   journalOf,
   openExit,
   openHint,
+  PENDING_HINT,
   type RefillCommandDeps,
   type RefillSessionOptions,
   retryPolicy,
@@ -19,6 +21,8 @@ import {
 export interface RefillOrderOptions extends RefillSessionOptions {
   member?: string;
   yes?: boolean;
+  /** Order even though the same prescriptions were ordered within the last AGAIN_WINDOW_MS. */
+  again?: boolean;
 }
 
 export async function refillOrderCommand(
@@ -29,6 +33,13 @@ export async function refillOrderCommand(
 ): Promise<CommandResult> {
   const { client, profile, username } = await requireSession(ctx, opts);
   const plan = await planOrder(client, rxIds, { member: opts.member });
+  const journal = journalOf(ctx);
+  const account = { profile: profile.name, username, baseUrl: profile.baseUrl };
+
+  // Ordered a moment ago (a double click, a script run twice): say so before asking anything.
+  // placeOrder asks again under the lock, for a run that is ordering right now.
+  const recent = opts.again ? undefined : await recentOrder(journal, account, plan);
+  if (recent) return reportAlready(ctx, recent, plan.member.name);
 
   note(ctx, `Refills to order for ${plan.member.name} (member ${plan.member.memberId}):`);
   for (const p of plan.prescriptions)
@@ -51,13 +62,15 @@ export async function refillOrderCommand(
   try {
     placed = await placeOrder(
       {
-        journal: journalOf(ctx),
+        journal,
         client,
-        account: { profile: profile.name, username, baseUrl: profile.baseUrl },
+        account,
         policy: retryPolicy(ctx, deps.policy),
         note: (line) => note(ctx, line),
+        signal: ctx.signal,
       },
       plan,
+      { again: opts.again === true },
     );
   } catch (error) {
     // Ctrl-C mid-order: the journal entry (if written) stays open for `refill pending`.
@@ -70,7 +83,55 @@ export async function refillOrderCommand(
     throw error;
   }
   for (const earlier of placed.settledFirst) describeEarlier(ctx, earlier);
+  if (placed.alreadyOrdered && placed.outcome.state === "done") {
+    return reportAlready(ctx, { ...placed.outcome.entry, result: placed.outcome.result }, plan.member.name);
+  }
   return reportOutcome(ctx, placed.outcome, { memberName: plan.member.name, resumed: placed.resumed });
+}
+
+/** HH:MM in local time (the TZ rxportal runs in), as a member reads a clock. */
+function clockTime(iso: string): string {
+  const at = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+/**
+ * The same prescriptions were ordered within AGAIN_WINDOW_MS: that order is the answer (exit 0),
+ * nothing is sent; --again orders once more.
+ */
+function reportAlready(ctx: AppContext, earlier: SettledOrder, memberName: string): CommandResult {
+  const r = earlier.result;
+  const at = clockTime(Number.isNaN(Date.parse(r.orderCreatedAt)) ? r.settledAt : r.orderCreatedAt);
+  if (ctx.globals.json) {
+    printJson(ctx, {
+      orderId: r.orderId,
+      status: "received",
+      memberId: earlier.memberId,
+      memberName,
+      items: r.items,
+      estimatedDelivery: r.estimatedDelivery ?? null,
+      createdAt: r.orderCreatedAt,
+      replayed: r.replayed,
+      resumed: false,
+      alreadyOrdered: true,
+      settledAt: r.settledAt,
+      againWindowMinutes: AGAIN_WINDOW_MS / 60_000,
+      key: earlier.key,
+    });
+  } else {
+    printLine(
+      ctx,
+      `Already ordered at ${at}: order ${r.orderId} for ${memberName} (member ${earlier.memberId}).`,
+    );
+    for (const item of r.items) printLine(ctx, `  ${item.rxId}  ${item.drug}`);
+    printLine(ctx, `Estimated delivery: ${r.estimatedDelivery ?? "not given by the portal"}`);
+  }
+  note(
+    ctx,
+    `rxportal: already ordered at ${at}, order ${r.orderId}; nothing was ordered now. Use --again to order once more.`,
+  );
+  return undefined;
 }
 
 function describeEarlier(ctx: AppContext, o: SendOutcome): void {
@@ -99,6 +160,7 @@ function reportOutcome(
         createdAt: r.orderCreatedAt,
         replayed: r.replayed,
         resumed: about.resumed,
+        alreadyOrdered: false,
         key: entry.key,
         ...(r.requestId ? { requestId: r.requestId } : {}),
       });
@@ -121,11 +183,18 @@ function reportOutcome(
     });
   }
   const { error } = o;
+  // Stopped because the next wait did not fit in what --timeout left (when the budget ran out
+  // during a request, the error itself says so): say whose limit it was.
+  const budgetMs = ctx.budget.totalMs;
+  const hint =
+    o.outOfTime && budgetMs !== undefined && !ctx.budget.expired && openHint(error) === PENDING_HINT
+      ? `--timeout ${budgetMs} leaves no time to ask again; ${PENDING_HINT}`
+      : openHint(error);
   throw new CliError(
     `The refill order for ${entry.rxIds.join(", ")} is not confirmed: ${error.message.replace(/\.$/, "")}.`,
     openExit(error),
     {
-      hint: openHint(error),
+      hint,
       requestId: error.requestId,
       details: {
         code: "order_not_confirmed",

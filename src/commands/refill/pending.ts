@@ -42,7 +42,16 @@ export async function refillPendingCommand(
       ...opts,
       username: (entries[0] as JournalEntry).username,
     });
-    outcomes = await settleEntries({ journal, client, policy: retryPolicy(ctx, deps.policy) }, entries);
+    outcomes = await settleEntries(
+      {
+        journal,
+        client,
+        policy: retryPolicy(ctx, deps.policy),
+        note: (line) => note(ctx, line),
+        signal: ctx.signal,
+      },
+      entries,
+    );
   }
   await journal.prune().catch(() => 0);
 

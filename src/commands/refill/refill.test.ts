@@ -10,7 +10,7 @@ import { closeContext, type TestContext, testContext } from "../../../test/helpe
 import { problemResponse } from "../../../test/helpers/problem.js";
 import { ScriptedPrompter } from "../../../test/helpers/prompter.js";
 import { reportError } from "../../main.js";
-import { type JournalEntry, RefillJournal } from "../../refill/journal.js";
+import { intentLockName, type JournalEntry, RefillJournal } from "../../refill/journal.js";
 import type { Prompter } from "../../ui/prompts.js";
 import type { CommandResult } from "../kit.js";
 import { refillListCommand } from "./list.js";
@@ -307,15 +307,16 @@ describe("refill order", () => {
     );
   });
 
-  it("429s are retried beyond the client's own retries, always with the same key and body", async () => {
+  it("429s are retried in the sender's rounds, one request each, always with the same key and body", async () => {
     const sent = portal((n) =>
-      n < 4
+      n < 2
         ? problem(429, "rate_limited", {}, { "Retry-After": "0" })
         : HttpResponse.json(created(["RX-1"]), { status: 201 }),
     );
     const t = await signedIn();
     expect(await order(t, ["RX-1"])).toBe(0);
-    expect(sent).toHaveLength(5);
+    // The client does not retry an order itself: 3 rounds are 3 requests, not 3 x 3.
+    expect(sent).toHaveLength(3);
     expect(new Set(sent.map((s) => s.key)).size).toBe(1);
     expect(new Set(sent.map((s) => JSON.stringify(s.body))).size).toBe(1);
     expect(await entries(t)).toMatchObject([{ state: "done", key: sent[0]?.key }]);
@@ -340,8 +341,8 @@ describe("refill order", () => {
     const sent = portal(() => page());
     const t = await signedIn();
     expect(await order(t, ["RX-1"])).toBe(69);
-    // 3 rounds of the client's 3 attempts each.
-    expect(sent).toHaveLength(9);
+    // 3 rounds of one request each (the client's own retries would have made it 9).
+    expect(sent).toHaveLength(3);
     expect(new Set(sent.map((s) => s.key)).size).toBe(1);
     const last = t.stderr.text.trim().split("\n").at(-1) ?? "";
     expect(last).toMatch(
@@ -373,12 +374,13 @@ describe("refill order", () => {
 
   it("a timeout leaves the entry open (exit 69) and the JSON error names its key", async () => {
     const sent = portal(async () => {
-      await delay(2000);
+      await delay(5000);
       return HttpResponse.json(created(["RX-1"]), { status: 201 });
     });
-    const t = await signedIn({ json: true, timeout: 150 });
+    const t = await signedIn({ json: true, timeout: 1500 });
     expect(await order(t, ["RX-1"])).toBe(69);
-    expect(sent).toHaveLength(3);
+    // --timeout is the whole command's: the first request spends it, no round follows.
+    expect(sent).toHaveLength(1);
     const [entry] = await entries(t);
     expect(entry?.state).toBe("open");
     const doc = JSON.parse(t.stdout.text);
@@ -388,7 +390,7 @@ describe("refill order", () => {
       cause: "timeout",
       key: entry?.key,
     });
-    expect(doc.error.message).toMatch(/did not answer within 150 ms/);
+    expect(doc.error.message).toMatch(/within the command.s time limit \(--timeout 1500/);
   });
 
   it("a replayed answer closes the entry and says nothing was ordered twice", async () => {
@@ -420,6 +422,93 @@ describe("refill order", () => {
     expect(sent.map((s) => s.key)).toEqual([earlier.key]);
     expect(await entries(t)).toMatchObject([{ key: earlier.key, state: "done", orderId: "ORD-5" }]);
     expect(t.stderr.text).toContain("finishing it with its own key instead of ordering again");
+  });
+
+  it("the same prescriptions settled as ordered less than 10 minutes ago: shown before any prompt, nothing sent; older or refused ones do not count", async () => {
+    const sent = portal(() => HttpResponse.json(created(["RX-1"], "ORD-NEW"), { status: 201 }));
+    const minutes = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+    const seed = async (t: TestContext, rxIds: string[], settledAt: string, refused = false) => {
+      const e = await journalOf(t).create({ profile: "test", username: "ALICE", memberId: "M1", rxIds });
+      await journalOf(t).close(
+        e,
+        refused
+          ? { kind: "refused", code: "refill_not_allowed", message: "no", reasons: [], settledAt }
+          : {
+              kind: "ordered",
+              orderId: "ORD-OLD",
+              items: rxIds.map((rxId) => ({ rxId, drug: "Lisinopril" })),
+              orderCreatedAt: "2026-01-25T10:07:00Z",
+              replayed: false,
+              settledAt,
+            },
+      );
+      return e;
+    };
+
+    // Nine minutes ago, the same set typed in another order: reported, and no question asked.
+    const prompter = new ScriptedPrompter([]);
+    const t = await signedIn({ prompter, dir: undefined });
+    const earlier = await seed(t, ["RX-2", "RX-1"], minutes(9));
+    expect(
+      await exec(t, () => refillOrderCommand(t.ctx, ["RX-1", "RX-2"], { username: "alice" }, fast)),
+    ).toBe(0);
+    expect(prompter.asked).toEqual([]);
+    expect(sent).toHaveLength(0);
+    // The portal's time of the order, on the local clock (10:07 UTC).
+    const at = new Date("2026-01-25T10:07:00Z");
+    const hhmm = [at.getHours(), at.getMinutes()].map((n) => String(n).padStart(2, "0")).join(":");
+    expect(t.stdout.text).toBe(
+      `Already ordered at ${hhmm}: order ORD-OLD for Alice Doe (member M1).\n  RX-2  Lisinopril\n  RX-1  Lisinopril\nEstimated delivery: not given by the portal\n`,
+    );
+    expect(t.stderr.text).toBe(
+      `rxportal: already ordered at ${hhmm}, order ORD-OLD; nothing was ordered now. Use --again to order once more.\n`,
+    );
+    const json = await signedIn({ json: true, dir: t.dir });
+    expect(await order(json, ["RX-1", "RX-2"])).toBe(0);
+    expect(JSON.parse(json.stdout.text)).toMatchObject({
+      orderId: "ORD-OLD",
+      alreadyOrdered: true,
+      key: earlier.key,
+      againWindowMinutes: 10,
+    });
+
+    // A different set (a subset) is a different order.
+    const subset = await signedIn({ dir: t.dir });
+    expect(await order(subset, ["RX-1"])).toBe(0);
+    expect(sent).toHaveLength(1);
+
+    // Eleven minutes ago, or refused a minute ago: ordered.
+    const old = await signedIn();
+    await seed(old, ["RX-1"], minutes(11));
+    await seed(old, ["RX-1"], minutes(1), true);
+    expect(await order(old, ["RX-1"])).toBe(0);
+    expect(sent).toHaveLength(2);
+    expect(old.stdout.text).toContain("Order ORD-NEW placed");
+
+    // --again: ordered even within the window.
+    const again = await signedIn({ json: true, dir: t.dir });
+    expect(await order(again, ["RX-1", "RX-2"], { again: true })).toBe(0);
+    expect(sent).toHaveLength(3);
+    expect(JSON.parse(again.stdout.text)).toMatchObject({ orderId: "ORD-NEW", alreadyOrdered: false });
+  });
+
+  it("another rxportal holding this member's lock: exit 75 in one line within the budget, nothing journalled or sent", async () => {
+    const sent = portal(() => HttpResponse.json(created(["RX-1"]), { status: 201 }));
+    const t = await signedIn({ timeout: 1500 });
+    const journal = journalOf(t);
+    await journal.withLock(intentLockName("test", "alice", "M1"), async () => {
+      expect(await order(t, ["RX-1"])).toBe(75);
+    });
+    expect(sent).toHaveLength(0);
+    expect(await entries(t)).toEqual([]);
+    const lines = t.stderr.text.trim().split("\n");
+    expect(lines.at(-1)).toBe(
+      "rxportal: Another rxportal is ordering refills for this member; try again in a moment.",
+    );
+    expect(lines).toContain(
+      "rxportal: another rxportal is ordering refills for this member; waiting for it to finish.",
+    );
+    noStack(t.stderr.text);
   });
 
   it("an open entry that overlaps is settled first; if it stays open, no new order is sent", async () => {

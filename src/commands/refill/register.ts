@@ -51,7 +51,11 @@ export function registerRefillCommands(program: Command, ctx: AppContext, act: A
       .description("order refills once: journalled before sending, retried with the same key, never doubled")
       .argument("<rxId...>", "prescription ids, as `rxportal refill list` shows them")
       .option("--member <id>", "the member the prescriptions belong to (default: found from the ids)")
-      .option("--yes", "do not ask for confirmation (needed without a terminal)"),
+      .option("--yes", "do not ask for confirmation (needed without a terminal)")
+      .option(
+        "--again",
+        "order even though the same prescriptions were ordered in the last 10 minutes (else that order is shown)",
+      ),
   )
     .addHelpText(
       "after",
@@ -60,8 +64,12 @@ export function registerRefillCommands(program: Command, ctx: AppContext, act: A
         "rxportal refill order RX-100105 --member SBX100001-01 --yes",
         "rxportal refill order RX-100101 --yes --json",
       )}
-Exit status: 0 ordered, 1 refused by the portal, 64 no terminal and no --yes, 69 not confirmed
-(the order is kept; \`rxportal refill pending\` finishes it: do not order again), 77 sign in again.
+The same prescriptions ordered in the last 10 minutes are not ordered again: that order is shown
+(exit 0); --again orders once more. Two runs at once (a double click, a cron job twice) make one
+order: the second waits for the first and shows its order.
+Exit status: 0 ordered (or already ordered), 1 refused by the portal, 64 no terminal and no --yes,
+69 not confirmed (the order is kept; \`rxportal refill pending\` finishes it: do not order again),
+75 another rxportal is ordering for this member right now, 77 sign in again.
 `,
     )
     .action(

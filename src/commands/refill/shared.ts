@@ -37,6 +37,7 @@ export function retryPolicy(ctx: AppContext, override: Partial<RetryPolicy> = {}
     rounds: DEFAULT_ROUNDS,
     backoffMs: DEFAULT_BACKOFF_MS,
     budgetMs: DEFAULT_BUDGET_MS,
+    budget: ctx.budget,
     now: () => ctx.clock.now(),
     sleep: async (ms, signal) => {
       try {
