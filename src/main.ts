@@ -62,7 +62,11 @@ export function buildProgram(
     .option("--plain", "no spinners, colours or box drawing (screen readers, logs)")
     .option("--no-color", "no colour (also NO_COLOR=1)")
     .option("--verbose", "HTTP trace on stderr with every secret redacted (also RXPORTAL_DEBUG=1)")
-    .option("--timeout <ms>", "per-request time budget in milliseconds", positiveInt("--timeout", MAX_TIMEOUT_MS))
+    .option(
+      "--timeout <ms>",
+      "per-request time budget in milliseconds",
+      positiveInt("--timeout", MAX_TIMEOUT_MS),
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
