@@ -262,7 +262,10 @@ const exitCodeConventions: Record<string, (code: number) => number> = {
 };
 
 function remapExitCode(command: string | undefined, code: number): number {
-  const remap = command === undefined ? undefined : exitCodeConventions[command];
+  const remap =
+    command === undefined || !Object.hasOwn(exitCodeConventions, command)
+      ? undefined
+      : exitCodeConventions[command];
   return remap ? remap(code) : code;
 }
 

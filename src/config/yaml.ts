@@ -129,7 +129,13 @@ function walk(
       const seen = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key;
-        const name = YAML.isScalar(key) ? String(key.value) : undefined;
+        const plain = YAML.isScalar(key) && (key.value === null || typeof key.value !== "object");
+        if (YAML.isScalar(key) && !plain) {
+          // !!binary and other tags that make a key an object.
+          const at = key.range ? ` at line ${linePos(text, key.range[0]).line}` : "";
+          fail(`${path || "(top level)"}: a key${at} is not a plain name.`);
+        }
+        const name = plain && YAML.isScalar(key) ? String(key.value) : undefined;
         if (name !== undefined) {
           if (name === "__proto__") {
             const at =
@@ -142,7 +148,10 @@ function walk(
           }
           seen.add(name);
         } else if (key && typeof key === "object") {
-          stack.push({ node: key, depth: depth + 1, path });
+          // JavaScript objects can only have names as keys (yaml would stringify it, with a warning).
+          const range = (key as { range?: [number, number, number] }).range;
+          const at = range ? ` at line ${linePos(text, range[0]).line}` : "";
+          fail(`${path || "(top level)"}: a key${at} is a list or map; keys must be plain names.`);
         }
         stack.push({ node: pair.value, depth: depth + 1, path: join(path, name ?? "?") });
       }
