@@ -152,7 +152,12 @@ function dangling(node: string, target: string, label?: string): LintProblem {
 function nodesThatReachAnEnd(tree: Tree, successors: Map<string, string[]>): Set<string> {
   const predecessors = new Map<string, string[]>();
   for (const [from, tos] of successors) {
-    for (const to of tos) predecessors.set(to, [...(predecessors.get(to) ?? []), from]);
+    for (const to of tos) {
+      // push, not a copy per edge: a node many others lead to (a common end) made this quadratic.
+      const list = predecessors.get(to);
+      if (list) list.push(from);
+      else predecessors.set(to, [from]);
+    }
   }
   const good = new Set<string>();
   const queue = Object.keys(tree.nodes).filter((id) => tree.nodes[id]?.kind === "end");
