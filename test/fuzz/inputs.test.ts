@@ -357,7 +357,9 @@ describe("fuzz: every generated input ends with a documented exit code and one l
         async (t, argv) => {
           const r = await runInProcess(["--timeout", t, ...argv], { dir: home.dir, env: home.env });
           count("timeout");
-          expectCleanEnd(r, `--timeout ${JSON.stringify(t)}`, { json: (argv as readonly string[]).includes("--json") });
+          expectCleanEnd(r, `--timeout ${JSON.stringify(t)}`, {
+            json: (argv as readonly string[]).includes("--json"),
+          });
         },
       ),
       runs(200),
