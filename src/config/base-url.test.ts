@@ -45,7 +45,11 @@ describe("baseUrlProblem", () => {
 
   it("accepts nothing the portal client refuses (the schema is the stricter check)", () => {
     const url = fc.oneof(
-      fc.webUrl({ withQueryParameters: true, withFragments: true, withUserInfo: true }),
+      fc.webUrl({
+        withQueryParameters: true,
+        withFragments: true,
+        authoritySettings: { withUserInfo: true, withPort: true },
+      }),
       fc.webUrl().map((u) => u.replace(/^https?/, "http")),
       fc.string({ maxLength: 30 }),
       fc.constantFrom(
