@@ -66,6 +66,12 @@ export function parseUserYamlWith(YAML: YamlModule, text: string, opts: ParseYam
       : new ConfigError(message, { file: opts.file, hint: opts.hint, cause });
   };
   const syntax = opts.syntax ?? "YAML";
+  // The yaml parser recurses on flow collections: thousands of "[" overflow its stack slowly.
+  // No config or tree nests brackets this deep, so count them first (quotes and all: a cheap
+  // upper bound) and refuse at once.
+  if (bracketDepth(text) > MAX_FLOW_BRACKETS) {
+    return fail(`nested too deeply to read (at most ${MAX_YAML_DEPTH} levels).`);
+  }
   let doc: import("yaml").Document.Parsed;
   try {
     doc = YAML.parseDocument(text, { uniqueKeys: false, prettyErrors: false, merge: false });
@@ -77,7 +83,10 @@ export function parseUserYamlWith(YAML: YamlModule, text: string, opts: ParseYam
   const first = doc.errors[0];
   if (first) {
     const { line, column } = linePos(text, first.pos[0]);
-    const reason = String(first.message).split("\n")[0]?.replace(/\.$/, "");
+    const raw = String(first.message).split("\n")[0] ?? "";
+    if (/call stack/i.test(raw))
+      return fail(`nested too deeply to read (at most ${MAX_YAML_DEPTH} levels).`, first);
+    const reason = raw.replace(/\.$/, "");
     const advice = first.code === "TAB_AS_INDENT" ? " (indent with spaces)" : "";
     return fail(`not valid ${syntax} at line ${line}, column ${column}: ${reason}${advice}.`, first);
   }
@@ -96,6 +105,23 @@ export function parseUserYamlWith(YAML: YamlModule, text: string, opts: ParseYam
     throw error;
   }
   return { data, duplicates };
+}
+
+/** Far above MAX_YAML_DEPTH, so brackets in quoted text never trip it; far below a stack overflow. */
+const MAX_FLOW_BRACKETS = 1000;
+
+/** The deepest run of unclosed [ and { in the text. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return max;
 }
 
 interface Frame {
