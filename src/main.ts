@@ -9,17 +9,20 @@ import { type Act, type CommandResult, collect, examples, type Register } from "
 import { registerMemberCommands } from "./commands/member/register.js";
 import { registerRecoveryCommands } from "./commands/recovery/register.js";
 import { registerRefillCommands } from "./commands/refill/register.js";
-import { requestedCommand, selectiveProgram } from "./commands/selective.js";
+import { requestedCommand, selectiveProgram, VALUE_OPTIONS } from "./commands/selective.js";
 import { registerTreeCommands } from "./commands/tree/register.js";
 import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
-import { CliError, ExitCode } from "./errors.js";
+import { CliError, ConfigError, ExitCode, UsageError } from "./errors.js";
 import { VERSION } from "./version.js";
 
-function positiveInt(name: string) {
+/** The longest --timeout: a day (timers past 2^31 ms fire at once in Node, with a warning). */
+export const MAX_TIMEOUT_MS = 86_400_000;
+
+function positiveInt(name: string, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
-      throw new InvalidArgumentError(`${name} must be a whole number above 0.`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0 || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number of milliseconds from 1 to ${max}.`);
     }
     return n;
   };
@@ -59,13 +62,18 @@ export function buildProgram(
     .option("--plain", "no spinners, colours or box drawing (screen readers, logs)")
     .option("--no-color", "no colour (also NO_COLOR=1)")
     .option("--verbose", "HTTP trace on stderr with every secret redacted (also RXPORTAL_DEBUG=1)")
-    .option("--timeout <ms>", "per-request time budget in milliseconds", positiveInt("--timeout"))
+    .option(
+      "--timeout <ms>",
+      "per-request time budget in milliseconds",
+      positiveInt("--timeout", MAX_TIMEOUT_MS),
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
-      outputError: (s, write) => write(`rxportal: ${s.replace(/^error: /, "")}`),
+      // reportError writes every error, commander's included, as one line (and as JSON with --json).
+      outputError: () => {},
       // commander's defaults read process.stdout/stderr, which would build Node's stream objects
       // that ctx.io avoids for pipes (context.ts). Help is plain text: no colours to keep.
       getOutHelpWidth: () => (ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined) ?? 80,
@@ -228,7 +236,11 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
     return result ?? ExitCode.ok;
   } catch (error) {
-    return reportError(ctx, error, (code) => remapExitCode(requestedCommand(argv), code));
+    // A usage error can happen before --json was parsed: the raw arguments say whether it was asked for.
+    if (!ctx.globals.json && wantsJson(argv)) ctx.globals = { ...ctx.globals, json: true };
+    return reportError(ctx, usageErrorOf(error, program, argv), (code) =>
+      remapExitCode(requestedCommand(argv), code),
+    );
   } finally {
     for (const cleanup of ctx.cleanups.splice(0).reverse()) {
       try {
@@ -250,7 +262,10 @@ const exitCodeConventions: Record<string, (code: number) => number> = {
 };
 
 function remapExitCode(command: string | undefined, code: number): number {
-  const remap = command === undefined ? undefined : exitCodeConventions[command];
+  const remap =
+    command === undefined || !Object.hasOwn(exitCodeConventions, command)
+      ? undefined
+      : exitCodeConventions[command];
   return remap ? remap(code) : code;
 }
 
@@ -264,6 +279,74 @@ function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 }
 
 class InterruptSignal extends Error {}
+
+/** True when `--json` is among the options (before any `--`). */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+}
+
+/**
+ * commander's complaints as UsageErrors (one line, exit 64), so they print like every other error.
+ * Help and version pass through untouched.
+ */
+function usageErrorOf(error: unknown, program: Command, argv: readonly string[]): unknown {
+  if (!(error instanceof CommanderError)) return error;
+  if (error.code === "commander.help" && error.exitCode !== 0) {
+    // commander printed the help on stderr because a command is missing: say which, as a usage error.
+    return new UsageError(missingCommandMessage(program, argv));
+  }
+  if (
+    error.code === "commander.helpDisplayed" ||
+    error.code === "commander.version" ||
+    error.code === "commander.help" ||
+    error.code === "commander.executeSubCommandAsync"
+  ) {
+    return error;
+  }
+  return new UsageError(oneLine(error.message.replace(/^error: /, "")));
+}
+
+/** "`rxportal refill` needs a command: list, order or pending." for a group given alone. */
+function missingCommandMessage(program: Command, argv: readonly string[]): string {
+  let command = program;
+  const names: string[] = [];
+  for (const arg of operands(argv)) {
+    if (arg === "help" && command === program) continue;
+    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!sub) return `unknown command '${arg}'; run \`rxportal --help\` to see the commands.`;
+    command = sub;
+    names.push(arg);
+  }
+  if (command === program) return "`rxportal` needs a command, e.g. `rxportal doctor` (see the list above).";
+  const subs = command.commands.filter((c) => c.name() !== "help").map((c) => c.name());
+  const listed = subs.length > 1 ? `${subs.slice(0, -1).join(", ")} or ${subs.at(-1)}` : (subs[0] ?? "");
+  return `\`${["rxportal", ...names].join(" ")}\` needs a command: ${listed} (see the help above).`;
+}
+
+/** The words that are not options, up to `--` (values of the global options skipped). */
+function operands(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") break;
+    if (arg.startsWith("-")) {
+      if (VALUE_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+/** Folds a message onto one line: output on stderr is one line per error. */
+function oneLine(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(" ");
+}
 
 /** Turns any thrown value into output on stderr (and a JSON document with --json) and an exit code. */
 export function reportError(
@@ -293,10 +376,16 @@ export function reportError(
     const parts = [error.message];
     if (error.hint) parts.push(error.hint);
     if (error.requestId) parts.push(`(Request id: ${error.requestId})`);
-    ctx.io.stderr.write(`rxportal: ${parts.join(" ")}\n`);
+    ctx.io.stderr.write(`rxportal: ${oneLine(parts.join(" "))}\n`);
     if (ctx.globals.json) {
       const body: Record<string, unknown> = { message: error.message, exitCode };
       if ("code" in error && typeof error.code === "string") body.code = error.code;
+      else if (error.exitCode === ExitCode.usage) body.code = "usage";
+      else if (error.exitCode === ExitCode.config) body.code = "config";
+      if (error instanceof ConfigError) {
+        if (error.file) body.file = error.file;
+        if (error.keyPath) body.keyPath = error.keyPath;
+      }
       if (error.hint) body.hint = error.hint;
       if (error.requestId) body.requestId = error.requestId;
       if ("retryAfterSeconds" in error && error.retryAfterSeconds !== undefined) {

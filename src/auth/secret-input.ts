@@ -1,7 +1,6 @@
 // Where secrets come from: never argv. A masked prompt, lines on stdin (--password-stdin,
 // --code-stdin, --new-password-stdin), the keychain, or for unattended runs RXPORTAL_PASSWORD /
 // --password-file.
-import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { AppContext } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -69,25 +68,26 @@ export function stdinOf(ctx: AppContext): StdinLines {
  * password in a world-readable file is a leak waiting to happen.
  */
 export async function readPasswordFile(ctx: AppContext, file: string): Promise<string> {
-  const { readFile } = await import("node:fs/promises");
   const { resolve } = await import("node:path");
+  const { readUserFile } = await import("../state/files.js");
   const path = resolve(ctx.cwd, file);
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new UsageError(`--password-file ${file}: no such file.`);
-  }
-  if ((info.mode & 0o077) !== 0) {
-    throw new UsageError(
-      `--password-file ${file} can be read by other users (mode ${(info.mode & 0o777).toString(8)}).`,
-      {
-        hint: `Run \`chmod 600 ${file}\` first.`,
-      },
-    );
-  }
-  const text = await readFile(path, "utf8");
+  const text = readUserFile(path, {
+    maxBytes: MAX_PASSWORD_FILE_BYTES,
+    label: `--password-file ${file}`,
+    // Checked on the open file, so the file read is the file whose mode was checked.
+    check: (info) => {
+      if ((info.mode & 0o077) !== 0) {
+        throw new UsageError(
+          `--password-file ${file} can be read by other users (mode ${(info.mode & 0o777).toString(8)}).`,
+          { hint: `Run \`chmod 600 ${file}\` first.` },
+        );
+      }
+    },
+  });
   const password = text.split(/\r?\n/)[0] ?? "";
   if (!password) throw new UsageError(`--password-file ${file} is empty.`);
   return password;
 }
+
+/** A password file holds one line; anything larger is the wrong file. */
+export const MAX_PASSWORD_FILE_BYTES = 64 * 1024;

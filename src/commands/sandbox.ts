@@ -14,8 +14,12 @@ export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOption
     import("../sandbox/server.js"),
     import("../sandbox/faults.js"),
   ]);
+  const { checkHost, listenError } = await import("../net/listen-error.js");
+  const host = checkHost(opts.host);
   const faults = (opts.fault ?? []).map(parseFaultSpec);
-  const sandbox = await startSandbox({ host: opts.host, port: opts.port, faults });
+  const sandbox = await startSandbox({ host, port: opts.port, faults }).catch((error: unknown) => {
+    throw listenError(error, host, opts.port) ?? error;
+  });
   ctx.cleanups.push(() => sandbox.close());
   // The URL is the data (scripts read it); the rest is for the person watching.
   printLine(ctx, sandbox.baseUrl);

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 
 /** Global options that take a value, so their value is not mistaken for a command name. */
-const VALUE_OPTIONS = new Set(["--profile", "--config", "--sandbox-fault", "--timeout"]);
+export const VALUE_OPTIONS = new Set(["--profile", "--config", "--sandbox-fault", "--timeout"]);
 
 /** The top-level command this run asks for (`help <cmd>` counts), or undefined. */
 export function requestedCommand(argv: readonly string[]): string | undefined {

@@ -74,7 +74,7 @@ describe("loadConfig and resolveProfile", () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).exitCode).toBe(78);
     expect((error as ConfigError).message).toBe(
-      `${file}: profiles.acme.timeoutMs: expected a number of milliseconds, e.g. 10000, got "ten seconds"`,
+      `${file}: profiles.acme.timeoutMs: expected a number of milliseconds, e.g. 10000, got "ten seconds".`,
     );
     expect((error as ConfigError).keyPath).toBe("profiles.acme.timeoutMs");
   });

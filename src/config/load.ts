@@ -7,11 +7,14 @@ import { join, resolve } from "node:path";
 import { builtinContacts } from "../contacts/builtin.js";
 import type { ContactsDirectory } from "../contacts/types.js";
 import { ConfigError, UsageError } from "../errors.js";
-import { cjsExports } from "../interop.js";
+import { readUserFileIfExists } from "../state/files.js";
 import { VERSION } from "../version.js";
 import type { ConfigFile } from "./schema.js";
+import { closestKey, knownKeysAt } from "./suggest.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** A config file is a few profiles; anything past this is not one. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 export const SANDBOX_PROFILE = "sandbox";
 /** Where `rxportal sandbox` listens by default, so the built-in profile finds it. */
 export const SANDBOX_DEFAULT_PORT = 8787;
@@ -117,42 +120,38 @@ export async function loadConfig(
   location: ConfigLocation,
   opts: { cacheFile?: string } = {},
 ): Promise<LoadedConfig> {
-  let text: string;
-  try {
-    text = readFileSync(location.file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && location.from === "default") return { ...location, exists: false, data: {} };
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EACCES"
-          ? "permission denied"
-          : `cannot read it (${code})`;
-    throw new ConfigError(`${location.file}: ${why} (named by ${location.from}).`, {
-      file: location.file,
-      hint: "Check the path, or run `rxportal config path` to see where rxportal looks.",
-    });
-  }
+  const text = readUserFileIfExists(location.file, {
+    maxBytes: MAX_CONFIG_BYTES,
+    context: location.from === "default" ? undefined : `(named by ${location.from})`,
+    hint: "Check the path, or run `rxportal config path` to see where rxportal looks.",
+    missingOk: location.from === "default",
+  });
+  if (text === undefined) return { ...location, exists: false, data: {} };
   const cached = opts.cacheFile ? readConfigCache(opts.cacheFile, location.file, text) : undefined;
   if (cached) return { ...location, exists: true, data: cached };
   const raw = await parseText(location.file, text);
   const { ConfigFileSchema } = await import("./schema.js");
   const parsed = ConfigFileSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue = firstIssue(parsed.error.issues);
     const keyPath = issue ? describeKeyPath(issue) : "";
-    const message = issue ? describeIssue(issue) : "invalid";
-    throw new ConfigError(`${location.file}: ${keyPath || "(top level)"}: ${message}`, {
+    const message = issue
+      ? describeIssue({ ...issue, known: knownKeysAt(ConfigFileSchema, issue.path) })
+      : "invalid";
+    throw new ConfigError(`${location.file}: ${keyPath || "(top level)"}: ${sentence(message)}`, {
       file: location.file,
       keyPath,
       hint: "Fix the file, then run `rxportal config validate`.",
     });
   }
   const data = parsed.data;
-  if (data.defaultProfile && !data.profiles?.[data.defaultProfile] && !builtinProfiles[data.defaultProfile]) {
+  if (
+    data.defaultProfile &&
+    !Object.hasOwn(data.profiles ?? {}, data.defaultProfile) &&
+    !Object.hasOwn(builtinProfiles, data.defaultProfile)
+  ) {
     throw new ConfigError(
-      `${location.file}: defaultProfile: expected the name of a profile, but "${data.defaultProfile}" is not defined`,
+      `${location.file}: defaultProfile: expected the name of a profile, but "${data.defaultProfile}" is not defined.`,
       { file: location.file, keyPath: "defaultProfile" },
     );
   }
@@ -164,7 +163,7 @@ export async function loadConfig(
 // while the file rarely changes. So the validated result is kept beside the exact text it came
 // from, and reused only when the text is identical and the same rxportal wrote it.
 /** Bump when ConfigFileSchema's output changes, so results validated by older code are not reused. */
-const CONFIG_CACHE_REVISION = 1;
+const CONFIG_CACHE_REVISION = 2;
 
 interface ConfigCache {
   revision: number;
@@ -201,21 +200,27 @@ async function writeConfigCache(cacheFile: string, file: string, text: string, d
 }
 
 async function parseText(file: string, text: string): Promise<unknown> {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (file.endsWith(".json")) {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`, { file });
-    }
+  const { parseUserJson, parseUserYaml } = await import("./yaml.js");
+  const opts = { label: file, file, hint: "Fix the file, then run `rxportal config validate`." };
+  if (file.endsWith(".json")) return parseUserJson(text, opts);
+  const { data, duplicates } = await parseUserYaml(text, opts);
+  const dup = duplicates[0];
+  if (dup) {
+    const keyPath = dup.path ? `${dup.path}.${dup.key}` : dup.key;
+    throw new ConfigError(
+      `${file}: ${keyPath}: given more than once (again at line ${dup.line}); keep one.`,
+      {
+        file,
+        keyPath,
+      },
+    );
   }
-  const YAML = cjsExports(await import("yaml"));
-  try {
-    return YAML.parse(text, { prettyErrors: true, uniqueKeys: true });
-  } catch (error) {
-    const first = String((error as Error).message).split("\n")[0];
-    throw new ConfigError(`${file}: not valid YAML: ${first}`, { file });
-  }
+  return data;
+}
+
+/** Ends a phrase with a full stop unless it already ends with one, or with ? or !. */
+export function sentence(text: string): string {
+  return /[.?!]$/.test(text) ? text : `${text}.`;
 }
 
 /** A zod issue as the formatters below need it (also used for tree files). */
@@ -225,6 +230,16 @@ export interface IssueLike {
   code?: string;
   keys?: string[];
   input?: unknown;
+  /** For unknown keys: the keys that are known there, to suggest the closest. */
+  known?: readonly string[];
+}
+
+/**
+ * The issue to report first: an unknown key explains the "missing" ones beside it (baseURL given,
+ * so baseUrl is missing), so it goes first.
+ */
+export function firstIssue<T extends IssueLike>(issues: readonly T[]): T | undefined {
+  return issues.find((i) => i.code === "unrecognized_keys") ?? issues[0];
 }
 
 /** "profiles.acme.baseUrl", "nodes.x.answers[0].next": where a zod issue points. */
@@ -239,7 +254,15 @@ export function describeKeyPath(issue: IssueLike): string {
 
 /** "expected string, got 42": what is wrong, in words. */
 export function describeIssue(issue: IssueLike): string {
-  if (issue.code === "unrecognized_keys") return "unknown key (check its spelling)";
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys?.[0] ?? "";
+    const suggestion = issue.known ? closestKey(key, issue.known) : undefined;
+    const others =
+      (issue.keys?.length ?? 0) > 1 ? ` (and ${(issue.keys?.length ?? 1) - 1} more unknown)` : "";
+    return suggestion
+      ? `unknown key "${key}"; did you mean "${suggestion}"?${others}`
+      : `unknown key "${key}" (check its spelling${issue.known?.length ? `; known keys: ${issue.known.join(", ")}` : ""})${others}`;
+  }
   const message = issue.message.replace(/^Invalid input: /, "");
   if (issue.input === undefined)
     return message.startsWith("expected") ? `${message}, but it is missing` : message;
@@ -261,8 +284,10 @@ export function resolveProfile(config: LoadedConfig, choice: ProfileChoice): Pro
   const name = choice.sandbox
     ? SANDBOX_PROFILE
     : (choice.flag ?? choice.env.RXPORTAL_PROFILE ?? config.data.defaultProfile ?? SANDBOX_PROFILE);
-  const fromFile = config.data.profiles?.[name];
-  const builtin = builtinProfiles[name];
+  // Object.hasOwn: a profile named "constructor" or "toString" is a name, not a property of Object.
+  const profiles = config.data.profiles ?? {};
+  const fromFile = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+  const builtin = Object.hasOwn(builtinProfiles, name) ? builtinProfiles[name] : undefined;
   let profile: Profile;
   if (fromFile) {
     const url = new URL(fromFile.baseUrl);

@@ -2,35 +2,15 @@
 // so that commands on the built-in profiles never pay for zod at start-up.
 import { z } from "zod";
 import { ContactsDirectorySchema } from "../contacts/schema.js";
-import { isAllowedPortalUrl } from "../portal/url.js";
+import { baseUrlProblem, type OperationId, operationPlaceholders, pathOverrideProblem } from "./base-url.js";
 
-export const operationIds = [
-  "getStatus",
-  "getAuthPolicy",
-  "login",
-  "verifyMfa",
-  "resendMfa",
-  "refreshToken",
-  "logout",
-  "recoverUsername",
-  "requestPasswordReset",
-  "confirmPasswordReset",
-  "getMe",
-  "getIdCard",
-  "listPrescriptions",
-  "setAutoRefill",
-  "orderRefills",
-  "listOrders",
-  "getOrder",
-] as const;
+export const operationIds = Object.keys(operationPlaceholders) as OperationId[];
 
 const BaseUrlSchema = z
   .string({ error: "expected a URL string such as https://portal.example.com/api/v1" })
-  .refine((value) => URL.canParse(value), {
-    error: "expected an absolute URL such as https://portal.example.com/api/v1",
-  })
-  .refine((value) => isAllowedPortalUrl(new URL(value)), {
-    error: "expected https:// (http:// is allowed only for 127.0.0.1, ::1 or localhost)",
+  .superRefine((value, ctx) => {
+    const problem = baseUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
   });
 
 const HostSchema = z
@@ -39,10 +19,21 @@ const HostSchema = z
     error: "expected a bare host name such as portal.example.com (no scheme, path or port)",
   });
 
-const PathOverridesSchema = z.partialRecord(
-  z.enum(operationIds, { error: `expected an operation id: ${operationIds.join(", ")}` }),
-  z.string().startsWith("/", { error: "expected a path starting with /" }),
-);
+const PathOverridesSchema = z
+  .partialRecord(
+    z.enum(operationIds as [OperationId, ...OperationId[]], {
+      error: `expected an operation id: ${operationIds.join(", ")}`,
+    }),
+    z.string({ error: "expected a path string starting with /" }),
+    { error: "expected a map of operation ids to paths, e.g. { login: /v2/signin }" },
+  )
+  .superRefine((paths, ctx) => {
+    for (const [id, path] of Object.entries(paths)) {
+      if (typeof path !== "string") continue;
+      const problem = pathOverrideProblem(id as OperationId, path);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: path, path: [id] });
+    }
+  });
 
 export const ProfileSchema = z.strictObject({
   baseUrl: BaseUrlSchema,

@@ -37,7 +37,9 @@ describe("answers in advance", () => {
     await expect(readAnswersFile("/nonexistent/answers.yaml")).rejects.toThrow(/no such file/);
     await expect(readAnswersFile(file("- start\n- locked\n"))).rejects.toThrow(/expected a map/);
     await expect(readAnswersFile(file("start: {a: 1}\n"))).rejects.toThrow(/"start" should be a single word/);
-    await expect(readAnswersFile(file("start: [\n"))).rejects.toThrow(/not valid YAML or JSON \(line \d+\)/);
+    await expect(readAnswersFile(file("start: [\n"))).rejects.toThrow(
+      /not valid YAML or JSON at line \d+, column \d+: /,
+    );
   });
 
   it("checks ids and values against the tree and the inputs", async () => {

@@ -2,9 +2,7 @@
 // the same under an `answers:` key, so a --json transcript's `answers` can be replayed) and
 // repeated --answer id=value flags, which win over the file. Ids and values are checked against
 // the tree up front, so a typo fails before anything runs rather than halfway through.
-import { readFileSync } from "node:fs";
 import { UsageError } from "../errors.js";
-import { cjsExports } from "../interop.js";
 import type { InputSpec } from "./inputs.js";
 import type { Tree } from "./tree-schema.js";
 
@@ -23,24 +21,20 @@ export function parseAnswerFlag(flag: string): [string, string] {
   return [flag.slice(0, at).trim(), flag.slice(at + 1).trim()];
 }
 
+/** Answers to a few dozen questions; a larger file is not an answers file. */
+export const MAX_ANSWERS_BYTES = 256 * 1024;
+
 export async function readAnswersFile(file: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `--answers ${file}: ${code === "ENOENT" ? "no such file" : `cannot read it (${code})`}.`,
-    );
-  }
-  const YAML = cjsExports(await import("yaml"));
-  let data: unknown;
-  try {
-    data = YAML.parse(text);
-  } catch (error) {
-    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new UsageError(`--answers ${file}: not valid YAML or JSON${line ? ` (line ${line})` : ""}.`);
-  }
+  const { readUserFile } = await import("../state/files.js");
+  const { parseUserYaml } = await import("../config/yaml.js");
+  const label = `--answers ${file}`;
+  const text = readUserFile(file, { maxBytes: MAX_ANSWERS_BYTES, label });
+  let { data } = await parseUserYaml(text, {
+    label,
+    file,
+    syntax: "YAML or JSON",
+    makeError: (message) => new UsageError(message),
+  });
   if (data && typeof data === "object" && !Array.isArray(data) && "answers" in data) {
     data = (data as { answers: unknown }).answers;
   }
@@ -69,7 +63,8 @@ export function checkAnswers(
 ): GivenAnswers {
   const out: GivenAnswers = {};
   for (const [id, value] of Object.entries(given)) {
-    const node = tree.nodes[id];
+    // Object.hasOwn: "constructor" or "toString" is not a question just because objects have one.
+    const node = Object.hasOwn(tree.nodes, id) ? tree.nodes[id] : undefined;
     if (node?.kind === "question") {
       const values = node.answers.map((a) => a.value);
       if (!values.includes(value)) {
@@ -77,7 +72,7 @@ export function checkAnswers(
           hint: `Choose one of: ${values.join(", ")}.`,
         });
       }
-    } else if (inputs[id]) {
+    } else if (Object.hasOwn(inputs, id) && inputs[id]) {
       const problem = inputs[id].validate?.(value);
       if (problem) throw new UsageError(`The answer to "${id}" is not usable: ${problem}`);
     } else if (!(EXTRA_ANSWER_IDS as readonly string[]).includes(id)) {

@@ -1,5 +1,4 @@
 // Where a tree comes from: a file the user names, or the built-in tree bundled into dist/.
-import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors.js";
 import type { Tree } from "./tree-schema.js";
 
@@ -9,23 +8,16 @@ export interface TreeSource {
   text: string;
 }
 
+/** A 20,000-node tree is about 4 MB; a file much larger than that is not a tree. */
+export const MAX_TREE_BYTES = 16 * 1024 * 1024;
+
 export async function readTreeSource(file: string | undefined): Promise<TreeSource> {
   if (file === undefined) {
     const { builtinTreeText, BUILTIN_TREE_NAME } = await import("./builtin-tree.js");
     return { name: BUILTIN_TREE_NAME, text: builtinTreeText };
   }
-  try {
-    return { name: file, text: readFileSync(file, "utf8") };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EACCES"
-          ? "permission denied"
-          : `cannot read it (${code})`;
-    throw new ConfigError(`${file}: ${why}.`, { file });
-  }
+  const { readUserFile } = await import("../state/files.js");
+  return { name: file, text: readUserFile(file, { maxBytes: MAX_TREE_BYTES }) };
 }
 
 /**

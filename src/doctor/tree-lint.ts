@@ -2,7 +2,6 @@
 // (`doctor --tree`), so every problem is listed at once with the node it concerns: fixing them one
 // run at a time would be tedious.
 import { ConfigError } from "../errors.js";
-import { cjsExports } from "../interop.js";
 import { edgesOf, probeOutcomes, type Tree } from "./tree-schema.js";
 
 export type LintCode =
@@ -32,47 +31,25 @@ export interface ParsedTree {
  * the last of them and the author would otherwise never learn that a node was silently replaced.
  */
 export async function parseTree(file: string, text: string): Promise<ParsedTree> {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const YAML = cjsExports(await import("yaml"));
-  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  const problems: LintProblem[] = [];
-  for (const error of doc.errors) {
-    if (error.code === "DUPLICATE_KEY") {
-      const key = keyAt(text, error.pos[0]);
-      const line = error.linePos?.[0]?.line;
-      problems.push({
-        code: "duplicate-id",
-        node: key,
-        message: `"${key}" is defined more than once${line ? ` (again at line ${line})` : ""}; only the last one counts`,
-      });
-      continue;
-    }
-    const first = String(error.message).split("\n")[0];
-    throw new ConfigError(`${file}: not valid YAML: ${first}`, { file });
-  }
+  const { parseUserYaml } = await import("../config/yaml.js");
+  const hint = "Fix the file, then run `rxportal tree lint <file>`.";
+  const { data, duplicates } = await parseUserYaml(text, { label: file, file, hint });
+  const problems: LintProblem[] = duplicates.map(({ key, line }) => ({
+    code: "duplicate-id",
+    node: key,
+    message: `"${key}" is defined more than once${line ? ` (again at line ${line})` : ""}; only the last one counts`,
+  }));
   const { TreeSchema } = await import("./tree-schema.js");
-  const parsed = TreeSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
+  const parsed = TreeSchema.safeParse(data ?? {}, { reportInput: true });
   if (!parsed.success) {
-    const { describeIssue, describeKeyPath } = await import("../config/load.js");
-    const issue = parsed.error.issues[0];
+    const { describeIssue, describeKeyPath, firstIssue, sentence } = await import("../config/load.js");
+    const { knownKeysAt } = await import("../config/suggest.js");
+    const issue = firstIssue(parsed.error.issues);
     const keyPath = issue ? describeKeyPath(issue) : "";
-    throw new ConfigError(
-      `${file}: ${keyPath || "(top level)"}: ${issue ? describeIssue(issue) : "invalid"}`,
-      {
-        file,
-        keyPath,
-        hint: "Fix the file, then run `rxportal tree lint <file>`.",
-      },
-    );
+    const what = issue ? describeIssue({ ...issue, known: knownKeysAt(TreeSchema, issue.path) }) : "invalid";
+    throw new ConfigError(`${file}: ${keyPath || "(top level)"}: ${sentence(what)}`, { file, keyPath, hint });
   }
   return { tree: parsed.data, problems };
-}
-
-/** The key a YAML error position points at (the yaml library reports where, not which). */
-function keyAt(text: string, pos: number): string {
-  const rest = text.slice(pos);
-  const match = /^\s*(["']?)([^"':\n]+)\1\s*:/.exec(rest);
-  return match?.[2]?.trim() ?? rest.split("\n")[0]?.trim() ?? "?";
 }
 
 /** Every graph problem in a tree, in a stable order (by check, then node id). */
@@ -175,7 +152,12 @@ function dangling(node: string, target: string, label?: string): LintProblem {
 function nodesThatReachAnEnd(tree: Tree, successors: Map<string, string[]>): Set<string> {
   const predecessors = new Map<string, string[]>();
   for (const [from, tos] of successors) {
-    for (const to of tos) predecessors.set(to, [...(predecessors.get(to) ?? []), from]);
+    for (const to of tos) {
+      // push, not a copy per edge: a node many others lead to (a common end) made this quadratic.
+      const list = predecessors.get(to);
+      if (list) list.push(from);
+      else predecessors.set(to, [from]);
+    }
   }
   const good = new Set<string>();
   const queue = Object.keys(tree.nodes).filter((id) => tree.nodes[id]?.kind === "end");

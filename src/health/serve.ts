@@ -104,12 +104,16 @@ export async function startExporter(
       },
     );
   });
+  const { checkHost, listenError } = await import("../net/listen-error.js");
+  const listenHost = checkHost(opts.host);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
+    server.listen(opts.port, listenHost, () => {
       server.off("error", reject);
       resolve();
     });
+  }).catch((error: unknown) => {
+    throw listenError(error, listenHost, opts.port) ?? error;
   });
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;

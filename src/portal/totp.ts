@@ -2,6 +2,7 @@
 // authenticator app speaks. The sandbox verifies its TOTP member with it, and the CLI's health
 // checks can sign a monitoring account in without a person reading a code.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { ConfigError } from "../errors.js";
 
 const BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 export const TOTP_STEP_SECONDS = 30;
@@ -13,21 +14,38 @@ export const TOTP_STEP_SECONDS = 30;
  */
 export function decodeBase32(text: string): Buffer {
   const clean = text.replace(/[\s-]/g, "").replace(/=+$/, "").toUpperCase();
-  if (clean.length === 0) throw new Error("A base32 secret must not be empty.");
+  if (clean.length === 0) throw new TotpSecretError("it is empty");
   const bytes: number[] = [];
   let buffer = 0;
   let bits = 0;
+  let position = 0;
   for (const char of clean) {
+    position++;
     const value = BASE32_ALPHABET.indexOf(char);
-    if (value === -1) throw new Error(`A base32 secret may not contain "${char}".`);
-    buffer = (buffer << 5) | value;
+    // The character itself is not shown: it is part of a secret.
+    if (value === -1) throw new TotpSecretError(`character ${position} is not base32 (only A-Z and 2-7)`);
+    buffer = ((buffer << 5) | value) & 0xffff;
     bits += 5;
     if (bits >= 8) {
       bits -= 8;
       bytes.push((buffer >>> bits) & 0xff);
     }
   }
+  if (bytes.length === 0) throw new TotpSecretError("it is too short");
   return Buffer.from(bytes);
+}
+
+/**
+ * A TOTP secret that is not base32 (exit 78). The only secret a person supplies is
+ * RXPORTAL_TOTP_SECRET, so the hint names it; the message never shows the secret.
+ */
+export class TotpSecretError extends ConfigError {
+  constructor(reason: string) {
+    super(`The TOTP secret is not a base32 authenticator key: ${reason}.`, {
+      hint: "Check RXPORTAL_TOTP_SECRET: it is the key the authenticator app was set up with (letters A-Z and digits 2-7).",
+      keyPath: "RXPORTAL_TOTP_SECRET",
+    });
+  }
 }
 
 /** Encodes bytes as RFC 4648 base32 without padding (the form authenticator apps accept). */

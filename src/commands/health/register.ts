@@ -94,6 +94,7 @@ Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments or configurat
     )
     .action(
       act(async (opts: Omit<HealthFlags, "profiles">) => {
+        if (opts.login) await checkTotpSecret(ctx);
         const { healthCommand } = await import("./health.js");
         return healthCommand(ctx, { ...opts, profiles: profilesFromArgs(rawArgs()) });
       }),
@@ -123,10 +124,22 @@ Prints the metrics URL on stdout, then serves until Ctrl-C.
     )
     .action(
       act(async (opts: Omit<ServeFlags, "profiles">) => {
+        if (opts.login || health.opts().login) await checkTotpSecret(ctx);
         const { healthServeCommand } = await import("./health.js");
         // commander gives an option that `health` knows to `health`, even after "serve" (the
         // program does not use positional options), so the probe options are read from both.
         return healthServeCommand(ctx, { ...health.opts(), ...opts, profiles: profilesFromArgs(rawArgs()) });
       }),
     );
+}
+
+/**
+ * A malformed RXPORTAL_TOTP_SECRET is the monitor's configuration, not the portal's state: UNKNOWN
+ * (exit 3) with one line before any probe, rather than a CRITICAL sign-in failure on every run.
+ */
+async function checkTotpSecret(ctx: AppContext): Promise<void> {
+  const secret = ctx.env.RXPORTAL_TOTP_SECRET;
+  if (!secret) return;
+  const { decodeBase32 } = await import("../../portal/totp.js");
+  decodeBase32(secret);
 }
