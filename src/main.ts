@@ -64,7 +64,7 @@ export function buildProgram(
     .option("--verbose", "HTTP trace on stderr with every secret redacted (also RXPORTAL_DEBUG=1)")
     .option(
       "--timeout <ms>",
-      "per-request time budget in milliseconds",
+      "the whole command's time budget in milliseconds, retries and follow-up requests included",
       positiveInt("--timeout", MAX_TIMEOUT_MS),
     )
     .showSuggestionAfterError(true)
