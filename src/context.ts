@@ -1,6 +1,6 @@
 // AppContext: everything a command needs from the outside world, injected. Only this file and
 // bin/ touch `process`; tests build a context with string buffers and their own env and clock.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import envPaths from "env-paths";
 import { type Clock, systemClock } from "./clock.js";
 // Static: nearly every command needs a profile, and a separate chunk costs a module load at start-up.
@@ -240,7 +240,10 @@ export async function createProcessContext(): Promise<AppContext> {
     },
     env: process.env,
     cwd: process.cwd(),
-    paths: { configDir: paths.config, dataDir: paths.data },
+    paths: {
+      configDir: paths.config,
+      dataDir: process.env.RXPORTAL_STATE_DIR ? resolve(process.env.RXPORTAL_STATE_DIR) : paths.data,
+    },
     signal: controller.signal,
   });
   ctx.cleanups.push(() => {
