@@ -62,7 +62,7 @@ export class FileGuardStore implements GuardStore {
   private readonly dir: string;
   private readonly legacyFile: string;
 
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string) {
     this.dir = join(dataDir, "lockout-guard");
     this.legacyFile = join(dataDir, "lockout-guard.json");
   }
@@ -90,6 +90,8 @@ export class FileGuardStore implements GuardStore {
   }
 
   async exclusive<T>(key: string, work: () => Promise<T>, budget: LockBudget): Promise<T> {
+    // Our folders, 0700 even when found looser (an old umask, a copied home, a shared volume).
+    await ensurePrivateDir(this.dataDir);
     await ensurePrivateDir(this.dir);
     const lock = new FileLock(join(this.dir, `${hashKey(key)}.lock`), {
       waitMs: budget.waitMs,

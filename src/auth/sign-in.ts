@@ -115,18 +115,25 @@ export async function submitPassword(
     classifyLoginFailure,
   );
   if (result.ok) return result.value;
-  throw explainLoginFailure(policy, result.error, result.after.attemptsLeft);
+  throw explainLoginFailure(policy, result.error, result.after.attemptsLeft, opts.stopAfterRefusal);
 }
 
-function explainLoginFailure(policy: AuthPolicy, error: unknown, attemptsLeft: number): unknown {
+function explainLoginFailure(
+  policy: AuthPolicy,
+  error: unknown,
+  attemptsLeft: number,
+  once = false,
+): unknown {
   const max = policy.lockout.maxAttempts;
   if (error instanceof PortalRefusedError && error.code === "invalid_credentials") {
     const safe = Math.max(0, attemptsLeft - RESERVE_ATTEMPTS);
     return new PortalRefusedError(
       `The portal did not accept that username and password. ${
-        safe > 0
-          ? `rxportal will allow ${safe} more ${safe === 1 ? "try" : "tries"} before it stops to protect the account from locking.`
-          : `rxportal will not try again: the portal allows ${max} and one more failure would lock the account.`
+        once
+          ? `health will not send it again (${attemptsLeft} ${attemptsLeft === 1 ? "attempt is" : "attempts are"} left before the account locks).`
+          : safe > 0
+            ? `rxportal will allow ${safe} more ${safe === 1 ? "try" : "tries"} before it stops to protect the account from locking.`
+            : `rxportal will not try again: the portal allows ${max} and one more failure would lock the account.`
       }`,
       {
         code: error.code,
