@@ -1,6 +1,5 @@
 // Signing in: password, then the second step (MFA) if the portal asks, all behind the lockout guard.
 import type { Profile } from "../config/load.js";
-import { SANDBOX_PROFILE } from "../config/load.js";
 import type { AppContext } from "../context.js";
 import { PortalRefusedError, TryLaterError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
@@ -51,9 +50,26 @@ export function lockoutGuard(ctx: AppContext): LockoutGuard {
   return new LockoutGuard(ctx.paths.dataDir, ctx.clock);
 }
 
-/** The bundled sandbox, started here (--sandbox) or by `rxportal sandbox` for the built-in profile. */
-export function isBundledSandbox(ctx: AppContext, profile: Profile): boolean {
-  return Boolean(ctx.globals.sandbox) || profile.name === SANDBOX_PROFILE;
+/**
+ * Where the bundled sandbox shows the codes it "sent", when the portal is the bundled sandbox:
+ * started here (--sandbox), or `rxportal sandbox` answering its loopback-only /_sandbox/about.
+ * A real portal on this machine (a proxy, a developer's server) has no outbox, so no such hint.
+ */
+export async function bundledSandboxOutbox(ctx: AppContext, profile: Profile): Promise<string | undefined> {
+  const outbox = sandboxOutbox(profile.baseUrl);
+  if (!outbox || ctx.globals.sandbox) return outbox;
+  try {
+    const about = new URL("/_sandbox/about", profile.baseUrl);
+    const res = await (ctx.fetchOverride ?? globalThis.fetch)(about, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.any([AbortSignal.timeout(1_000), ctx.signal]),
+    });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { sandbox?: unknown };
+    return body?.sandbox === "rxportal" ? outbox : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Signs in and returns the tokens. Every refusal updates the guard before it is rethrown. */
@@ -197,10 +213,7 @@ async function completeMfa(
   };
   note(ctx, describe(current));
   // The outbox is the bundled sandbox's; a real portal on this machine (a proxy, a dev server) has none.
-  const outbox =
-    current.channel === "totp" || !isBundledSandbox(ctx, profile)
-      ? undefined
-      : sandboxOutbox(profile.baseUrl);
+  const outbox = current.channel === "totp" ? undefined : await bundledSandboxOutbox(ctx, profile);
   if (outbox) note(ctx, `Sandbox portal: the code is shown at ${outbox}`);
   const firstSentAt = new Date(ctx.clock.now()).toISOString();
   let resentAt: string | undefined;

@@ -10,6 +10,7 @@
 // - A second step is answered only from RXPORTAL_TOTP_SECRET; a code sent by text or email
 //   cannot be read by a monitor, and that is reported instead of waiting for a person.
 import { readPasswordFile } from "../auth/secret-input.js";
+import { credentialsOf } from "../auth/session.js";
 import { signIn } from "../auth/sign-in.js";
 import type { Profile } from "../config/load.js";
 import type { AppContext, OutStream } from "../context.js";
@@ -40,7 +41,7 @@ export async function resolveHealthCredentials(
     return { username, password: await readPasswordFile(ctx, opts.passwordFile), source: "file" };
   }
   if (ctx.env.RXPORTAL_PASSWORD) return { username, password: ctx.env.RXPORTAL_PASSWORD, source: "env" };
-  const creds = await ctx.credentials();
+  const creds = await credentialsOf(ctx);
   const remembered = creds.persistent
     ? await creds.store.getPassword(profile.name, username).catch(() => undefined)
     : undefined;

@@ -76,8 +76,7 @@ describe("rxportal login", () => {
     const t = testContext({ baseUrl: sandbox.baseUrl, prompter });
     const code = await run(["login", "--username", "erin.emailcode"], t.ctx);
     expect(t.stderr.text).toMatch(/sent by an email to/);
-    // A profile of its own on loopback is not known to be the bundled sandbox: no outbox hint.
-    expect(t.stderr.text).not.toMatch(/outbox/);
+    expect(t.stderr.text).toMatch(/_sandbox\/outbox/);
     expect(t.stderr.text).toMatch(/It works for 15 minutes/);
     expect(t.stderr.text).toMatch(/A new code was sent .* Earlier codes no longer work/);
     expect(t.stderr.text).toMatch(/That code was not accepted/);
