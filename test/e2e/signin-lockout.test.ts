@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
-import { type RunResult, runCli, startCli, tempHome } from "../helpers/spawn.js";
+import { type RunResult, runCli, tempHome } from "../helpers/spawn.js";
 
 let sandbox: RunningSandbox;
 
