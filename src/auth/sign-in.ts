@@ -120,7 +120,8 @@ export async function submitPassword(
     {
       force: opts.force,
       stopAfterRefusal: opts.stopAfterRefusal,
-      budget: { waitMs: Math.max(profile.timeoutMs, 5_000), signal: ctx.signal },
+      // Waiting for another attempt spends this command's own time budget, never more.
+      budget: { waitMs: Math.max(profile.timeoutMs, 1_000), signal: ctx.signal },
     },
     (before) => {
       if (opts.force && before.attemptsLeft <= 1) {
