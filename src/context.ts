@@ -1,6 +1,6 @@
 // AppContext: everything a command needs from the outside world, injected. Only this file and
 // bin/ touch `process`; tests build a context with string buffers and their own env and clock.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import envPaths from "env-paths";
 import { type Budget, createBudget, unlimitedBudget } from "./budget.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -254,7 +254,10 @@ export async function createProcessContext(): Promise<AppContext> {
     },
     env: process.env,
     cwd: process.cwd(),
-    paths: { configDir: paths.config, dataDir: paths.data },
+    paths: {
+      configDir: paths.config,
+      dataDir: process.env.RXPORTAL_STATE_DIR ? resolve(process.env.RXPORTAL_STATE_DIR) : paths.data,
+    },
     signal: controller.signal,
     // performance.now() counts from the process's start: the budget includes Node's own start-up.
     budgetStartedAt: 0,

@@ -1,10 +1,11 @@
-import { mkdtempSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../clock.js";
-import { TryLaterError } from "../errors.js";
-import { LockoutGuard } from "./lockout-guard.js";
+import { PortalRefusedError, TryLaterError } from "../errors.js";
+import { type FailureKind, LockoutGuard, MemoryGuardStore, RESERVE_ATTEMPTS } from "./lockout-guard.js";
 
 const fresh = () => {
   const dir = mkdtempSync(join(tmpdir(), "rxportal-guard-"));
@@ -60,8 +61,153 @@ describe("LockoutGuard", () => {
     const { guard, clock, dir } = fresh();
     await guard.recordFailure("p", "pat", 2);
     await expect(guard.check("p", "pat", 2)).rejects.toThrow(TryLaterError);
-    expect(statSync(join(dir, "lockout-guard.json")).mode & 0o777).toBe(0o600);
+    const files = readdirSync(join(dir, "lockout-guard")).filter((f) => f.endsWith(".json"));
+    expect(files).toHaveLength(1);
+    expect(statSync(join(dir, "lockout-guard", files[0] ?? "")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, "lockout-guard")).mode & 0o777).toBe(0o700);
     clock.advance(25 * 60 * 60_000);
     await expect(guard.check("p", "pat", 2)).resolves.toMatchObject({ failures: 0 });
+  });
+});
+
+/** A portal's password step in miniature: counts failures, locks at max, tells attemptsRemaining. */
+function fakePortal(max: number, failuresBefore = 0) {
+  let failures = failuresBefore;
+  let locked = failuresBefore >= max;
+  let inFlight = 0;
+  let overlapped = false;
+  return {
+    get locked() {
+      return locked;
+    },
+    get overlapped() {
+      return overlapped;
+    },
+    get failures() {
+      return failures;
+    },
+    async login(right: boolean, tellRemaining: boolean): Promise<string> {
+      inFlight += 1;
+      if (inFlight > 1) overlapped = true;
+      await new Promise((r) => setTimeout(r, 1 + Math.random() * 3));
+      inFlight -= 1;
+      if (locked) throw new TryLaterError("locked", { code: "account_locked" });
+      if (right) {
+        failures = 0;
+        return "ok";
+      }
+      failures += 1;
+      if (failures >= max) {
+        locked = true;
+        throw new TryLaterError("locked", { code: "account_locked" });
+      }
+      throw new PortalRefusedError("no", {
+        code: "invalid_credentials",
+        problem: tellRemaining ? { attemptsRemaining: max - failures } : {},
+      });
+    },
+  };
+}
+
+const classify = (error: unknown): FailureKind => {
+  if (error instanceof PortalRefusedError) {
+    const r = error.problem?.attemptsRemaining;
+    return { kind: "refused", attemptsRemaining: typeof r === "number" ? r : undefined };
+  }
+  if (error instanceof TryLaterError && error.code === "account_locked") return { kind: "locked" };
+  return { kind: "other" };
+};
+
+describe("LockoutGuard.attempt: check, attempt and record as one step", () => {
+  it("many wrong passwords at once never lock the account, whatever the portal's max and earlier failures", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (max, earlierOnWebsite, parallel, tellRemaining, memory) => {
+          fc.pre(earlierOnWebsite < max - RESERVE_ATTEMPTS);
+          const { dir, clock } = fresh();
+          // Two guards on one folder stand for two processes; the memory store for --sandbox.
+          const shared = memory ? new MemoryGuardStore() : undefined;
+          const guards = [0, 1].map(() => new LockoutGuard(shared ?? dir, clock));
+          const portal = fakePortal(max, earlierOnWebsite);
+          // The portal's first answer tells the guard about the website's failures (when it says).
+          const results = await Promise.all(
+            Array.from({ length: parallel }, (_, i) =>
+              (guards[i % 2] as LockoutGuard)
+                .attempt(
+                  "p",
+                  "pat",
+                  max,
+                  { budget: { waitMs: 10_000 } },
+                  () => portal.login(false, tellRemaining),
+                  classify,
+                )
+                .catch((e: unknown) => e),
+            ),
+          );
+          expect(portal.overlapped).toBe(false);
+          if (tellRemaining || earlierOnWebsite === 0) expect(portal.locked).toBe(false);
+          const refusedByGuard = results.filter(
+            (r) => r instanceof TryLaterError && (r.code === "lockout_guard" || r.code === "account_locked"),
+          );
+          if (parallel > max) expect(refusedByGuard.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 40, seed: 20261201 },
+    );
+  });
+
+  it("health's rule: no attempt at all once a refusal is on record", async () => {
+    const { guard } = fresh();
+    const portal = fakePortal(5);
+    const once = await guard.attempt(
+      "p",
+      "mon",
+      5,
+      { stopAfterRefusal: true, budget: { waitMs: 1000 } },
+      () => portal.login(false, true),
+      classify,
+    );
+    expect(once.ok).toBe(false);
+    const again = await guard
+      .attempt(
+        "p",
+        "mon",
+        5,
+        { stopAfterRefusal: true, budget: { waitMs: 1000 } },
+        () => portal.login(true, true),
+        classify,
+      )
+      .catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(TryLaterError);
+    expect((again as TryLaterError).message).toMatch(
+      /never retries a refused password \(4 attempts are left/,
+    );
+    expect(portal.failures).toBe(1);
+  });
+
+  it("a success clears the record; an old lockout-guard.json is still read", async () => {
+    const { dir, clock } = fresh();
+    writeFileSync(
+      join(dir, "lockout-guard.json"),
+      JSON.stringify({ "p\u0000pat": { failures: 4, lastFailureAt: new Date(clock.now()).toISOString() } }),
+    );
+    const guard = new LockoutGuard(dir, clock);
+    await expect(guard.check("p", "pat", 5)).rejects.toThrow(/4 attempts in a row failed/);
+    const portal = fakePortal(5);
+    const ok = await guard.attempt(
+      "p",
+      "pat",
+      5,
+      { force: true, budget: { waitMs: 1000 } },
+      () => portal.login(true, true),
+      classify,
+    );
+    expect(ok.ok).toBe(true);
+    await expect(guard.check("p", "pat", 5)).resolves.toMatchObject({ failures: 0 });
   });
 });

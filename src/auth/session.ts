@@ -11,6 +11,97 @@ import { note } from "../ui/output.js";
 import { readPasswordFile, stdinOf } from "./secret-input.js";
 import { signIn } from "./sign-in.js";
 
+// -- where sessions live for this run.
+
+const runStores = new WeakMap<AppContext, CredentialAccess>();
+
+/**
+ * The credential store for this run. With --sandbox the portal is a fresh one started in this
+ * process, which knows no earlier session and forgets this one when the run ends: keeping its
+ * tokens in the keychain would only hand the next run a session its fresh portal rejects (77).
+ * So --sandbox runs keep sessions in memory, for the run, and never touch the keychain.
+ */
+export async function credentialsOf(ctx: AppContext): Promise<CredentialAccess> {
+  if (!ctx.globals.sandbox) return ctx.credentials();
+  let access = runStores.get(ctx);
+  if (!access) {
+    const { MemoryCredentialStore } = await import("../credentials/memory.js");
+    access = {
+      store: new MemoryCredentialStore(),
+      persistent: false,
+      backend: {
+        backend: "none",
+        persistent: false,
+        detail: "--sandbox: the embedded sandbox portal lives for this command only, and so do its sessions",
+      },
+    };
+    runStores.set(ctx, access);
+  }
+  return access;
+}
+
+/** Words for "why nothing lasts past this command", by situation (login's note, whoami's hint). */
+export function notKeptBecause(ctx: AppContext): { why: string; howToLast: string } {
+  if (ctx.globals.sandbox) {
+    return {
+      why: "--sandbox starts a fresh sandbox portal for each command, so a session ends with its command",
+      howToLast:
+        "For a sandbox that lasts between commands, run `rxportal sandbox` in another terminal and use `--profile sandbox` instead of --sandbox.",
+    };
+  }
+  return {
+    why: "there is no lasting keychain here, so a session ends with its command",
+    howToLast:
+      "To stay signed in, use a keychain (`rxportal keychain status` says how). Scripts: set RXPORTAL_PASSWORD, or give `--password-file <file>` (login, health) or `--password-stdin`, and each command signs in by itself.",
+  };
+}
+
+// -- profiles that have something in the keychain, and users who signed out: names only, no secrets.
+
+function keptFile(ctx: AppContext): string {
+  return join(ctx.paths.dataDir, "kept-profiles.json");
+}
+
+/** Profiles rxportal has kept something for on this machine (for `logout --all`, `keychain status`). */
+export async function keptProfiles(ctx: AppContext): Promise<string[]> {
+  const data = await readJsonFile(keptFile(ctx)).catch(() => undefined);
+  return Array.isArray(data) ? data.filter((p): p is string => typeof p === "string") : [];
+}
+
+async function noteKeptProfile(ctx: AppContext, profile: string): Promise<void> {
+  const known = await keptProfiles(ctx);
+  if (known.includes(profile)) return;
+  await writePrivateFile(keptFile(ctx), `${JSON.stringify([...known, profile].sort(), null, 2)}\n`);
+}
+
+function signedOutFile(ctx: AppContext): string {
+  return join(ctx.paths.dataDir, "signed-out.json");
+}
+
+const userKey = (profile: string, username: string) => `${profile}\u0000${username.toLowerCase()}`;
+
+async function signedOutMap(ctx: AppContext): Promise<Record<string, string>> {
+  const data = await readJsonFile(signedOutFile(ctx)).catch(() => undefined);
+  return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, string>) : {};
+}
+
+/**
+ * `logout` ends access: after it, a password remembered in the keychain no longer signs commands
+ * in by themselves; only `rxportal login` (which says so) uses it again.
+ */
+export async function markSignedOut(ctx: AppContext, profile: string, username: string, out: boolean) {
+  const data = await signedOutMap(ctx);
+  const key = userKey(profile, username);
+  if (out === key in data) return;
+  if (out) data[key] = new Date(ctx.clock.now()).toISOString();
+  else delete data[key];
+  await writePrivateFile(signedOutFile(ctx), `${JSON.stringify(data, null, 2)}\n`);
+}
+
+export async function isSignedOut(ctx: AppContext, profile: string, username: string): Promise<boolean> {
+  return userKey(profile, username) in (await signedOutMap(ctx));
+}
+
 /** Refresh a little before the portal's expiry so a request does not race it. */
 const EXPIRY_MARGIN_MS = 30_000;
 
@@ -26,6 +117,8 @@ export interface SessionOptions extends PasswordSourceOptions {
   username?: string;
   /** --force: past the lockout guard. */
   force?: boolean;
+  /** False after `logout`: a password remembered in the keychain is not used without `login`. */
+  useRemembered?: boolean;
 }
 
 export interface SignedIn {
@@ -76,13 +169,16 @@ export async function obtainPassword(
   ctx: AppContext,
   profile: Profile,
   username: string,
-  opts: PasswordSourceOptions,
+  opts: PasswordSourceOptions & { useRemembered?: boolean },
 ): Promise<{ password: string; source: "stdin" | "file" | "keychain" | "env" | "prompt" }> {
   if (opts.passwordStdin)
     return { password: await stdinOf(ctx).require("password", "--password-stdin"), source: "stdin" };
   if (opts.passwordFile) return { password: await readPasswordFile(ctx, opts.passwordFile), source: "file" };
-  const creds = await ctx.credentials();
-  const remembered = await creds.store.getPassword(profile.name, username).catch(() => undefined);
+  const creds = await credentialsOf(ctx);
+  const remembered =
+    opts.useRemembered === false
+      ? undefined
+      : await creds.store.getPassword(profile.name, username).catch(() => undefined);
   if (remembered) return { password: remembered, source: "keychain" };
   if (ctx.env.RXPORTAL_PASSWORD) return { password: ctx.env.RXPORTAL_PASSWORD, source: "env" };
   const password = await ctx.prompter.password({
@@ -111,12 +207,14 @@ function sessionFrom(
 export async function signInAndKeep(
   ctx: AppContext,
   opts: SessionOptions & { remember?: boolean },
-): Promise<SignedIn & { ok: LoginOk }> {
-  const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), ctx.credentials()]);
+): Promise<SignedIn & { ok: LoginOk; passwordSource: string }> {
+  const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), credentialsOf(ctx)]);
   const username = await resolveUsername(ctx, profile, opts.username);
   if (opts.remember && !creds.persistent) {
     throw new CliError(
-      `There is no lasting keychain to remember the password in (${creds.backend.detail}).`,
+      ctx.globals.sandbox
+        ? "--remember does not apply to --sandbox: its portal lives for one command."
+        : `There is no lasting keychain to remember the password in (${creds.backend.detail}).`,
       ExitCode.noPermission,
       { hint: "Run `rxportal keychain status` for how to get one; or sign in without --remember." },
     );
@@ -130,12 +228,14 @@ export async function signInAndKeep(
   });
   const kept = creds.persistent;
   if (kept) {
+    await noteKeptProfile(ctx, profile.name);
     await creds.store.setSession(profile.name, username, sessionFrom(ok, ctx.clock.now(), ok.member));
     if (opts.remember && source !== "keychain")
       await creds.store.setPassword(profile.name, username, password);
   }
   await rememberUsername(ctx, profile.name, username);
-  return { client, profile, username, kept, ok };
+  await markSignedOut(ctx, profile.name, username, false);
+  return { client, profile, username, kept, ok, passwordSource: source };
 }
 
 /**
@@ -144,7 +244,7 @@ export async function signInAndKeep(
  * any password source gets exit 77 rather than a question.
  */
 export async function requireSession(ctx: AppContext, opts: SessionOptions = {}): Promise<SignedIn> {
-  const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), ctx.credentials()]);
+  const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), credentialsOf(ctx)]);
   const username = opts.username ?? profile.username ?? (await lastUsername(ctx, profile.name));
   if (username && creds.persistent) {
     const session = await creds.store.getSession(profile.name, username).catch(() => undefined);
@@ -184,14 +284,24 @@ export async function requireSession(ctx: AppContext, opts: SessionOptions = {})
     }
   }
   if (!ctx.prompter.interactive && !(await canSignInUnattended(ctx, creds, profile.name, username, opts))) {
-    throw new AuthRequiredError("You are not signed in.", {
-      code: "not_signed_in",
-      hint: "Run `rxportal login`, or give --password-stdin, --password-file or RXPORTAL_PASSWORD.",
-    });
+    const signedOut =
+      username && creds.persistent && (await isSignedOut(ctx, profile.name, username).catch(() => false));
+    throw new AuthRequiredError(
+      signedOut ? `${username} signed out on ${profile.name}.` : "You are not signed in.",
+      {
+        code: "not_signed_in",
+        hint: signedOut
+          ? "Run `rxportal login` to sign in again (it uses the remembered password; `rxportal logout --forget` removes it)."
+          : creds.persistent
+            ? "Run `rxportal login`, or give --password-stdin, --password-file or RXPORTAL_PASSWORD."
+            : `Nobody stays signed in here: ${notKeptBecause(ctx).why}. ${notKeptBecause(ctx).howToLast}`,
+      },
+    );
   }
-  const signed = await signInAndKeep(ctx, { ...opts, username });
+  const useRemembered = !(username && (await isSignedOut(ctx, profile.name, username).catch(() => false)));
+  const signed = await signInAndKeep(ctx, { ...opts, username, useRemembered });
   if (!signed.kept) {
-    note(ctx, "rxportal: signed in for this command only; no lasting keychain, so the session is not kept.");
+    note(ctx, `rxportal: signed in for this command only: ${notKeptBecause(ctx).why}.`);
   }
   return signed;
 }
@@ -206,5 +316,7 @@ async function canSignInUnattended(
 ): Promise<boolean> {
   if (opts.passwordStdin || opts.passwordFile || ctx.env.RXPORTAL_PASSWORD) return true;
   if (!username || !creds.persistent) return false;
+  // After `logout`, a remembered password signs nobody in by itself.
+  if (await isSignedOut(ctx, profile, username).catch(() => false)) return false;
   return Boolean(await creds.store.getPassword(profile, username).catch(() => undefined));
 }

@@ -5,9 +5,9 @@ import { PortalRefusedError, TryLaterError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { AuthPolicy, LoginOk, LoginResponse, MfaRequired } from "../portal/schemas.js";
 import { sandboxOutbox } from "../portal/url.js";
-import { formatLocalTime, note } from "../ui/output.js";
+import { formatDuration, formatLocalTime, note } from "../ui/output.js";
 import { clearCodeRefusal, recordCodeRefusal } from "./code-record.js";
-import { LockoutGuard } from "./lockout-guard.js";
+import { type FailureKind, LockoutGuard, MemoryGuardStore, RESERVE_ATTEMPTS } from "./lockout-guard.js";
 import { stdinOf } from "./secret-input.js";
 
 export interface SignInOptions {
@@ -17,12 +17,59 @@ export interface SignInOptions {
   force?: boolean;
   /** --password-stdin: a code asked for later is read from the next stdin line. */
   codeFromStdin?: boolean;
+  /** health --login: no attempt once a refusal is on record; a monitor never retries one. */
+  stopAfterRefusal?: boolean;
 }
 
-const channelWords = { sms: "a text message", email: "an email", totp: "your authenticator app" } as const;
+const channelWords: Record<string, string> = {
+  sms: "a text message",
+  email: "an email",
+  totp: "your authenticator app",
+};
+
+/** A channel as people read it; one we do not know is shown as the portal sent it. */
+export function channelPhrase(channel: string): string {
+  return channelWords[channel] ?? channel;
+}
+
+/**
+ * --sandbox starts a fresh portal in this process for this one run, so what the guard learns of
+ * it must not outlive the run (a fresh sandbox has no failures on record) nor reach another run.
+ */
+const runGuards = new WeakMap<AppContext, LockoutGuard>();
 
 export function lockoutGuard(ctx: AppContext): LockoutGuard {
+  if (ctx.globals.sandbox) {
+    let guard = runGuards.get(ctx);
+    if (!guard) {
+      guard = new LockoutGuard(new MemoryGuardStore(), ctx.clock);
+      runGuards.set(ctx, guard);
+    }
+    return guard;
+  }
   return new LockoutGuard(ctx.paths.dataDir, ctx.clock);
+}
+
+/**
+ * Where the bundled sandbox shows the codes it "sent", when the portal is the bundled sandbox:
+ * started here (--sandbox), or `rxportal sandbox` answering its loopback-only /_sandbox/about.
+ * A real portal on this machine (a proxy, a developer's server) has no outbox, so no such hint.
+ */
+export async function bundledSandboxOutbox(ctx: AppContext, profile: Profile): Promise<string | undefined> {
+  const outbox = sandboxOutbox(profile.baseUrl);
+  if (!outbox || ctx.globals.sandbox) return outbox;
+  try {
+    const about = new URL("/_sandbox/about", profile.baseUrl);
+    const res = await (ctx.fetchOverride ?? globalThis.fetch)(about, {
+      headers: { accept: "application/json" },
+      signal: AbortSignal.any([AbortSignal.timeout(1_000), ctx.signal]),
+    });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { sandbox?: unknown };
+    return body?.sandbox === "rxportal" ? outbox : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Signs in and returns the tokens. Every refusal updates the guard before it is rethrown. */
@@ -40,52 +87,70 @@ export async function signIn(
   return answer;
 }
 
+function classifyLoginFailure(error: unknown): FailureKind {
+  if (error instanceof PortalRefusedError && error.code === "invalid_credentials") {
+    const remaining = error.problem?.attemptsRemaining;
+    return { kind: "refused", attemptsRemaining: typeof remaining === "number" ? remaining : undefined };
+  }
+  if (error instanceof TryLaterError && error.code === "account_locked") {
+    return { kind: "locked", lockedUntil: error.lockedUntil };
+  }
+  return { kind: "other" };
+}
+
 /**
  * The password step alone, behind the lockout guard: refuses an attempt that could lock the
  * account (exit 75), sends the password, and records a refusal or a lock before rethrowing it in
- * words. Returns the portal's answer: signed in, or a second step still to complete.
+ * words. The check, the request and the record are one step under a lock shared by every rxportal
+ * process using the same state folder. Returns the portal's answer: signed in, or a second step
+ * still to complete.
  */
 export async function submitPassword(
   ctx: AppContext,
   client: PortalClient,
   profile: Profile,
-  opts: Pick<SignInOptions, "username" | "password" | "force">,
+  opts: Pick<SignInOptions, "username" | "password" | "force" | "stopAfterRefusal">,
 ): Promise<LoginResponse> {
   const policy = await client.getAuthPolicy();
   const guard = lockoutGuard(ctx);
-  const before = await guard.check(profile.name, opts.username, policy.lockout.maxAttempts, opts.force);
-  if (opts.force && before.attemptsLeft <= 1) {
-    note(ctx, "rxportal: warning: --force given; if this password is wrong the account will be locked.");
-  }
-  try {
-    return await client.login({ username: opts.username, password: opts.password });
-  } catch (error) {
-    throw await explainLoginFailure(guard, profile, opts.username, policy, error);
-  }
+  const result = await guard.attempt(
+    profile.name,
+    opts.username,
+    policy.lockout.maxAttempts,
+    {
+      force: opts.force,
+      stopAfterRefusal: opts.stopAfterRefusal,
+      // Waiting for another attempt spends this command's own time budget, never more.
+      budget: { waitMs: Math.max(profile.timeoutMs, 1_000), signal: ctx.signal },
+    },
+    (before) => {
+      if (opts.force && before.attemptsLeft <= 1) {
+        note(ctx, "rxportal: warning: --force given; if this password is wrong the account will be locked.");
+      }
+      return client.login({ username: opts.username, password: opts.password });
+    },
+    classifyLoginFailure,
+  );
+  if (result.ok) return result.value;
+  throw explainLoginFailure(policy, result.error, result.after.attemptsLeft, opts.stopAfterRefusal);
 }
 
-async function explainLoginFailure(
-  guard: LockoutGuard,
-  profile: Profile,
-  username: string,
+function explainLoginFailure(
   policy: AuthPolicy,
   error: unknown,
-): Promise<unknown> {
+  attemptsLeft: number,
+  once = false,
+): unknown {
   const max = policy.lockout.maxAttempts;
   if (error instanceof PortalRefusedError && error.code === "invalid_credentials") {
-    const remaining = error.problem?.attemptsRemaining;
-    const { attemptsLeft } = await guard.recordFailure(
-      profile.name,
-      username,
-      max,
-      typeof remaining === "number" ? remaining : undefined,
-    );
-    const safe = Math.max(0, attemptsLeft - 1);
+    const safe = Math.max(0, attemptsLeft - RESERVE_ATTEMPTS);
     return new PortalRefusedError(
       `The portal did not accept that username and password. ${
-        safe > 0
-          ? `rxportal will allow ${safe} more ${safe === 1 ? "try" : "tries"} before it stops to protect the account from locking.`
-          : "rxportal will not try again: one more failure would lock the account."
+        once
+          ? `health will not send it again (${attemptsLeft} ${attemptsLeft === 1 ? "attempt is" : "attempts are"} left before the account locks).`
+          : safe > 0
+            ? `rxportal will allow ${safe} more ${safe === 1 ? "try" : "tries"} before it stops to protect the account from locking.`
+            : `rxportal will not try again: the portal allows ${max} and one more failure would lock the account.`
       }`,
       {
         code: error.code,
@@ -97,7 +162,6 @@ async function explainLoginFailure(
     );
   }
   if (error instanceof TryLaterError && error.code === "account_locked") {
-    await guard.recordLocked(profile.name, username, max, error.lockedUntil);
     const until = error.lockedUntil ? ` until ${formatLocalTime(error.lockedUntil)}` : "";
     return new TryLaterError(`The account is locked after too many failed sign-ins${until}.`, {
       code: error.code,
@@ -126,6 +190,11 @@ async function explainLoginFailure(
   return error;
 }
 
+/** "15 minutes", from the portal's own expiresIn; nothing when it sent none that makes sense. */
+function lifetimeOf(expiresIn: number | undefined): string | undefined {
+  return typeof expiresIn === "number" && expiresIn > 0 ? formatDuration(expiresIn) : undefined;
+}
+
 async function completeMfa(
   ctx: AppContext,
   client: PortalClient,
@@ -133,23 +202,40 @@ async function completeMfa(
   challenge: MfaRequired,
   opts: SignInOptions,
 ): Promise<LoginOk> {
-  let current = challenge;
-  const describe = (c: { channel: MfaRequired["channel"]; destinationHint: string }) =>
-    c.channel === "totp"
-      ? "Enter the code from your authenticator app."
-      : `A sign-in code was sent by ${channelWords[c.channel]} to ${c.destinationHint}. It works for 15 minutes; only the newest code works.`;
+  let current: { challengeId: string; channel: string; destinationHint: string } = challenge;
+  const lifetime = lifetimeOf(challenge.expiresIn);
+  const describe = (c: { channel: string; destinationHint: string }) => {
+    if (c.channel === "totp") return "Enter the code from your authenticator app.";
+    const sent =
+      c.channel in channelWords
+        ? `A sign-in code was sent by ${channelPhrase(c.channel)} to ${c.destinationHint}.`
+        : `A code was sent by ${c.channel} to ${c.destinationHint}.`;
+    return `${sent}${lifetime ? ` It works for ${lifetime};` : ""} only the newest code works.`;
+  };
   note(ctx, describe(current));
-  const outbox = current.channel === "totp" ? undefined : sandboxOutbox(profile.baseUrl);
+  // The outbox is the bundled sandbox's; a real portal on this machine (a proxy, a dev server) has none.
+  const outbox = current.channel === "totp" ? undefined : await bundledSandboxOutbox(ctx, profile);
   if (outbox) note(ctx, `Sandbox portal: the code is shown at ${outbox}`);
   const firstSentAt = new Date(ctx.clock.now()).toISOString();
   let resentAt: string | undefined;
   for (;;) {
     const code = await readCode(ctx, current, opts);
     if (code === "resend") {
-      const sent = await client.resendMfa({ challengeId: current.challengeId });
-      resentAt = new Date(ctx.clock.now()).toISOString();
-      current = { ...current, channel: sent.channel, destinationHint: sent.destinationHint };
-      note(ctx, `A new code was sent to ${sent.destinationHint}. Earlier codes no longer work.`);
+      try {
+        const sent = await client.resendMfa({ challengeId: current.challengeId });
+        resentAt = new Date(ctx.clock.now()).toISOString();
+        current = { ...current, channel: sent.channel, destinationHint: sent.destinationHint };
+        note(ctx, `A new code was sent to ${sent.destinationHint}. Earlier codes no longer work.`);
+      } catch (error) {
+        // Too soon for a new code is no reason to end the sign-in: the code already sent still works.
+        if (!(error instanceof TryLaterError && error.code === "rate_limited")) throw error;
+        const wait = error.retryAfterSeconds;
+        const when =
+          wait !== undefined && wait > 0
+            ? `A new code can be sent in ${formatDuration(wait)} (at ${formatClock(ctx.clock.now() + wait * 1000)}).`
+            : "The portal will not send a new code yet.";
+        note(ctx, `${when} Type the code you have${wait !== undefined ? ", or r again after that" : ""}.`);
+      }
       continue;
     }
     try {
@@ -183,7 +269,7 @@ async function completeMfa(
           code: error.code,
           status: error.status,
           requestId: error.requestId,
-          hint: "Run `rxportal login` again for a new code, and use it within 15 minutes.",
+          hint: `Run \`rxportal login\` again for a new code${lifetime ? `, and use it within ${lifetime}` : ""}.`,
         });
       }
       throw error;
@@ -191,7 +277,21 @@ async function completeMfa(
   }
 }
 
-async function readCode(ctx: AppContext, challenge: MfaRequired, opts: SignInOptions): Promise<string> {
+/** "14:05:09 UTC": the time of day a wait ends. */
+function formatClock(ms: number): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZoneName: "short",
+  }).format(new Date(ms));
+}
+
+async function readCode(
+  ctx: AppContext,
+  challenge: { channel: string },
+  opts: SignInOptions,
+): Promise<string> {
   if (challenge.channel === "totp" && ctx.env.RXPORTAL_TOTP_SECRET) {
     const { generateTotp } = await import("../portal/totp.js");
     return generateTotp(ctx.env.RXPORTAL_TOTP_SECRET, ctx.clock.now());

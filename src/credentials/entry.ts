@@ -18,3 +18,6 @@ export interface KeyringEntry {
  * fallback); undefined means the platform default (and is what macOS and Windows use).
  */
 export type KeyringEntryFactory = (service: string, account: string, linuxStore?: LinuxStore) => KeyringEntry;
+
+/** The account names kept under one service (never their secrets). */
+export type FindAccounts = (service: string, signal?: AbortSignal) => Promise<string[]>;

@@ -1,6 +1,6 @@
 // A scriptable stand-in for @napi-rs/keyring's AsyncEntry, for unit tests: an in-memory map of
 // items, plus per-call behaviour to simulate a hang or a native failure.
-import type { KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
+import type { FindAccounts, KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
 
 export type FakeOp = "get" | "set" | "delete";
 
@@ -49,6 +49,15 @@ export class FakeKeyring {
       deleteCredential: (signal) => act("delete", signal, () => this.items.delete(key)),
     } satisfies KeyringEntry;
   };
+}
+
+/** The fake's `find`: account names under a service, in any store. */
+export function fakeFind(keyring: FakeKeyring): FindAccounts {
+  return async (service) =>
+    [...keyring.items.keys()]
+      .map((key) => JSON.parse(key) as [string, string, string])
+      .filter(([, s]) => s === service)
+      .map(([, , account]) => account);
 }
 
 /** An error shaped like the native ones: several lines, a Rust backtrace, a code and a cause. */

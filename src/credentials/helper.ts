@@ -14,9 +14,9 @@
 // Secrets travel over the IPC pipe only: never argv (visible in `ps`), env or a file.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import type { KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
+import type { FindAccounts, KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
 
-type Op = "get" | "set" | "delete";
+type Op = "get" | "set" | "delete" | "find";
 
 interface HelperRequest {
   id: number;
@@ -44,11 +44,13 @@ process.on("message", async (request) => {
   try {
     if (loadError) throw loadError;
     const options = request.store ? { linux: { store: request.store } } : undefined;
-    const entry = new keyring.AsyncEntry(request.service, request.account, options);
+    const entry = request.op === "find" ? undefined : new keyring.AsyncEntry(request.service, request.account, options);
     let value = null;
     if (request.op === "get") value = await entry.getPassword();
     else if (request.op === "set") await entry.setPassword(request.secret);
     else if (request.op === "delete") value = await entry.deleteCredential();
+    // Account names only: the secrets findCredentials also returns never leave the helper.
+    else if (request.op === "find") value = JSON.stringify((await keyring.findCredentialsAsync(request.service)).map((c) => c.account));
     else throw new Error("unknown operation " + request.op);
     reply = { id: request.id, ok: true, value: value };
   } catch (error) {
@@ -115,6 +117,13 @@ export class KeyringHelper {
       },
       deleteCredential: async (signal) => (await call("delete", signal)) === true,
     } satisfies KeyringEntry;
+  };
+
+  /** The account names under one service, listed by the helper (secrets stay there). */
+  readonly find: FindAccounts = async (service, signal) => {
+    const value = await this.request({ op: "find", service, account: "" }, signal);
+    const parsed: unknown = typeof value === "string" ? JSON.parse(value) : [];
+    return Array.isArray(parsed) ? parsed.filter((a): a is string => typeof a === "string") : [];
   };
 
   /** Stops the helper now; pending calls fail. Safe to call twice. */

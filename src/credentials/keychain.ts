@@ -4,12 +4,14 @@
 // Every call is bounded (3 s by default): a locked keychain waiting on an unlock prompt, or a
 // D-Bus that never answers, ends in a KeychainError (exit 77) instead of a hung CLI. The native
 // calls run in a helper process that is killed on timeout (helper.ts explains why).
-import type { KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
+import type { FindAccounts, KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
 import { withDeadline } from "./errors.js";
 import { KeyringHelper } from "./helper.js";
 import {
   type CredentialStore,
   checkNames,
+  groupAccounts,
+  type KeptItem,
   parseSession,
   type StoredSession,
   serializeSession,
@@ -32,6 +34,8 @@ export interface KeychainCredentialStoreOptions {
   linuxStore?: LinuxStore;
   /** Tests pass a fake; default: entries served by a helper process. */
   entries?: KeyringEntryFactory;
+  /** Lists account names per service; default: the helper process (with `entries`, none). */
+  find?: FindAccounts;
 }
 
 export class KeychainCredentialStore implements CredentialStore {
@@ -39,6 +43,7 @@ export class KeychainCredentialStore implements CredentialStore {
   readonly timeoutMs: number;
   private readonly linuxStore: LinuxStore;
   private readonly entries: KeyringEntryFactory;
+  private readonly find: FindAccounts | undefined;
   private readonly helper: KeyringHelper | undefined;
 
   constructor(options: KeychainCredentialStoreOptions = {}) {
@@ -47,9 +52,11 @@ export class KeychainCredentialStore implements CredentialStore {
     this.linuxStore = options.linuxStore ?? "secret-service";
     if (options.entries) {
       this.entries = options.entries;
+      this.find = options.find;
     } else {
       this.helper = new KeyringHelper({ env: options.env });
       this.entries = this.helper.entries;
+      this.find = options.find ?? this.helper.find;
     }
   }
 
@@ -120,5 +127,16 @@ export class KeychainCredentialStore implements CredentialStore {
       `removing the session of ${username}`,
       (entry, signal) => entry.deleteCredential(signal),
     );
+  }
+
+  async list(profile: string): Promise<KeptItem[]> {
+    if (profile.trim() === "") return [];
+    const find = this.find;
+    if (!find) return [];
+    const service = serviceName(profile);
+    const accounts = await withDeadline(this.timeoutMs, `listing what is kept (${service})`, (signal) =>
+      find(service, signal),
+    );
+    return groupAccounts(accounts);
   }
 }

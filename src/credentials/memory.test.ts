@@ -76,3 +76,38 @@ describe("MemoryCredentialStore", () => {
     await expect(store.setPassword("acme", "alice#session", "x")).rejects.toThrow(/#session/);
   });
 });
+
+describe("list: names and kinds, never secrets", () => {
+  it("groups passwords and sessions per user, per profile, for any names", async () => {
+    const fc = await import("fast-check");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(
+          fc
+            .string({ minLength: 1, maxLength: 12 })
+            .filter((u) => u.trim() !== "" && !u.endsWith("#session")),
+          {
+            maxLength: 6,
+          },
+        ),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        async (users, flags) => {
+          const store = new MemoryCredentialStore();
+          const expected = [];
+          for (const [i, u] of users.entries()) {
+            const password = flags[2 * i] ?? false;
+            const session = flags[2 * i + 1] ?? true;
+            if (password) await store.setPassword("p", u, "secret-pw");
+            if (session)
+              await store.setSession("p", u, { accessToken: "tok", expiresAt: "2026-01-01T00:00:00Z" });
+            if (password || session) expected.push({ username: u, password, session });
+          }
+          await store.setPassword("other", "zed", "x");
+          const listed = await store.list("p");
+          expect(listed).toEqual(expected.sort((a, b) => a.username.localeCompare(b.username)));
+        },
+      ),
+      { numRuns: 50, seed: 42 },
+    );
+  });
+});

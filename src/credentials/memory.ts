@@ -3,6 +3,8 @@
 import {
   type CredentialStore,
   checkNames,
+  groupAccounts,
+  type KeptItem,
   parseSession,
   type StoredSession,
   serializeSession,
@@ -48,5 +50,15 @@ export class MemoryCredentialStore implements CredentialStore {
   async deleteSession(profile: string, username: string): Promise<boolean> {
     checkNames(profile, username);
     return this.items.delete(this.key(profile, sessionAccount(username)));
+  }
+
+  async list(profile: string): Promise<KeptItem[]> {
+    const service = serviceName(profile);
+    const accounts: string[] = [];
+    for (const key of this.items.keys()) {
+      const [s, account] = JSON.parse(key) as [string, string];
+      if (s === service) accounts.push(account);
+    }
+    return groupAccounts(accounts);
   }
 }

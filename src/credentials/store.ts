@@ -36,6 +36,30 @@ export interface CredentialStore {
   setSession(profile: string, username: string, session: StoredSession): Promise<void>;
   /** True when a session was there and is now gone. */
   deleteSession(profile: string, username: string): Promise<boolean>;
+  /** Who has something kept for this profile: names and kinds only, never a secret. */
+  list(profile: string): Promise<KeptItem[]>;
+}
+
+/** What is kept for one user of one profile (`keychain status`, `logout --all`). */
+export interface KeptItem {
+  username: string;
+  password: boolean;
+  session: boolean;
+}
+
+/** Keychain account names ("pat", "pat#session", ...) as one row per user, sorted. */
+export function groupAccounts(accounts: Iterable<string>): KeptItem[] {
+  const byUser = new Map<string, KeptItem>();
+  for (const account of accounts) {
+    const session = account.endsWith(SESSION_SUFFIX);
+    const username = session ? account.slice(0, -SESSION_SUFFIX.length) : account;
+    if (username.trim() === "") continue;
+    const item = byUser.get(username) ?? { username, password: false, session: false };
+    if (session) item.session = true;
+    else item.password = true;
+    byUser.set(username, item);
+  }
+  return [...byUser.values()].sort((a, b) => a.username.localeCompare(b.username));
 }
 
 export const SESSION_SUFFIX = "#session";

@@ -3,11 +3,14 @@
 // - Credentials never come from argv: the username from --username or the profile; the password
 //   from --password-file, RXPORTAL_PASSWORD, or the keychain (in that order: a source the operator
 //   set explicitly wins, and a monitoring host without a keychain is not made to probe for one).
-// - The sign-in is auth/sign-in.ts's, so the lockout guard counts every failure and stops the
-//   attempt that could lock the account; a failure is reported, never retried.
+// - The sign-in is auth/sign-in.ts's, so the lockout guard counts every failure, under a lock
+//   shared by every process using the same state folder (RXPORTAL_STATE_DIR for monitors in fresh
+//   containers). health stops at the first refusal: once the portal refused this user's password,
+//   later runs do not send it again until a successful `rxportal login` clears the record.
 // - A second step is answered only from RXPORTAL_TOTP_SECRET; a code sent by text or email
 //   cannot be read by a monitor, and that is reported instead of waiting for a person.
 import { readPasswordFile } from "../auth/secret-input.js";
+import { credentialsOf } from "../auth/session.js";
 import { signIn } from "../auth/sign-in.js";
 import type { Profile } from "../config/load.js";
 import type { AppContext, OutStream } from "../context.js";
@@ -38,7 +41,7 @@ export async function resolveHealthCredentials(
     return { username, password: await readPasswordFile(ctx, opts.passwordFile), source: "file" };
   }
   if (ctx.env.RXPORTAL_PASSWORD) return { username, password: ctx.env.RXPORTAL_PASSWORD, source: "env" };
-  const creds = await ctx.credentials();
+  const creds = await credentialsOf(ctx);
   const remembered = creds.persistent
     ? await creds.store.getPassword(profile.name, username).catch(() => undefined)
     : undefined;
@@ -92,6 +95,9 @@ export function loginStep(ctx: AppContext, profile: Profile, credentials: Health
       await signIn(quiet, client, profile, {
         username: credentials.username,
         password: credentials.password,
+        // One attempt, and none at all once a refusal is on record: a monitor that retried a
+        // wrong password every minute would spend the member's attempts for them.
+        stopAfterRefusal: true,
       });
       return credentials.username;
     });

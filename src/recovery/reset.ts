@@ -2,11 +2,11 @@
 // the new password) come from masked prompts or stdin lines, go to the portal and, only when a
 // password was already remembered, to the keychain; never to stdout, stderr or a file.
 import { stdinOf } from "../auth/secret-input.js";
-import { lockoutGuard } from "../auth/sign-in.js";
+import { credentialsOf } from "../auth/session.js";
+import { bundledSandboxOutbox, lockoutGuard } from "../auth/sign-in.js";
 import type { AppContext } from "../context.js";
 import { CliError, PortalError, PortalRefusedError, UsageError } from "../errors.js";
 import type { AuthPolicy } from "../portal/schemas.js";
-import { sandboxOutbox } from "../portal/url.js";
 import { note } from "../ui/output.js";
 import type { MemberIdentity } from "./identity.js";
 import {
@@ -50,7 +50,8 @@ export async function requestReset(
     destinationHint: sent.destinationHint,
     codeTtlMinutes: policy?.resetCode.ttlMinutes,
     requestId,
-    sandboxOutbox: sandboxOutbox(profile.baseUrl),
+    // Only the bundled sandbox has an outbox; a real portal on this machine does not.
+    sandboxOutbox: await bundledSandboxOutbox(ctx, profile),
   };
 }
 
@@ -191,7 +192,7 @@ async function updateKeychain(
   username: string,
   newPassword: string,
 ): Promise<{ rememberedPasswordUpdated: boolean; sessionCleared: boolean }> {
-  const { store } = await ctx.credentials();
+  const { store } = await credentialsOf(ctx);
   let rememberedPasswordUpdated = false;
   try {
     // Only a password the member asked to remember is replaced; none is stored otherwise.

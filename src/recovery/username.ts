@@ -1,7 +1,8 @@
 // Forgotten username: the portal emails it to the address on file. Its answer is the same whether
 // or not an account matched, and so is ours.
+
+import { bundledSandboxOutbox } from "../auth/sign-in.js";
 import type { AppContext } from "../context.js";
-import { sandboxOutbox } from "../portal/url.js";
 import type { UsernameRecovery } from "./identity.js";
 
 export interface UsernameRecoveryRequested {
@@ -22,6 +23,7 @@ export async function recoverUsername(
     profile: profile.name,
     by: "email" in who ? "email" : "memberId",
     requestId: client.lastRequestId,
-    sandboxOutbox: sandboxOutbox(profile.baseUrl),
+    // Only the bundled sandbox has an outbox; a real portal on this machine does not.
+    sandboxOutbox: await bundledSandboxOutbox(ctx, profile),
   };
 }

@@ -73,7 +73,13 @@ async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): P
 const isReply = (value: unknown): value is Reply =>
   typeof value === "object" && value !== null && "status" in value && typeof value.status === "number";
 
+/** What GET /_sandbox/about answers: how rxportal tells the bundled sandbox from any other local portal. */
+export const SANDBOX_ABOUT = { sandbox: "rxportal", outbox: `${CONTROL_PREFIX}/outbox` } as const;
+
 const routes: Record<string, Partial<Record<string, Handler>>> = {
+  "/about": {
+    GET: () => json(200, SANDBOX_ABOUT),
+  },
   "/outbox": {
     GET: (_req, url, { state }) => {
       const to = url.searchParams.get("to")?.toLowerCase();

@@ -77,11 +77,25 @@ describe("rxportal login", () => {
     const code = await run(["login", "--username", "erin.emailcode"], t.ctx);
     expect(t.stderr.text).toMatch(/sent by an email to/);
     expect(t.stderr.text).toMatch(/_sandbox\/outbox/);
+    expect(t.stderr.text).toMatch(/It works for 15 minutes/);
     expect(t.stderr.text).toMatch(/A new code was sent .* Earlier codes no longer work/);
     expect(t.stderr.text).toMatch(/That code was not accepted/);
     expect(code).toBe(0);
     expect(prompter.asked).toHaveLength(4);
     expect(t.stdout.text).toMatch(/Signed in as/);
+  });
+
+  it("r too soon at the prompt: stays, says when, and the code already sent works", async () => {
+    const prompter = new ScriptedPrompter([PASSWORD, "r", "R", () => newestCode("sam.textcode")]);
+    const t = testContext({ baseUrl: sandbox.baseUrl, prompter });
+    const code = await run(["login", "--username", "sam.textcode"], t.ctx);
+    expect(t.stderr.text).toMatch(/sent by a text message to/);
+    expect(t.stderr.text.match(/A new code can be sent in \d+ seconds/g)).toHaveLength(2);
+    expect(t.stderr.text).not.toMatch(/limiting requests/);
+    expect(code).toBe(0);
+    expect(t.stdout.text).toMatch(/Signed in as/);
+    // Only one code was ever sent: the portal refused both resends.
+    expect(sandbox.outbox().filter((m) => m.to === "sam.textcode")).toHaveLength(1);
   });
 
   it("reads the TOTP code from RXPORTAL_TOTP_SECRET for a monitoring account", async () => {
@@ -132,6 +146,31 @@ describe("rxportal login", () => {
     expect(await run(["logout", "--forget"], out.ctx)).toBe(0);
     expect(await t.credentials.store.getSession("test", "pat.sample")).toBeUndefined();
     expect(await t.credentials.store.getPassword("test", "pat.sample")).toBeUndefined();
+  });
+});
+
+describe("logout ends access", () => {
+  it("a remembered password no longer signs commands in by themselves, even when a prompt is possible", async () => {
+    const t = testContext({ baseUrl: sandbox.baseUrl });
+    t.stdin.end(`${PASSWORD}\n`);
+    expect(await run(["login", "--username", "pat.sample", "--password-stdin", "--remember"], t.ctx)).toBe(0);
+    const out = testContext({ dir: t.dir, credentials: t.credentials });
+    expect(await run(["logout"], out.ctx)).toBe(0);
+    expect(out.stderr.text).toMatch(/still remembered in the keychain.*--forget/);
+    expect(await t.credentials.store.getPassword("test", "pat.sample")).toBe(PASSWORD);
+
+    const script = testContext({ dir: t.dir, credentials: t.credentials });
+    expect(await run(["id-card"], script.ctx)).toBe(77);
+    expect(script.stderr.text).toMatch(/pat\.sample signed out on test/);
+
+    // A person at the keyboard is asked for the password: the remembered one is not used silently.
+    const prompter = new ScriptedPrompter([PASSWORD]);
+    const person = testContext({ dir: t.dir, credentials: t.credentials, prompter });
+    expect(await run(["id-card"], person.ctx)).toBe(0);
+    expect(prompter.asked).toHaveLength(1);
+    // That sign-in ended the signed-out state; the kept session now answers.
+    const later = testContext({ dir: t.dir, credentials: t.credentials });
+    expect(await run(["id-card"], later.ctx)).toBe(0);
   });
 });
 

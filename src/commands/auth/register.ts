@@ -35,7 +35,11 @@ export function registerAuthCommands(program: Command, ctx: AppContext, act: Act
     .description("sign out and remove the kept session")
     .option("--username <u>", "whose session (default: the last one used)")
     .option("--forget", "also remove the remembered password and username")
-    .addHelpText("after", examples("rxportal logout", "rxportal logout --forget"))
+    .option("--all", "every profile and every member kept on this machine (a shared computer)")
+    .addHelpText(
+      "after",
+      examples("rxportal logout", "rxportal logout --forget", "rxportal logout --all --forget"),
+    )
     .action(
       act(async (opts) => {
         const { logoutCommand } = await import("./login.js");
@@ -59,7 +63,9 @@ export function registerAuthCommands(program: Command, ctx: AppContext, act: Act
     .command("keychain")
     .description("the credential store in use")
     .command("status")
-    .description("which keychain backend answers, and whether what it keeps survives a reboot")
+    .description(
+      "which keychain backend answers, whether what it keeps survives a reboot, and who has something kept (names only)",
+    )
     .addHelpText("after", examples("rxportal keychain status", "rxportal keychain status --json"))
     .action(
       act(async () => {
