@@ -228,6 +228,11 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
     return result ?? ExitCode.ok;
   } catch (error) {
+    if (requestedCommand(argv) === "health") {
+      // A monitor reading stdout gets its UNKNOWN line even for arguments commander rejected.
+      const { writeRejectedArgsUnknown } = await import("./commands/health/health.js");
+      await writeRejectedArgsUnknown(ctx, argv, error);
+    }
     return reportError(ctx, error, (code) => remapExitCode(requestedCommand(argv), code));
   } finally {
     for (const cleanup of ctx.cleanups.splice(0).reverse()) {

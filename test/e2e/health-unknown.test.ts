@@ -80,6 +80,35 @@ describe("rxportal health UNKNOWN (built binary)", () => {
     },
   );
 
+  it.each([
+    [["health", "--format", "nagios", "--frobnicate"], /unknown option '--frobnicate'/],
+    [["health", "--cert-warn-days", "-1", "--format=nagios"], /--cert-warn-days must be a whole number/],
+    [["health", "--format", "nagios", "--crit-ms"], /argument missing/],
+  ])("arguments commander rejects (%j): still the UNKNOWN line on stdout", async (args, reason) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^RXPORTAL UNKNOWN - [^|\n]+\n$/);
+    expect(r.stdout).toMatch(reason);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(reason);
+  });
+
+  it("arguments commander rejects, prometheus: a valid exposition; help is still help", async () => {
+    const r = await runCli(["health", "--format", "prometheus", "--frobnicate"]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^rxportal_probe_success 0$/m);
+    expect(r.stdout).toMatch(/^rxportal_probe_unknown\{reason="unknown option '--frobnicate'"\} 1$/m);
+    if (havePromtool) {
+      const check = spawnSync("promtool", ["check", "metrics"], { input: r.stdout, encoding: "utf8" });
+      expect(check.status).toBe(0);
+    }
+    const help = await runCli(["health", "--format", "nagios", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: rxportal health/);
+    expect(help.stdout).not.toContain("UNKNOWN -");
+    expect(help.stderr).toBe("");
+  });
+
   it("the human format stays quiet on stdout: the reason is on stderr only", async () => {
     const r = await runCli(["--profile", "nope", "health"]);
     expect(r.code).toBe(3);

@@ -107,6 +107,33 @@ async function writeUnknown(ctx: AppContext, format: HealthFormat, error: unknow
   }
 }
 
+/**
+ * For main.ts, when commander rejected `health`'s arguments before the command ran (an unknown
+ * option, `--cert-warn-days -1`, a missing value): a monitor that asked for nagios or prometheus
+ * output still gets its UNKNOWN on stdout. Help and version are not errors; `health serve` has
+ * no output format.
+ */
+export async function writeRejectedArgsUnknown(
+  ctx: AppContext,
+  argv: readonly string[],
+  error: unknown,
+): Promise<void> {
+  if (!(error instanceof Error) || !("code" in error) || typeof error.code !== "string") return;
+  if (!error.code.startsWith("commander.") || /^commander\.(help|helpDisplayed|version)$/.test(error.code))
+    return;
+  let format: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") break;
+    if (arg === "serve") return;
+    if (arg === "--format") format = argv[++i];
+    else if (arg.startsWith("--format=")) format = arg.slice("--format=".length);
+  }
+  if (format === "nagios" || format === "prometheus") {
+    await writeUnknown(ctx, format, new UsageError(error.message.replace(/^error: /, "")));
+  }
+}
+
 export async function healthServeCommand(ctx: AppContext, flags: ServeFlags): Promise<CommandResult> {
   const prepared = await prepare(ctx, flags);
   const { startExporter } = await import("../../health/serve.js");
