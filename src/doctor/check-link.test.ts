@@ -106,6 +106,12 @@ describe("checkLink", () => {
     expect(v.notes.join("\n")).toMatch(
       /no scheme was given; checked as https:\/\/www\.express-scripts\.com\/reset/,
     );
+    const userinfo = await checkLink("express-scripts.com@evil.example/reset", official);
+    expect(userinfo).toMatchObject({ safe: false, scheme: "https", host: "evil.example" });
+    expect(userinfo.reasons[0]).toMatch(/"express-scripts\.com@" before the host/);
+    const email = await checkLink("help@express-scripts.com", official);
+    expect(email).toMatchObject({ safe: false, verdict: "not-a-web-link", scheme: "mailto" });
+    expect(email.notes[0]).toMatch(/is an email address, checked as mailto:help@express-scripts\.com/);
     const local = await checkLink("localhost:8787/reset", ["localhost"]);
     expect(local).toMatchObject({ scheme: "https", host: "localhost", url: "https://localhost:8787/reset" });
   });

@@ -59,11 +59,12 @@ const NON_WEB: Record<string, string> = {
 };
 
 /**
- * Schemes that are written without "//" (javascript:alert(1), data:text/html,...). Anything else
- * before a colon, without "//" after it, is a host and port pasted without a scheme
- * ("localhost:8787/reset"), which URL would misread as the scheme "localhost:".
+ * A scheme written without "//" (javascript:alert(1), data:text/html,..., file:x): letters
+ * before a colon that are not a host name (no dot) and not followed by a port number. So
+ * "localhost:8787/reset" and "www.example.com:443/x" are hosts pasted without a scheme, which URL
+ * alone would misread as the schemes "localhost:" and "www.example.com:".
  */
-const OPAQUE_SCHEME = /^(javascript|vbscript|data|blob|mailto|tel|sms|about|urn|news):/i;
+const OPAQUE_SCHEME = /^[a-z][a-z0-9+-]*:(?!\d+(?:[/?#]|$))/i;
 
 /** The link as a person pasted it, made into a URL, with what had to be assumed. */
 function readLink(input: string): { url: URL; notes: string[] } {
@@ -83,7 +84,13 @@ function readLink(input: string): { url: URL; notes: string[] } {
     // No scheme ("www.express-scripts.com/reset", "//host/path"): browsers and mail programs add
     // one, so check what they would open, and say so.
     const rest = text.replace(/^\/\//, "");
-    if (!/^[^\s/?#@]+\.[^\s/?#]*|^localhost(?=[:/?#]|$)|^\[[0-9a-f:.]+\]/i.test(rest)) {
+    if (/^[^\s/?#@:]+@[^\s/?#@:]+\.[a-z]{2,}$/i.test(rest)) {
+      // "help@example.com": an email address, which a mail program turns into a mailto: link.
+      notes.push(`no scheme was given; ${rest} is an email address, checked as mailto:${rest}`);
+      return { url: new URL(`mailto:${rest}`), notes };
+    }
+    // A host, possibly after "user@" (a phishing trick that also works without a scheme).
+    if (!/^[^\s/?#]+\.[^\s/?#]*|^localhost(?=[:/?#]|$)|^\[[0-9a-f:.]+\]/i.test(rest)) {
       // Not host-like: maybe another scheme ("ftp:x"), or not a link at all.
       try {
         return { url: new URL(text), notes };
