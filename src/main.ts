@@ -236,6 +236,11 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
     return result ?? ExitCode.ok;
   } catch (error) {
+    if (requestedCommand(argv) === "health") {
+      // A monitor reading stdout gets its UNKNOWN line even for arguments commander rejected.
+      const { writeRejectedArgsUnknown } = await import("./commands/health/health.js");
+      await writeRejectedArgsUnknown(ctx, argv, error);
+    }
     // A usage error can happen before --json was parsed: the raw arguments say whether it was asked for.
     if (!ctx.globals.json && wantsJson(argv)) ctx.globals = { ...ctx.globals, json: true };
     return reportError(ctx, usageErrorOf(error, program, argv), (code) =>

@@ -100,8 +100,10 @@ export function createActions(aenv: ActionEnv): ActionSet {
           status: "done",
           summary: verdict.safe
             ? `The link goes to ${verdict.hostDecoded}, an official address of the portal.`
-            : `Suspicious link: it goes to ${verdict.hostDecoded}, which is not the portal's. Do not open it.`,
-          details: verdict.reasons,
+            : verdict.verdict === "not-a-web-link"
+              ? `Not a web link: this ${verdict.scheme}: link cannot be the portal's. Do not open it.`
+              : `Suspicious link: it goes to ${verdict.hostDecoded}, which is not the portal's. Do not open it.`,
+          details: [...verdict.reasons, ...verdict.notes],
           evidence: { safe: verdict.safe, host: verdict.host, hostDecoded: verdict.hostDecoded },
         };
       },

@@ -5,9 +5,14 @@
 import { domainToUnicode } from "node:url";
 
 export interface LinkVerdict {
+  /** The link as checked (after removing angle brackets and adding an assumed https://). */
   url: string;
   safe: boolean;
-  /** The host as the URL names it (ASCII, punycode as sent). */
+  /** "safe", "suspicious", or "not-a-web-link" (javascript:, data:, mailto:, file:, ...). */
+  verdict: "safe" | "suspicious" | "not-a-web-link";
+  /** The link's real scheme, without the colon: "https", "http", "javascript", ... */
+  scheme: string;
+  /** The host as the URL names it (ASCII, punycode as sent, without a trailing dot). */
   host: string;
   /** The host as a person would read it (punycode decoded). */
   hostDecoded: string;
@@ -15,7 +20,12 @@ export interface LinkVerdict {
   registrableDomain: string;
   /** The official host the link belongs to, when it does. */
   officialHost?: string;
+  /** "exact": the host is that official host; "subdomain": a name under it. */
+  officialMatch?: "exact" | "subdomain";
+  /** Why the link is not safe; empty when it is. */
   reasons: string[];
+  /** What was assumed or tidied before checking (no scheme given, angle brackets, a trailing dot). */
+  notes: string[];
 }
 
 /** The URL could not be parsed at all (exit 64). */
@@ -36,34 +46,121 @@ export async function checkLink(input: string, officialHosts: readonly string[])
   return judgeLink(input, officialHosts, (host) => parse(host));
 }
 
+/** What links of schemes that are not web pages do instead, for the verdict's one line. */
+const NON_WEB: Record<string, string> = {
+  javascript: "runs a script",
+  vbscript: "runs a script",
+  data: "carries its own content (a page or a file)",
+  blob: "points at content held inside a browser",
+  file: "opens a file on a computer",
+  mailto: "starts an email",
+  tel: "starts a phone call",
+  sms: "starts a text message",
+};
+
+/**
+ * A scheme written without "//" (javascript:alert(1), data:text/html,..., file:x): letters
+ * before a colon that are not a host name (no dot) and not followed by a port number. So
+ * "localhost:8787/reset" and "www.example.com:443/x" are hosts pasted without a scheme, which URL
+ * alone would misread as the schemes "localhost:" and "www.example.com:".
+ */
+const OPAQUE_SCHEME = /^[a-z][a-z0-9+-]*:(?!\d+(?:[/?#]|$))/i;
+
+/** The link as a person pasted it, made into a URL, with what had to be assumed. */
+function readLink(input: string): { url: URL; notes: string[] } {
+  const notes: string[] = [];
+  let text = input.trim();
+  // Mail clients and chat tools wrap links in angle brackets (RFC 3986, appendix C), or quotes.
+  const wrapped = /^<\s*(.*?)\s*>$/s.exec(text) ?? /^"\s*(.*?)\s*"$/s.exec(text);
+  if (wrapped) {
+    notes.push(
+      `the link was wrapped in ${text.startsWith("<") ? "angle brackets" : "quotes"} (${text}); checked without them`,
+    );
+    text = wrapped[1] as string;
+  }
+  const unparsable = () =>
+    new UnparsableLinkError(`"${input}" is not a URL; paste the whole link, starting with https://`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && !OPAQUE_SCHEME.test(text)) {
+    // No scheme ("www.express-scripts.com/reset", "//host/path"): browsers and mail programs add
+    // one, so check what they would open, and say so.
+    const rest = text.replace(/^\/\//, "");
+    if (/^[^\s/?#@:]+@[^\s/?#@:]+\.[a-z]{2,}$/i.test(rest)) {
+      // "help@example.com": an email address, which a mail program turns into a mailto: link.
+      notes.push(`no scheme was given; ${rest} is an email address, checked as mailto:${rest}`);
+      return { url: new URL(`mailto:${rest}`), notes };
+    }
+    // A host, possibly after "user@" (a phishing trick that also works without a scheme).
+    if (!/^[^\s/?#]+\.[^\s/?#]*|^localhost(?=[:/?#]|$)|^\[[0-9a-f:.]+\]/i.test(rest)) {
+      // Not host-like: maybe another scheme ("ftp:x"), or not a link at all.
+      try {
+        return { url: new URL(text), notes };
+      } catch {
+        throw unparsable();
+      }
+    }
+    text = `https://${rest}`;
+    notes.push(
+      `no scheme was given; checked as ${text} (make sure the address bar shows https:// when you open it)`,
+    );
+  }
+  try {
+    return { url: new URL(text), notes };
+  } catch {
+    throw unparsable();
+  }
+}
+
 export function judgeLink(
   input: string,
   officialHosts: readonly string[],
   parseHost: ParseHost,
 ): LinkVerdict {
-  let url: URL;
-  try {
-    url = new URL(input.trim());
-  } catch {
-    throw new UnparsableLinkError(`"${input}" is not a URL; paste the whole link, starting with https://`);
+  const { url, notes } = readLink(input);
+  const scheme = url.protocol.replace(/:$/, "").toLowerCase();
+  const rawHost = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // "www.express-scripts.com." is the same host written as a fully qualified name.
+  const host = rawHost.replace(/\.$/, "");
+  if (host !== rawHost && host !== "") {
+    notes.push(`the host is written with a dot at the end (${rawHost}), which names the same host ${host}`);
   }
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   const hostDecoded = domainToUnicode(host) || host;
+  const official = officialHosts.map((h) => h.toLowerCase().replace(/\.$/, ""));
+
+  if (scheme !== "http" && scheme !== "https") {
+    const does = NON_WEB[scheme];
+    const what = does ? `${does} instead of opening a web page` : "does not open a web page";
+    return {
+      url: url.href,
+      safe: false,
+      verdict: "not-a-web-link",
+      scheme,
+      host,
+      hostDecoded,
+      registrableDomain: hostDecoded,
+      reasons: [
+        `is not a web link: this ${scheme}: link ${what}, so it cannot be the portal's sign-in or reset page`,
+      ],
+      notes,
+    };
+  }
+
   const info = parseHost(host);
   const registrableDomain = info.domain ?? host;
-  const official = officialHosts.map((h) => h.toLowerCase());
   const reasons: string[] = [];
 
   // An exact match names the host best; a subdomain of an official host is the same owner.
-  const officialHost = official.find((h) => host === h) ?? official.find((h) => host.endsWith(`.${h}`));
+  const exact = official.find((h) => host === h);
+  // The closest official parent: login.militaryrx.example.com belongs under militaryrx.example.com.
+  const parent = exact
+    ? undefined
+    : official.filter((h) => host.endsWith(`.${h}`)).sort((a, b) => b.length - a.length)[0];
+  const officialHost = exact ?? parent;
   const loopback = host === "localhost" || host === "127.0.0.1" || host === "::1";
 
-  if (url.protocol === "http:") {
+  if (scheme === "http") {
     // The sandbox portal runs on plain http on loopback; anywhere else http means no padlock.
     if (!(loopback && officialHost))
       reasons.push("uses plain http://, not https:// (no padlock, readable in transit)");
-  } else if (url.protocol !== "https:") {
-    reasons.push(`is not a web link (${url.protocol}), so it cannot be the portal's`);
   }
   if (url.username || url.password) {
     reasons.push(
@@ -80,15 +177,54 @@ export function judgeLink(
     reasons.push(`${hostDecoded} is not one of the portal's official hosts (${official.join(", ")})`);
     reasons.push(...lookAlikeReasons(host, hostDecoded, info, official, parseHost));
   }
+  const safe = reasons.length === 0;
   return {
     url: url.href,
-    safe: reasons.length === 0,
+    safe,
+    verdict: safe ? "safe" : "suspicious",
+    scheme,
     host,
     hostDecoded,
     registrableDomain: domainToUnicode(registrableDomain) || registrableDomain,
-    ...(officialHost && reasons.length === 0 ? { officialHost } : {}),
+    ...(officialHost && safe ? { officialHost, officialMatch: exact ? "exact" : "subdomain" } : {}),
     reasons,
-  };
+    notes,
+  } as LinkVerdict;
+}
+
+/** The verdict for people: a headline naming the host and the real scheme, then why, then what to do. */
+export function describeVerdict(
+  verdict: LinkVerdict,
+  profile: string,
+  officialHosts: readonly string[],
+): string[] {
+  const lines: string[] = [];
+  const notes = verdict.notes.map((n) => `Note: ${n}.`);
+  if (verdict.safe) {
+    const over =
+      verdict.scheme === "https"
+        ? "over https"
+        : "over plain http, which is accepted only for a portal on this computer (such as the sandbox)";
+    const whose =
+      verdict.officialMatch === "subdomain"
+        ? `a subdomain of ${verdict.officialHost}, an official host of profile "${profile}"`
+        : `an official host of profile "${profile}"`;
+    lines.push(`Safe: ${verdict.hostDecoded} is ${whose}, ${over}.`, ...notes);
+    lines.push("Still type codes only on pages you reached yourself, and never read them out to a caller.");
+    return lines;
+  }
+  if (verdict.verdict === "not-a-web-link") {
+    // One reason, already a sentence: "... is not a web link: this javascript: link runs a script ...".
+    const why = (verdict.reasons[0] ?? "").replace(/^is not a web link: /, "");
+    lines.push(`Not a web link: ${why}. Do not open it.`);
+  } else {
+    lines.push(`Suspicious: do not open this link (${verdict.hostDecoded}, over ${verdict.scheme}).`);
+    for (const reason of verdict.reasons) lines.push(`  - ${reason}`);
+  }
+  lines.push(...notes);
+  lines.push(`Official hosts for profile "${profile}": ${officialHosts.join(", ")}.`);
+  lines.push("Go to the portal by typing its address yourself, or use `rxportal reset`.");
+  return lines;
 }
 
 function lookAlikeReasons(

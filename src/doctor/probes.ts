@@ -117,8 +117,12 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
         const email = inputs.email ?? "";
         if (!email) return { outcome: "unknown", summary: "Not checked: no email address was given." };
         const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-        const lookupMx = penv.lookupMx ?? (await import("../net/mx.js")).lookupMx;
-        const found = await lookupMx(domain, { timeoutMs: penv.timeoutMs, signal });
+        const mx = await import("../net/mx.js");
+        const lookupMx = penv.lookupMx ?? mx.lookupMx;
+        // RXPORTAL_DNS_SERVERS: ask these DNS servers instead of the system's (a help desk
+        // comparing resolvers; tests with a local one).
+        const servers = mx.dnsServersFromEnv(penv.env);
+        const found = await lookupMx(domain, { timeoutMs: penv.timeoutMs, signal, servers });
         if (found.ok) {
           return {
             outcome: "ok",

@@ -54,3 +54,11 @@ export function formatNagios(report: HealthReport, thresholds: Thresholds): stri
   if (many) for (const r of report.results) lines.push(oneLine(`${r.profile}: ${r.state} - ${r.summary}`));
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * The probe could not run at all (bad arguments, configuration, missing credentials): a monitor
+ * still needs its one status line on stdout, or it shows "(null)" or "no output".
+ */
+export function formatNagiosUnknown(reason: string): string {
+  return `RXPORTAL UNKNOWN - ${oneLine(reason).trim() || "the probe could not run"}\n`;
+}

@@ -26,17 +26,21 @@ function formatValue(value: number): string {
 
 const seconds = (ms: number) => ms / 1000;
 
+const SUCCESS_HELP =
+  "1 when the probe reached every phase it tried (the state may still be WARNING), 0 otherwise.";
+const STATE_HELP = "The monitoring-plugin state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.";
+
 export function formatPrometheus(report: HealthReport): string {
   const families: Family[] = [
     {
       name: "rxportal_probe_success",
-      help: "1 when the probe reached every phase it tried (the state may still be WARNING), 0 otherwise.",
+      help: SUCCESS_HELP,
       type: "gauge",
       samples: [],
     },
     {
       name: "rxportal_probe_state",
-      help: "The monitoring-plugin state: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
+      help: STATE_HELP,
       type: "gauge",
       samples: [],
     },
@@ -161,4 +165,25 @@ function addResult(result: HealthResult, family: (name: string) => Family): void
       value: Math.max(0, (Date.parse(result.startedAt) - Date.parse(result.login.at)) / 1000),
     });
   }
+}
+
+/**
+ * The probe could not run at all (bad arguments, configuration, missing credentials): still a
+ * valid exposition, so the scrape or textfile collector reports the failure instead of nothing.
+ * The reason is both a comment (for people reading the file) and a label (for alert rules).
+ */
+export function formatPrometheusUnknown(reason: string): string {
+  const text = reason.replace(/\s*\n\s*/g, " ").trim() || "the probe could not run";
+  return `${[
+    `# rxportal health: UNKNOWN, the probe could not run: ${text}`,
+    `# HELP rxportal_probe_success ${SUCCESS_HELP}`,
+    "# TYPE rxportal_probe_success gauge",
+    "rxportal_probe_success 0",
+    `# HELP rxportal_probe_state ${STATE_HELP}`,
+    "# TYPE rxportal_probe_state gauge",
+    `rxportal_probe_state ${HealthState.UNKNOWN}`,
+    "# HELP rxportal_probe_unknown 1 when the probe could not run at all; the reason label says why.",
+    "# TYPE rxportal_probe_unknown gauge",
+    `rxportal_probe_unknown{reason="${escapeLabel(text)}"} 1`,
+  ].join("\n")}\n`;
 }

@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatHuman } from "./format-human.js";
-import { formatNagios } from "./format-nagios.js";
-import { escapeLabel, formatPrometheus } from "./format-prometheus.js";
+import { formatNagios, formatNagiosUnknown } from "./format-nagios.js";
+import { escapeLabel, formatPrometheus, formatPrometheusUnknown } from "./format-prometheus.js";
 import type { HealthResult } from "./probe.js";
 import { combine } from "./report.js";
 import { buildThresholds } from "./thresholds.js";
@@ -82,13 +83,19 @@ function parseExposition(text: string) {
       type.set(m[1] as string, m[2] as string);
       continue;
     }
-    m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*)\} (\S+)$/.exec(
-      line,
-    );
+    // Any other comment is allowed, but must not look like a broken HELP or TYPE line.
+    if (line.startsWith("#")) {
+      expect(line, "a comment").toMatch(/^# (?!HELP |TYPE )/);
+      continue;
+    }
+    m =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*)\})? (\S+)$/.exec(
+        line,
+      );
     expect(m, `sample line: ${line}`).not.toBeNull();
     if (!m) continue;
     const labels: Record<string, string> = {};
-    for (const l of (m[2] as string).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+    for (const l of (m[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
       labels[l[1] as string] = (l[2] as string).replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
     }
     const value = Number(m[3]);
@@ -228,5 +235,51 @@ describe("formatHuman", () => {
       "certificate: CN=portal.acme.example, issued by CN=Some CA, valid until 2027-01-02 (40 days)",
     );
     expect(text).toContain("Overall: CRITICAL");
+  });
+});
+
+describe("UNKNOWN: the probe could not run", () => {
+  // Reasons as error messages can be: quotes, backslashes, newlines, pipes, non-ASCII.
+  const reason = fc.string({
+    unit: fc.constantFrom("a", " ", '"', "\\", "\n", "|", "=", "é", "{", "}", "#"),
+    maxLength: 40,
+  });
+
+  it("nagios: exactly one status line RXPORTAL UNKNOWN - <reason>, no perfdata separator in it", () => {
+    fc.assert(
+      fc.property(reason, (text) => {
+        const out = formatNagiosUnknown(text);
+        expect(out.endsWith("\n")).toBe(true);
+        const lines = out.slice(0, -1).split("\n");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/^RXPORTAL UNKNOWN - [^|\n]+$/);
+      }),
+      { numRuns: 200, seed: 5 },
+    );
+    expect(formatNagiosUnknown('No profile named "nope".')).toBe(
+      'RXPORTAL UNKNOWN - No profile named "nope".\n',
+    );
+  });
+
+  it("prometheus: a valid exposition with probe_success 0, state 3 and the reason as a label", () => {
+    fc.assert(
+      fc.property(reason, (text) => {
+        const { samples } = parseExposition(formatPrometheusUnknown(text));
+        expect(samples.find((s) => s.name === "rxportal_probe_success")?.value).toBe(0);
+        expect(samples.find((s) => s.name === "rxportal_probe_state")?.value).toBe(3);
+        const unknown = samples.find((s) => s.name === "rxportal_probe_unknown");
+        expect(unknown?.value).toBe(1);
+        const expected = text.replace(/\s*\n\s*/g, " ").trim() || "the probe could not run";
+        expect(unknown?.labels.reason).toBe(expected);
+      }),
+      { numRuns: 200, seed: 6 },
+    );
+  });
+
+  it.skipIf(!promtool())("prometheus: promtool accepts it", () => {
+    const text = formatPrometheusUnknown('No profile named "a\\b";\nknown: x');
+    const out = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    expect(`${out.stdout}${out.stderr}`).toBe("");
+    expect(out.status).toBe(0);
   });
 });

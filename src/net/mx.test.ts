@@ -1,74 +1,35 @@
-import { createSocket, type Socket } from "node:dgram";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lookupMx } from "./mx.js";
+import { ROOT, startDnsServer, type TestDnsServer } from "../../test/helpers/dns-server.js";
+import { dnsServersFromEnv, lookupMx } from "./mx.js";
 
-/**
- * A tiny DNS server on 127.0.0.1 for MX questions: `mail.example` has two MX records, `null.example`
- * the RFC 7505 null MX, `nomail.example` exists without MX (NOERROR, no answers), `slow.example`
- * never answers, anything else is NXDOMAIN.
- */
-function startDns(): Promise<{ socket: Socket; server: string }> {
-  const socket = createSocket("udp4");
-  const encodeName = (name: string) =>
-    Buffer.concat([
-      ...name
-        .split(".")
-        .filter(Boolean)
-        .map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label)])),
-      Buffer.from([0]),
-    ]);
-  socket.on("message", (query, peer) => {
-    // Question: the name from offset 12, then type and class.
-    let offset = 12;
-    const labels: string[] = [];
-    while ((query[offset] as number) !== 0) {
-      const len = query[offset] as number;
-      labels.push(query.subarray(offset + 1, offset + 1 + len).toString());
-      offset += len + 1;
-    }
-    const questionEnd = offset + 5;
-    const name = labels.join(".").toLowerCase();
-    if (name === "slow.example") return;
-    const records: [number, string][] =
-      name === "mail.example"
-        ? [
-            [20, "backup.mail.example"],
-            [10, "mx1.mail.example"],
-          ]
-        : name === "null.example"
-          ? [[0, ""]]
-          : [];
-    const rcode = ["mail.example", "null.example", "nomail.example"].includes(name) ? 0 : 3;
-    const header = Buffer.alloc(12);
-    query.copy(header, 0, 0, 2); // id
-    header.writeUInt16BE(0x8180 | rcode, 2); // response, RD, RA, rcode
-    header.writeUInt16BE(1, 4);
-    header.writeUInt16BE(records.length, 6);
-    const answers = records.map(([preference, exchange]) => {
-      const rdata = Buffer.concat([Buffer.from([preference >> 8, preference & 0xff]), encodeName(exchange)]);
-      const fixed = Buffer.alloc(10);
-      fixed.writeUInt16BE(15, 0); // MX
-      fixed.writeUInt16BE(1, 2); // IN
-      fixed.writeUInt32BE(300, 4);
-      fixed.writeUInt16BE(rdata.length, 8);
-      return Buffer.concat([Buffer.from([0xc0, 12]), fixed, rdata]);
-    });
-    socket.send(
-      Buffer.concat([header, query.subarray(12, questionEnd), ...answers]),
-      peer.port,
-      peer.address,
-    );
-  });
-  return new Promise((resolve) =>
-    socket.bind(0, "127.0.0.1", () => resolve({ socket, server: `127.0.0.1:${socket.address().port}` })),
-  );
-}
-
-let dns: { socket: Socket; server: string };
+// A working resolver: `mail.example` has two MX records, `null.example` the RFC 7505 null MX,
+// `nomail.example` exists without MX (NOERROR, no answers), `slow.example` never answers,
+// anything else is NXDOMAIN; the root answers.
+let dns: TestDnsServer;
+// Broken resolvers (offline, captive portal, dead forwarder): NXDOMAIN for every name, root too;
+// or NOERROR without data for every name.
+let denies: TestDnsServer;
+let empty: TestDnsServer;
 beforeAll(async () => {
-  dns = await startDns();
+  dns = await startDnsServer({
+    names: {
+      "": ROOT,
+      "mail.example": {
+        mx: [
+          [20, "backup.mail.example"],
+          [10, "mx1.mail.example"],
+        ],
+      },
+      "null.example": { mx: [[0, ""]] },
+      "nomail.example": {},
+      "slow.example": "silent",
+    },
+  });
+  denies = await startDnsServer({ names: {}, otherwise: { rcode: 3 } });
+  empty = await startDnsServer({ names: {}, otherwise: {} });
 });
-afterAll(() => dns.socket.close());
+afterAll(() => Promise.all([dns.close(), denies.close(), empty.close()]));
 
 describe("lookupMx", () => {
   const opts = () => ({ timeoutMs: 1000, servers: [dns.server] });
@@ -90,12 +51,67 @@ describe("lookupMx", () => {
     if (!nullMx.ok) expect(nullMx.message).toMatch(/no mail servers/);
   });
 
+  it("a resolver that denies every name, the root too, is blamed instead of the member's domain", async () => {
+    for (const server of [denies, empty]) {
+      const before = server.questions.length;
+      const r = await lookupMx("gmail.com", { timeoutMs: 1000, servers: [server.server] });
+      expect(r).toMatchObject({ ok: false, code: "ERESOLVER" });
+      if (!r.ok) {
+        expect(r.message).not.toMatch(/does not exist|has no mail servers/);
+        expect(r.message).toMatch(/DNS server does not answer even for the internet's root/);
+        expect(r.message).toContain("gmail.com");
+      }
+      // It asked for the domain's MX, then for the root's NS.
+      expect(server.questions.slice(before)).toEqual(["gmail.com MX", " NS"]);
+    }
+  });
+
+  it("the root is asked only when the answer would blame the domain", async () => {
+    const before = dns.questions.length;
+    await lookupMx("mail.example", opts());
+    await lookupMx("null.example", opts());
+    expect(dns.questions.slice(before)).toEqual(["mail.example MX", "null.example MX"]);
+  });
+
+  it("for any name the resolver denies: ENOTFOUND from a working resolver, ERESOLVER from a broken one", async () => {
+    const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}[a-z0-9]$/);
+    await fc.assert(
+      fc.asyncProperty(fc.array(label, { minLength: 1, maxLength: 3 }), async (labels) => {
+        const domain = `${labels.join(".")}.test`;
+        const good = await lookupMx(domain, { timeoutMs: 1000, servers: [dns.server] });
+        const bad = await lookupMx(domain, { timeoutMs: 1000, servers: [denies.server] });
+        expect(good).toMatchObject({ ok: false, code: "ENOTFOUND" });
+        expect(bad).toMatchObject({ ok: false, code: "ERESOLVER" });
+      }),
+      { numRuns: 25, seed: 7 },
+    );
+  });
+
   it("a DNS server that never answers: a timeout code within the budget", async () => {
     const started = performance.now();
     const result = await lookupMx("slow.example", { timeoutMs: 300, servers: [dns.server] });
     expect(performance.now() - started).toBeLessThan(1500);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.code).toBe("ETIMEOUT");
+  });
+
+  it("a resolver whose root question never comes back: a timeout, not a verdict on the domain", async () => {
+    const halfDead = await startDnsServer({ names: { "": "silent" } });
+    try {
+      const started = performance.now();
+      const r = await lookupMx("gmail.com", { timeoutMs: 400, servers: [halfDead.server] });
+      expect(performance.now() - started).toBeLessThan(1500);
+      expect(r).toMatchObject({ ok: false, code: "ETIMEOUT" });
+    } finally {
+      await halfDead.close();
+    }
+  });
+
+  it("servers that are not IP addresses: EBADSERVERS, no lookup", async () => {
+    expect(await lookupMx("mail.example", { timeoutMs: 500, servers: ["dns.example"] })).toMatchObject({
+      ok: false,
+      code: "EBADSERVERS",
+    });
   });
 
   it("an aborted signal answers ABORTED at once, and an abort during the lookup too", async () => {
@@ -113,5 +129,16 @@ describe("lookupMx", () => {
     });
     setTimeout(() => later.abort(), 50);
     expect(await pending).toMatchObject({ ok: false, code: "ABORTED" });
+  });
+});
+
+describe("dnsServersFromEnv", () => {
+  it("reads a comma-separated list, ignoring blanks; none means the system's", () => {
+    expect(dnsServersFromEnv({ RXPORTAL_DNS_SERVERS: " 10.0.0.53, 127.0.0.1:5353 ,," })).toEqual([
+      "10.0.0.53",
+      "127.0.0.1:5353",
+    ]);
+    expect(dnsServersFromEnv({ RXPORTAL_DNS_SERVERS: " , " })).toBeUndefined();
+    expect(dnsServersFromEnv({})).toBeUndefined();
   });
 });

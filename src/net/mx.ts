@@ -9,11 +9,30 @@ const MESSAGES: Record<string, (domain: string) => string> = {
   ENODATA: (d) => `The domain ${d} has no mail servers (MX records), so email to it is not delivered.`,
   ETIMEOUT: (d) => `DNS did not answer in time for ${d}; the network or its DNS server may be down.`,
   ECONNREFUSED: (d) => `The DNS server refused to answer for ${d}; check the network's DNS settings.`,
+  // The resolver denied the domain, but it also knows nothing of the internet's root: the fault is
+  // the resolver's (offline, a captive portal, a broken forwarder), not the member's domain.
+  ERESOLVER: (d) =>
+    `This computer's DNS server does not answer even for the internet's root, so whether ${d} takes email is unknown; the network may be offline or its DNS settings broken.`,
+  EBADSERVERS: () =>
+    "The DNS servers given in RXPORTAL_DNS_SERVERS are not IP addresses (ip or ip:port, comma-separated).",
   ABORTED: () => "The check was stopped before it finished.",
 };
 
 function describe(code: string, domain: string): string {
   return MESSAGES[code]?.(domain) ?? `The mail servers of ${domain} could not be looked up (${code}).`;
+}
+
+/** DNS servers from RXPORTAL_DNS_SERVERS ("10.0.0.53, 127.0.0.1:5353"); undefined: the system's. */
+export function dnsServersFromEnv(env: Record<string, string | undefined>): string[] | undefined {
+  const servers = (env.RXPORTAL_DNS_SERVERS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return servers.length > 0 ? servers : undefined;
+}
+
+class Deadline extends Error {
+  readonly code = "ETIMEOUT";
 }
 
 /** The domain's mail servers, best (lowest preference) first. Never rejects. */
@@ -22,42 +41,72 @@ export async function lookupMx(
   opts: {
     timeoutMs: number;
     signal?: AbortSignal;
-    /** DNS servers to ask ("127.0.0.1:5353"); default: the system's. For tests. */
+    /** DNS servers to ask ("127.0.0.1:5353"); default: the system's. */
     servers?: string[];
   },
 ): Promise<MxResult> {
   // One try per server within the budget; Resolver's own timeout is per try.
   const resolver = new Resolver({ timeout: Math.max(1, opts.timeoutMs), tries: 1 });
-  if (opts.servers) resolver.setServers(opts.servers);
   const fail = (code: string): MxResult => ({ ok: false, code, message: describe(code, domain) });
+  if (opts.servers) {
+    try {
+      resolver.setServers(opts.servers);
+    } catch {
+      return fail("EBADSERVERS");
+    }
+  }
   if (opts.signal?.aborted) return fail("ABORTED");
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = () => resolver.cancel();
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    const records = await Promise.race([
-      resolver.resolveMx(domain),
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const until = Date.now() + opts.timeoutMs;
+  // Every query shares the one budget; running out cancels what is still asked.
+  const inTime = <T>(query: Promise<T>): Promise<T> =>
+    Promise.race([
+      query,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          resolver.cancel();
-          reject(Object.assign(new Error("timed out"), { code: "ETIMEOUT" }));
-        }, opts.timeoutMs);
+        timers.push(
+          setTimeout(
+            () => {
+              resolver.cancel();
+              reject(new Deadline("timed out"));
+            },
+            Math.max(0, until - Date.now()),
+          ),
+        );
       }),
     ]);
+  const onAbort = () => resolver.cancel();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const codeOf = (error: unknown): string => {
+    if (opts.signal?.aborted) return "ABORTED";
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" ? (code === "ECANCELLED" ? "ABORTED" : code) : "EUNKNOWN";
+  };
+  /** A "no such domain" or "no mail servers" answer counts only from a resolver that knows the root. */
+  const definite = async (code: string): Promise<MxResult> => {
+    try {
+      const root = await inTime(resolver.resolveNs(""));
+      if (root.length > 0) return fail(code);
+    } catch (error) {
+      const rootCode = codeOf(error);
+      if (rootCode === "ABORTED" || rootCode === "ETIMEOUT") return fail(rootCode);
+    }
+    return fail("ERESOLVER");
+  };
+  try {
+    const records = await inTime(resolver.resolveMx(domain));
     // RFC 7505 "null MX" (a single "." exchange) says the domain takes no mail.
     const exchanges = records
       .filter((r) => r.exchange !== "" && r.exchange !== ".")
       .sort((a, b) => a.priority - b.priority)
       .map((r) => r.exchange);
-    if (exchanges.length === 0) return fail("ENODATA");
+    if (exchanges.length === 0) return records.length > 0 ? fail("ENODATA") : await definite("ENODATA");
     return { ok: true, exchanges };
   } catch (error) {
-    if (opts.signal?.aborted) return fail("ABORTED");
-    const code = (error as { code?: unknown }).code;
     // c-ares reports NXDOMAIN as ENOTFOUND and "no MX records" as ENODATA.
-    return fail(typeof code === "string" ? (code === "ECANCELLED" ? "ABORTED" : code) : "EUNKNOWN");
+    const code = codeOf(error);
+    return code === "ENOTFOUND" || code === "ENODATA" ? await definite(code) : fail(code);
   } finally {
-    clearTimeout(timer);
+    for (const timer of timers) clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -1,5 +1,6 @@
 // Questions to the person at the keyboard, on stderr (stdout stays data). Without a terminal a
 // prompt never waits: it fails at once naming the flag or input that answers it (exit 64).
+import type { ChalkInstance } from "chalk";
 import type { AppContext } from "../context.js";
 import { UsageError } from "../errors.js";
 
@@ -32,31 +33,82 @@ export function isInteractive(ctx: Pick<AppContext, "io" | "env">): boolean {
 export function createPrompter(ctx: AppContext): Prompter {
   const interactive = isInteractive(ctx);
   const context = { input: ctx.io.stdin, output: ctx.io.stderr as NodeJS.WritableStream, signal: ctx.signal };
+  // inquirer colours with node:util's styleText, which looks at stdout and ignores --no-color
+  // and --plain; the prompts are on stderr, so their colours are decided here, from stderr.
+  // Both load only when a question is actually asked (chalk and inquirer cost start-up time).
+  let theme: PromptTheme | undefined;
   const need = (opts: Common) => {
     if (!interactive) {
       throw new UsageError(
         `${opts.message.replace(/[?:]\s*$/, "")}: no terminal to ask on; pass ${opts.noTty}.`,
       );
     }
-    return import("@inquirer/prompts");
+    return Promise.all([import("@inquirer/prompts"), import("./style.js")]).then(([p, { styleFor }]) => {
+      theme ??= promptTheme(styleFor(ctx, "stderr").color);
+      return { p, theme };
+    });
   };
   return {
     interactive,
     async input(opts) {
-      const p = await need(opts);
-      return p.input({ message: opts.message, default: opts.default, validate: opts.validate }, context);
+      const { p, theme } = await need(opts);
+      return p.input(
+        { message: opts.message, default: opts.default, validate: opts.validate, theme },
+        context,
+      );
     },
     async password(opts) {
-      const p = await need(opts);
-      return p.password({ message: opts.message, mask: "*", validate: opts.validate }, context);
+      const { p, theme } = await need(opts);
+      return p.password({ message: opts.message, mask: "*", validate: opts.validate, theme }, context);
     },
     async confirm(opts) {
-      const p = await need(opts);
-      return p.confirm({ message: opts.message, default: opts.default }, context);
+      const { p, theme } = await need(opts);
+      return p.confirm({ message: opts.message, default: opts.default, theme }, context);
     },
     async select<T>(opts: Common & { choices: Choice<T>[]; default?: T }): Promise<T> {
-      const p = await need(opts);
-      return p.select<T>({ message: opts.message, choices: opts.choices, default: opts.default }, context);
+      const { p, theme } = await need(opts);
+      return p.select<T>(
+        { message: opts.message, choices: opts.choices, default: opts.default, theme },
+        context,
+      );
+    },
+  };
+}
+
+type PromptTheme = ReturnType<typeof promptTheme>;
+
+/**
+ * Every colour inquirer's prompts use (the core theme and the input, password, confirm and select
+ * prompts' own), painted with `c`: at colour level 0 the prompts carry no colour codes at all.
+ */
+export function promptTheme(c: ChalkInstance) {
+  const keysHelpTip = (keys: [string, string][]) =>
+    keys.map(([key, action]) => `${c.bold(key)} ${c.dim(action)}`).join(c.dim(" • "));
+  return {
+    prefix: { idle: c.blue("?"), done: c.green("✔") },
+    spinner: {
+      interval: 80,
+      frames: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"].map((frame) => c.yellow(frame)),
+    },
+    style: {
+      answer: (text: string) => c.cyan(text),
+      message: (text: string) => c.bold(text),
+      error: (text: string) => c.red(`> ${text}`),
+      defaultAnswer: (text: string) => c.dim(`(${text})`),
+      help: (text: string) => c.dim(text),
+      highlight: (text: string) => c.cyan(text),
+      key: (text: string) => c.cyan.bold(`<${text}>`),
+      // select
+      disabled: (text: string) => c.dim(text),
+      description: (text: string) => c.cyan(text),
+      // select and password
+      keysHelpTip,
+      // confirm: the default answer, as inquirer writes it ("Y/n"), coloured only when it is a symbol.
+      confirmDefault: (text: string) => {
+        const first = text[0] ?? "";
+        if (first.toLowerCase() === first.toUpperCase()) return c.cyan(text);
+        return first.toUpperCase() + text.slice(1);
+      },
     },
   };
 }

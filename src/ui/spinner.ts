@@ -1,7 +1,8 @@
-// A "working on it" indicator on stderr. ora on a terminal; with --plain, NO_COLOR-only logs or no
-// terminal, one plain line instead (screen readers read a line once; a spinner repeats itself).
+// A "working on it" indicator on stderr. ora on a terminal; with --plain, one plain line instead
+// (screen readers read a line once; a spinner repeats itself). Decided from stderr alone: a
+// result piped into a file does not stop the person at the terminal from seeing progress.
 import type { AppContext } from "../context.js";
-import { createStyle } from "./style.js";
+import { styleFor } from "./style.js";
 
 export interface Spinner {
   stop(): void;
@@ -12,7 +13,8 @@ export async function startSpinner(ctx: AppContext, text: string): Promise<Spinn
     // A script's log gains nothing from "working" lines; --plain at a terminal still gets them.
     return { stop() {} };
   }
-  if (createStyle(ctx).plain) {
+  const style = styleFor(ctx, "stderr");
+  if (style.plain) {
     ctx.io.stderr.write(`${text}...\n`);
     return { stop() {} };
   }
@@ -20,6 +22,8 @@ export async function startSpinner(ctx: AppContext, text: string): Promise<Spinn
   const spinner = ora({
     text,
     stream: ctx.io.stderr as NodeJS.WritableStream,
+    // ora's own colour follows stdout (chalk's default); ours follows stderr and the flags.
+    color: style.color.level > 0 ? "cyan" : false,
     // Prompts read stdin next; ora must not swallow it.
     discardStdin: false,
   }).start();

@@ -1,16 +1,25 @@
-// Colour and symbols, decided once from the flags, the environment and the terminal.
-// NO_COLOR and FORCE_COLOR follow https://no-color.org and chalk's conventions; --plain also turns
-// off colour and box drawing, for screen readers and logs.
+// Colour and symbols, decided per output stream from the flags, the environment and that stream's
+// own terminal: `rxportal status > file` writes plain text into the file even when stderr (the
+// prompts, the spinner, the errors) is still a terminal, and `rxportal contacts | less` gets no
+// escape codes either.
+// NO_COLOR and FORCE_COLOR follow https://no-color.org and chalk's conventions; --no-color turns
+// off colour; --plain also turns off spinners and box drawing, for screen readers and logs.
+// TERM=dumb means no colour (unless FORCE_COLOR asks for it).
 import { Chalk, type ChalkInstance } from "chalk";
 import type { AppContext } from "../context.js";
 
+export type StreamName = "stdout" | "stderr";
+
 export interface Style {
   color: ChalkInstance;
-  /** --plain, or output that is not a terminal: no spinners, no box drawing. */
+  /** --plain, or a stream that is not a terminal: no spinners, no box drawing. */
   plain: boolean;
 }
 
-export function colorLevel(ctx: Pick<AppContext, "env" | "globals" | "io">): 0 | 1 | 2 | 3 {
+type StyleContext = Pick<AppContext, "env" | "globals" | "io">;
+
+/** chalk's colour level for what is written to `stream` (stdout unless said otherwise). */
+export function colorLevel(ctx: StyleContext, stream: StreamName = "stdout"): 0 | 1 | 2 | 3 {
   const { env, globals } = ctx;
   if (globals.color === false || globals.plain) return 0;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return 0;
@@ -21,13 +30,22 @@ export function colorLevel(ctx: Pick<AppContext, "env" | "globals" | "io">): 0 |
     if (force === "3") return 3;
     return 1;
   }
-  if (!ctx.io.stderr.isTTY || env.TERM === "dumb") return 0;
+  if (!ctx.io[stream].isTTY || env.TERM === "dumb") return 0;
   return 1;
 }
 
-export function createStyle(ctx: Pick<AppContext, "env" | "globals" | "io">): Style {
+/** The style for text written to `stream`. */
+export function styleFor(ctx: StyleContext, stream: StreamName): Style {
   return {
-    color: new Chalk({ level: colorLevel(ctx) }),
-    plain: Boolean(ctx.globals.plain) || !ctx.io.stderr.isTTY,
+    color: new Chalk({ level: colorLevel(ctx, stream) }),
+    plain: Boolean(ctx.globals.plain) || !ctx.io[stream].isTTY,
   };
+}
+
+/**
+ * The style for a command's result on stdout (what printLine writes). Messages, prompts and
+ * spinners on stderr use `styleFor(ctx, "stderr")`.
+ */
+export function createStyle(ctx: StyleContext): Style {
+  return styleFor(ctx, "stdout");
 }

@@ -1,6 +1,6 @@
 // `rxportal tree lint`, `tree export` and `check-link`: thin adapters over src/doctor/.
 import type { AppContext } from "../../context.js";
-import { checkLink, UnparsableLinkError } from "../../doctor/check-link.js";
+import { checkLink, describeVerdict, UnparsableLinkError } from "../../doctor/check-link.js";
 import { type ExportFormat, exportTree } from "../../doctor/tree-export.js";
 import { readTreeSource } from "../../doctor/tree-file.js";
 import { lintTree, parseTree } from "../../doctor/tree-lint.js";
@@ -66,26 +66,9 @@ export async function checkLinkCommand(ctx: AppContext, url: string): Promise<Co
     throw error;
   }
   if (ctx.globals.json) {
-    printJson(ctx, {
-      verdict: verdict.safe ? "safe" : "suspicious",
-      ...verdict,
-      profile: profile.name,
-      officialHosts: profile.officialHosts,
-    });
-  } else if (verdict.safe) {
-    printLine(
-      ctx,
-      `Safe: ${verdict.hostDecoded} is an official host of profile "${profile.name}", over https.`,
-    );
-    printLine(
-      ctx,
-      "Still type codes only on pages you reached yourself, and never read them out to a caller.",
-    );
+    printJson(ctx, { ...verdict, profile: profile.name, officialHosts: profile.officialHosts });
   } else {
-    printLine(ctx, `Suspicious: do not open this link (${verdict.hostDecoded}).`);
-    for (const reason of verdict.reasons) printLine(ctx, `  - ${reason}`);
-    printLine(ctx, `Official hosts for profile "${profile.name}": ${profile.officialHosts.join(", ")}.`);
-    printLine(ctx, "Go to the portal by typing its address yourself, or use `rxportal reset`.");
+    for (const line of describeVerdict(verdict, profile.name, profile.officialHosts)) printLine(ctx, line);
   }
   return verdict.safe ? ExitCode.ok : ExitCode.refused;
 }
