@@ -258,3 +258,25 @@ describe("a malformed RXPORTAL_TOTP_SECRET is one line that never shows the secr
     expect(oneLine(health)).toMatch(/^rxportal: The TOTP secret is not a base32 authenticator key/);
   });
 });
+
+describe("big trees lint in linear time (our duplicate-key check, not yaml's quadratic one)", () => {
+  it("a 10,000-node tree with a node defined twice: exit 78, the duplicate named with its line", async () => {
+    const home = tempHome();
+    const file = join(home, "big-tree.yaml");
+    const nodes = Array.from(
+      { length: 10_000 },
+      (_, i) =>
+        `  n${i}:\n    kind: question\n    text: Step ${i}?\n    answers:\n      - { value: yes, label: "Yes", next: ${i + 1 < 10_000 ? `n${i + 1}` : "done"} }\n      - { value: no, label: "No", next: done }\n`,
+    );
+    const duplicate = "  n7:\n    kind: end\n    title: Again\n    remedy: [Rest]\n";
+    const text = `version: 1\nstart: n0\nbranches: {}\nnodes:\n${nodes.join("")}${duplicate}  done:\n    kind: end\n    title: Done\n    remedy: [Rest]\n`;
+    writeFileSync(file, text);
+    const line = text.slice(0, text.indexOf(duplicate)).split("\n").length;
+    const r = await runCli(["tree", "lint", file], { home, timeoutMs: 110_000 });
+    expect(r.code).toBe(78);
+    expect(r.stdout).toContain(
+      `${file}: n7: duplicate-id: "n7" is defined more than once (again at line ${line}); only the last one counts`,
+    );
+    expect(oneLine(r)).toMatch(/^rxportal: \d+ problems? in /);
+  }, 120_000);
+});
