@@ -137,7 +137,7 @@ async function completeMfa(
   const describe = (c: { channel: MfaRequired["channel"]; destinationHint: string }) =>
     c.channel === "totp"
       ? "Enter the code from your authenticator app."
-      : `A sign-in code was sent by ${channelWords[c.channel]} to ${c.destinationHint}. It works for 15 minutes; only the newest code works.`;
+      : `A sign-in code was sent by ${channelWords[c.channel as keyof typeof channelWords] ?? c.channel} to ${c.destinationHint}. It works for 15 minutes; only the newest code works.`;
   note(ctx, describe(current));
   const outbox = current.channel === "totp" ? undefined : sandboxOutbox(profile.baseUrl);
   if (outbox) note(ctx, `Sandbox portal: the code is shown at ${outbox}`);

@@ -110,9 +110,9 @@ describe("orders list", () => {
     expect(oneErrorLine(r.stderr)).toMatch(/--member <id> or --all, not both/);
   });
 
-  it("a member id with spaces is a usage error (64)", async () => {
-    const r = await runMember(["orders", "--member", "M1 M2"]);
-    expect(r.code).toBe(64);
+  it("a member id with a control character, or a blank one, is a usage error (64)", async () => {
+    expect((await runMember(["orders", "--member", "M1\u0007"])).code).toBe(64);
+    expect((await runMember(["orders", "--member", "  "])).code).toBe(64);
   });
 
   for (const failure of SHARED_FAILURES) {
