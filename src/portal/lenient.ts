@@ -87,16 +87,35 @@ export function optional<T extends z.ZodType>(schema: T) {
 }
 
 /**
- * An enum read openly: any string passes and is kept as sent. `known` is the contract's list, for
+ * An enum read openly: any string passes and is kept as sent (control characters made spaces). `known` is the contract's list, for
  * the display to pick its words; `isKnown` tells the two apart.
  */
 export function openEnum<const T extends readonly string[]>(known: T) {
-  const schema = z.string() as z.ZodType<T[number] | (string & {}), string>;
+  // Kept as sent, but terminal-safe: an unknown value is shown to people.
+  const schema = ReadTextSchema as unknown as z.ZodType<T[number] | (string & {}), string>;
   return Object.assign(schema, {
     known,
     isKnown: (value: string): value is T[number] => (known as readonly string[]).includes(value),
   });
 }
+
+/**
+ * Text from the portal with what could drive a terminal taken out: each run of control characters
+ * (C0 and C1: escape sequences, bells, carriage returns) becomes one space, and bidirectional
+ * overrides are dropped. Portal text reaches terminals through many commands; cleaning it where it
+ * is read means no display can forget to. Ids are not cleaned (they are sent back as they came).
+ */
+export function safeText(text: string): string {
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+      .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+      .replace(/[\u202a-\u202e\u2066-\u2069]/g, "")
+  );
+}
+
+/** A free-text field (name, drug, hint, message): any string, made terminal-safe. */
+export const ReadTextSchema = z.string().transform(safeText);
 
 /** An id: opaque, any non-empty string (unicode, slashes and spaces included). */
 export const ReadIdSchema = z.string().min(1, "an empty id");

@@ -16,6 +16,7 @@ import {
   ReadCountSchema,
   ReadDateSchema,
   ReadIdSchema,
+  ReadTextSchema,
   ReadTimestampSchema,
 } from "./lenient.js";
 
@@ -285,6 +286,7 @@ export const CanonicalOrderListSchema = z.object({ items: z.array(CanonicalOrder
 // =============================================================================================
 // Reading: what rxportal accepts (docs/portal-api.md, "Latitudes a portal may take")
 // =============================================================================================
+// Free text is made terminal-safe as it is read (ReadTextSchema); ids and tokens are kept as sent.
 // Unknown fields are dropped (zod's default), never refused. Every `optional(...)` field may be
 // absent or null. Open enums keep a value rxportal does not know, as sent.
 
@@ -299,6 +301,7 @@ const ReadEnrolleeType = openEnum(EnrolleeTypeSchema.options);
 export const ReadPrescriptionStatus = openEnum(PrescriptionStatusSchema.options);
 export const ReadOrderStatus = openEnum(OrderStatusSchema.options);
 const ReadInt = z.number().int().min(0);
+const Text = ReadTextSchema;
 
 /** Moves a nested list's problems onto its parent object as `problems` (only when there are any). */
 function liftProblems<T extends { problems?: ItemProblem[] }>(value: T, lists: ItemProblem[][]): T {
@@ -310,14 +313,14 @@ const ComponentRead = z.object({ name: ReadComponentName, status: ReadServiceSta
 export const StatusSchema = z
   .object({
     status: ReadServiceState,
-    message: optional(z.string()),
+    message: optional(Text),
     components: listOf(ComponentRead, "name", "components"),
     maintenance: optional(
-      z.object({ start: ReadTimestampSchema, end: ReadTimestampSchema, message: optional(z.string()) }),
+      z.object({ start: ReadTimestampSchema, end: ReadTimestampSchema, message: optional(Text) }),
     ),
     apps: z.object({
-      ios: z.object({ minimum: z.string(), latest: z.string() }),
-      android: z.object({ minimum: z.string(), latest: z.string() }),
+      ios: z.object({ minimum: Text, latest: Text }),
+      android: z.object({ minimum: Text, latest: Text }),
     }),
     serverTime: ReadTimestampSchema,
   })
@@ -346,7 +349,7 @@ export const AuthPolicySchema = z.object({
 });
 export type AuthPolicy = z.output<typeof AuthPolicySchema>;
 
-export const MemberRefSchema = z.object({ memberId: ReadIdSchema, name: z.string() });
+export const MemberRefSchema = z.object({ memberId: ReadIdSchema, name: Text });
 export const LoginOkSchema = z.object({
   result: z.literal("ok"),
   accessToken: z.string().min(1),
@@ -358,7 +361,7 @@ export const MfaRequiredSchema = z.object({
   result: z.literal("mfa_required"),
   challengeId: z.string().min(1),
   channel: ReadMfaChannel,
-  destinationHint: z.string(),
+  destinationHint: Text,
   expiresIn: ReadCountSchema,
 });
 export const LoginResponseSchema = z.discriminatedUnion("result", [LoginOkSchema, MfaRequiredSchema]);
@@ -366,7 +369,7 @@ export type LoginResponse = z.output<typeof LoginResponseSchema>;
 export type LoginOk = z.output<typeof LoginOkSchema>;
 export type MfaRequired = z.output<typeof MfaRequiredSchema>;
 
-export const MfaResendResponseSchema = z.object({ channel: ReadMfaChannel, destinationHint: z.string() });
+export const MfaResendResponseSchema = z.object({ channel: ReadMfaChannel, destinationHint: Text });
 export const RefreshResponseSchema = z.object({
   result: z.literal("ok"),
   accessToken: z.string().min(1),
@@ -375,22 +378,22 @@ export const RefreshResponseSchema = z.object({
 });
 export type RefreshResponse = z.output<typeof RefreshResponseSchema>;
 
-export const AcceptedMessageSchema = z.object({ message: z.string() });
+export const AcceptedMessageSchema = z.object({ message: Text });
 export const PasswordResetAcceptedSchema = z.object({
-  message: z.string(),
+  message: Text,
   channel: optional(ReadMfaChannel),
-  destinationHint: optional(z.string()),
+  destinationHint: optional(Text),
 });
 
-const DependentRead = z.object({ memberId: ReadIdSchema, name: z.string(), relationship: z.string() });
+const DependentRead = z.object({ memberId: ReadIdSchema, name: Text, relationship: Text });
 export const MeSchema = z
   .object({
     memberId: ReadIdSchema,
-    name: z.string(),
+    name: Text,
     dateOfBirth: ReadDateSchema,
     enrolleeType: ReadEnrolleeType,
-    recoveryEmailHint: z.string(),
-    phoneHint: z.string(),
+    recoveryEmailHint: Text,
+    phoneHint: Text,
     dependents: listOf(DependentRead, "memberId", "dependents"),
   })
   .transform(({ dependents, ...rest }) =>
@@ -406,23 +409,23 @@ export type Me = z.output<typeof MeSchema>;
 
 export const IdCardSchema = z.object({
   memberId: ReadIdSchema,
-  name: z.string(),
-  plan: z.string(),
-  group: z.string(),
-  bin: z.string(),
-  pcn: z.string(),
-  rxGroup: optional(z.string()),
-  issuer: z.string(),
+  name: Text,
+  plan: Text,
+  group: Text,
+  bin: Text,
+  pcn: Text,
+  rxGroup: optional(Text),
+  issuer: Text,
   effectiveDate: ReadDateSchema,
-  helpPhone: z.string(),
+  helpPhone: Text,
 });
 export type IdCard = z.output<typeof IdCardSchema>;
 
 export const PrescriptionSchema = z.object({
   rxId: ReadIdSchema,
   memberId: z.string(),
-  drug: z.string(),
-  strength: z.string(),
+  drug: Text,
+  strength: Text,
   quantity: ReadCountSchema,
   daysSupply: ReadCountSchema,
   refillsRemaining: ReadCountSchema,
@@ -439,7 +442,7 @@ export const PrescriptionListSchema = z
 
 export const AutoRefillResponseSchema = z.object({ rxId: ReadIdSchema, autoRefill: z.boolean() });
 
-const OrderItemRead = z.object({ rxId: ReadIdSchema, drug: z.string() });
+const OrderItemRead = z.object({ rxId: ReadIdSchema, drug: Text });
 export const RefillCreatedSchema = z
   .object({
     orderId: ReadIdSchema,
@@ -467,7 +470,7 @@ export const OrderSchema = z
     items: listOf(OrderItemRead, "rxId", "items"),
     createdAt: ReadTimestampSchema,
     updatedAt: ReadTimestampSchema,
-    tracking: optional(z.object({ carrier: z.string(), number: z.string(), url: optional(z.string()) })),
+    tracking: optional(z.object({ carrier: Text, number: Text, url: optional(Text) })),
   })
   .transform(({ items, ...rest }) =>
     liftProblems(
