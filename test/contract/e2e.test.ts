@@ -186,9 +186,9 @@ describe("every form the contract allows", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines.map((l) => l.split(";")[0])).toEqual(["Order: ORD/2026/7", "Order: 名前-1", "Order: ORD-3"]);
     expect(lines[0]).toContain("Status: on_hold (status not known to rxportal)");
-    expect(lines[0]).toContain("Ordered: Thu 5 Mar 2026, 10:00 UTC");
-    expect(lines[1]).toContain("Last change: Sat 31 Dec 2016, 23:59 UTC");
-    expect(lines[2]).toContain("Ordered: Tue 3 Mar 2026, 10:00 UTC");
+    expect(lines[0]).toContain("Ordered: Thu, 5 Mar 2026, 10:00 UTC");
+    expect(lines[1]).toContain("Last change: Sat, 31 Dec 2016, 23:59 UTC");
+    expect(lines[2]).toContain("Ordered: Tue, 3 Mar 2026, 10:00 UTC");
   });
 
   it("orders show: an id with a slash is sent back encoded, and an unknown status has neutral words", async () => {
@@ -257,7 +257,9 @@ describe("every form the contract allows", () => {
     expect(r.stdout).toContain(
       "Service: kiosk (component not known to rxportal); State: paused (state not known to rxportal)",
     );
-    expect(r.stderr).toMatch(/component 3 \(7\)?.*request id req-\d+/);
+    expect(r.stderr).toMatch(
+      /\n {2}component 3: name: expected string, received number; status: missing \(expected string\); request id req-\d+/,
+    );
     expect(r.stderr).toMatch(/a state rxportal does not know \(partially_available\)/);
   });
 
@@ -303,30 +305,26 @@ describe("formatters are built once", () => {
 describe("generated answers through the built binary", () => {
   it("a sample of the variation suite's answers: exit 0, no internal error, nothing raw on the terminal", async () => {
     const cases: { args: string[]; route: string; body: () => unknown; status?: number }[] = [
+      ...fc.sample(a.listWith(a.prescription(), "rxId"), { numRuns: 6 }).map((l) => ({
+        args: ["refill", "list"],
+        route: "GET /prescriptions",
+        body: () => ({ items: l.items }),
+      })),
       ...fc
-        .sample(a.listWith(a.prescription(), "rxId"), { numRuns: 12 })
-        .map((l) => ({
-          args: ["refill", "list"],
-          route: "GET /prescriptions",
-          body: () => ({ items: l.items }),
-        })),
-      ...fc
-        .sample(a.listWith(a.order(), "orderId"), { numRuns: 12 })
+        .sample(a.listWith(a.order(), "orderId"), { numRuns: 6 })
         .map((l) => ({ args: ["orders", "--json"], route: "GET /orders", body: () => ({ items: l.items }) })),
       ...fc
-        .sample(a.idCard(), { numRuns: 10 })
+        .sample(a.idCard(), { numRuns: 4 })
         .map((c) => ({ args: ["id-card"], route: "GET /id-card", body: () => c })),
       ...fc
-        .sample(a.status(), { numRuns: 12 })
+        .sample(a.status(), { numRuns: 6 })
         .map((s) => ({ args: ["status", "--json"], route: "GET /status", body: () => s })),
-      ...fc
-        .sample(a.resetAccepted(), { numRuns: 8 })
-        .map((s) => ({
-          args: ["reset", "request"],
-          route: "POST /auth/password-reset",
-          body: () => s,
-          status: 202,
-        })),
+      ...fc.sample(a.resetAccepted(), { numRuns: 4 }).map((s) => ({
+        args: ["reset", "request"],
+        route: "POST /auth/password-reset",
+        body: () => s,
+        status: 202,
+      })),
     ];
     let done = 0;
     // Four at a time: the machine is shared.
