@@ -175,7 +175,7 @@ export function describeOrder(ctx: AppContext, order: Order): string[] {
     `Order ${clean(order.orderId)} for member ${clean(order.memberId)}`,
     `Status: ${orderStatusWords(order.status)} (since ${localTime(ctx, order.updatedAt)})`,
     `Progress: ${timelineWords(order.status)}`,
-    `Items: ${order.items.map((i) => `${clean(i.drug)} (${clean(i.rxId)})`).join(", ")}`,
+    `Items: ${order.items.length === 0 ? "none listed" : order.items.map((i) => `${clean(i.drug)} (${clean(i.rxId)})`).join(", ")}`,
     `Ordered: ${localTime(ctx, order.createdAt)}`,
   ];
   if (order.tracking) {
