@@ -1,4 +1,4 @@
-// stdout is data, stderr is talk (shared/STYLE.md).
+// stdout is data, stderr is talk.
 import type { AppContext } from "../context.js";
 
 /** Exactly one JSON document on stdout. */
