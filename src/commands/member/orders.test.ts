@@ -38,6 +38,34 @@ const ME = {
 };
 
 describe("orders list", () => {
+  it("--all names a dependent the portal listed but rxportal could not read, and lists the rest", async () => {
+    server.use(
+      http.get(`${BASE}/me`, () =>
+        HttpResponse.json(
+          { ...ME, dependents: [...ME.dependents, { name: "No id" }] },
+          { headers: { "x-request-id": "req-me" } },
+        ),
+      ),
+      http.get(`${BASE}/orders`, ({ request }) =>
+        HttpResponse.json({
+          items: new URL(request.url).searchParams.get("memberId") === "M1" ? [SHIPPED] : [RECEIVED],
+        }),
+      ),
+    );
+    const r = await runMember(["orders", "--all", "--json"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.orders.map((o: { orderId: string }) => o.orderId)).toEqual(["ORD-2", "ORD-1"]);
+    expect(doc.problems).toEqual([
+      {
+        field: "dependents",
+        index: 1,
+        reason: expect.stringMatching(/^memberId: missing/),
+        requestId: "req-me",
+      },
+    ]);
+  });
+
   it("lists the member's own orders as plain lines, asking for no memberId", async () => {
     const asked: (string | null)[] = [];
     server.use(

@@ -46,6 +46,12 @@ export async function fetchOrders(
 ): Promise<OrdersListing> {
   if (opts.all) {
     const me = await client.getMe();
+    const meRequestId = client.lastRequestId;
+    // A dependent the portal listed but rxportal could not read is named, not silently skipped.
+    const unreadable: ReadProblem[] = (me.problems ?? []).map((p) => ({
+      ...p,
+      ...(meRequestId ? { requestId: meRequestId } : {}),
+    }));
     const members: MemberRef[] = [
       { memberId: me.memberId, name: me.name },
       ...me.dependents.map((d) => ({ memberId: d.memberId, name: d.name })),
@@ -54,7 +60,7 @@ export async function fetchOrders(
       client,
       members.map((m) => m.memberId),
     );
-    return { members, orders, problems };
+    return { members, orders, problems: [...unreadable, ...problems] };
   }
   try {
     const { orders, problems } = await listOrdersOf(client, [opts.memberId]);
