@@ -1,13 +1,19 @@
-// Every operation of shared/portal-api.md with every answer it may give. This table is the single
-// source for openapi.json and for the sandbox's conformance tests, which walk it row by row.
+// Every operation of the portal contract (docs/portal-api.md) with every answer it may give. This
+// table is the single source for the client (which reads each answer with `schema`), openapi.json
+// and the sandbox's conformance tests (which hold answers to `canonical`), row by row.
 import type { z } from "zod";
 import * as s from "./schemas.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT";
 
 export interface ContractResponse {
-  /** The success body, or for problems the problem schema. Absent for bodiless answers (204). */
+  /**
+   * How the client reads the body: the success body's reading schema (lenient where the prose
+   * allows, src/portal/lenient.ts), or for problems the problem schema. Absent for bodiless answers.
+   */
   schema?: z.ZodType;
+  /** What a portal should send, exactly: openapi.json and the conformance tests. Default: `schema`. */
+  canonical?: z.ZodType;
   /** For problem answers: the `code` values the contract names for this status. */
   codes?: readonly string[];
   description: string;
@@ -44,7 +50,9 @@ export const operations: readonly ContractOperation[] = [
     path: "/status",
     summary: "Service status, components, maintenance window and app versions",
     auth: false,
-    responses: { 200: { schema: s.StatusSchema, description: "Service status" } },
+    responses: {
+      200: { schema: s.StatusSchema, canonical: s.CanonicalStatusSchema, description: "Service status" },
+    },
   },
   {
     id: "getAuthPolicy",
@@ -52,7 +60,13 @@ export const operations: readonly ContractOperation[] = [
     path: "/auth/policy",
     summary: "Lockout, password, reset-code and MFA policy",
     auth: false,
-    responses: { 200: { schema: s.AuthPolicySchema, description: "The policy in force" } },
+    responses: {
+      200: {
+        schema: s.AuthPolicySchema,
+        canonical: s.CanonicalAuthPolicySchema,
+        description: "The policy in force",
+      },
+    },
   },
   {
     id: "login",
@@ -62,7 +76,11 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.LoginRequestSchema,
     responses: {
-      200: { schema: s.LoginResponseSchema, description: "Signed in, or a second step is required" },
+      200: {
+        schema: s.LoginResponseSchema,
+        canonical: s.CanonicalLoginResponseSchema,
+        description: "Signed in, or a second step is required",
+      },
       401: problem(["invalid_credentials"], "Wrong username or password", s.InvalidCredentialsProblemSchema),
       403: problem(
         ["password_expired", "account_disabled"],
@@ -81,7 +99,7 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.MfaVerifyRequestSchema,
     responses: {
-      200: { schema: s.LoginOkSchema, description: "Signed in" },
+      200: { schema: s.LoginOkSchema, canonical: s.CanonicalLoginOkSchema, description: "Signed in" },
       401: problem(["invalid_code"], "Wrong code", s.InvalidCodeProblemSchema),
       410: problem(["challenge_expired"], "The challenge expired or was replaced"),
     },
@@ -94,7 +112,11 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.MfaResendRequestSchema,
     responses: {
-      202: { schema: s.MfaResendResponseSchema, description: "A new code was sent" },
+      202: {
+        schema: s.MfaResendResponseSchema,
+        canonical: s.CanonicalMfaResendResponseSchema,
+        description: "A new code was sent",
+      },
       429: rateLimited,
     },
   },
@@ -106,7 +128,11 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.RefreshRequestSchema,
     responses: {
-      200: { schema: s.RefreshResponseSchema, description: "New tokens" },
+      200: {
+        schema: s.RefreshResponseSchema,
+        canonical: s.CanonicalRefreshResponseSchema,
+        description: "New tokens",
+      },
       401: problem(["unauthorized"], "Unknown or expired refresh token"),
     },
   },
@@ -128,6 +154,7 @@ export const operations: readonly ContractOperation[] = [
     responses: {
       202: {
         schema: s.AcceptedMessageSchema,
+        canonical: s.CanonicalAcceptedMessageSchema,
         description: "Always the same, whether or not an account matched",
       },
       429: rateLimited,
@@ -143,6 +170,7 @@ export const operations: readonly ContractOperation[] = [
     responses: {
       202: {
         schema: s.PasswordResetAcceptedSchema,
+        canonical: s.CanonicalPasswordResetAcceptedSchema,
         description: "Same shape whether or not an account matched",
       },
       429: rateLimited,
@@ -172,7 +200,10 @@ export const operations: readonly ContractOperation[] = [
     path: "/me",
     summary: "The signed-in member and their dependents",
     auth: true,
-    responses: { 200: { schema: s.MeSchema, description: "The member" }, 401: unauthorized },
+    responses: {
+      200: { schema: s.MeSchema, canonical: s.CanonicalMeSchema, description: "The member" },
+      401: unauthorized,
+    },
   },
   {
     id: "getIdCard",
@@ -182,7 +213,7 @@ export const operations: readonly ContractOperation[] = [
     auth: true,
     query: ["memberId"],
     responses: {
-      200: { schema: s.IdCardSchema, description: "The card" },
+      200: { schema: s.IdCardSchema, canonical: s.CanonicalIdCardSchema, description: "The card" },
       401: unauthorized,
       403: forbidden,
     },
@@ -195,7 +226,11 @@ export const operations: readonly ContractOperation[] = [
     auth: true,
     query: ["memberId"],
     responses: {
-      200: { schema: s.PrescriptionListSchema, description: "Prescriptions" },
+      200: {
+        schema: s.PrescriptionListSchema,
+        canonical: s.CanonicalPrescriptionListSchema,
+        description: "Prescriptions",
+      },
       401: unauthorized,
       403: forbidden,
     },
@@ -208,7 +243,11 @@ export const operations: readonly ContractOperation[] = [
     auth: true,
     request: s.AutoRefillRequestSchema,
     responses: {
-      200: { schema: s.AutoRefillResponseSchema, description: "The new setting" },
+      200: {
+        schema: s.AutoRefillResponseSchema,
+        canonical: s.CanonicalAutoRefillResponseSchema,
+        description: "The new setting",
+      },
       401: unauthorized,
       404: problem(["not_found"], "No such prescription for this member"),
       422: problem(["not_eligible"], "This prescription cannot refill automatically"),
@@ -225,6 +264,7 @@ export const operations: readonly ContractOperation[] = [
     responses: {
       201: {
         schema: s.RefillCreatedSchema,
+        canonical: s.CanonicalRefillCreatedSchema,
         description:
           "Order created; a replay of the same key and body returns it again with Idempotent-Replayed: true",
       },
@@ -243,7 +283,7 @@ export const operations: readonly ContractOperation[] = [
     auth: true,
     query: ["memberId"],
     responses: {
-      200: { schema: s.OrderListSchema, description: "Orders" },
+      200: { schema: s.OrderListSchema, canonical: s.CanonicalOrderListSchema, description: "Orders" },
       401: unauthorized,
       403: forbidden,
     },
@@ -255,7 +295,7 @@ export const operations: readonly ContractOperation[] = [
     summary: "One order with tracking",
     auth: true,
     responses: {
-      200: { schema: s.OrderSchema, description: "The order" },
+      200: { schema: s.OrderSchema, canonical: s.CanonicalOrderSchema, description: "The order" },
       401: unauthorized,
       404: problem(["not_found"], "No such order for this member"),
     },

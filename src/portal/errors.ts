@@ -14,6 +14,7 @@ import {
   type UnavailableReason,
 } from "../errors.js";
 import type { ContractOperation } from "./contract.js";
+import { parseRfc3339 } from "./lenient.js";
 import { describeSeconds } from "./retry-after.js";
 import { ProblemSchema } from "./schemas.js";
 
@@ -376,7 +377,9 @@ function rateLimited(problem: Problem, answer: PortalAnswer, code: string): TryL
 
 function parseDate(value: unknown): Date | undefined {
   if (typeof value !== "string") return undefined;
-  const date = new Date(value);
+  // Every RFC 3339 form (docs/portal-api.md, latitudes), then whatever else Date reads.
+  const ms = parseRfc3339(value);
+  const date = new Date(ms ?? value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 

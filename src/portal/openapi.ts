@@ -1,4 +1,4 @@
-// OpenAPI 3.1 generated from the zod schemas and the contract table (`npm run openapi`).
+// OpenAPI 3.1 generated from the canonical zod schemas and the contract table (`npm run openapi`).
 // A test compares the result with the committed openapi.json, so the two cannot drift apart.
 import { z } from "zod";
 import { type ContractOperation, maintenanceAnyPath, operations } from "./contract.js";
@@ -15,8 +15,11 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
 function response(status: number, r: ContractOperation["responses"][number]): JsonObject {
   const isProblem = status >= 400;
   const result: JsonObject = { description: r.description };
-  if (r.schema) {
-    const schema = jsonSchema(r.schema, "output");
+  // The document publishes the contract a portal should follow (the canonical shapes), not the
+  // latitudes the client reads with (docs/portal-api.md lists those).
+  const published = r.canonical ?? r.schema;
+  if (published) {
+    const schema = jsonSchema(published, "output");
     if (isProblem && r.codes) {
       const props = (schema.properties ?? {}) as JsonObject;
       props.code = { type: "string", enum: [...r.codes] };

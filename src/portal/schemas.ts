@@ -1,7 +1,26 @@
-// The portal contract (shared/portal-api.md, version 1) as zod schemas. The client parses every
-// response with these, the sandbox validates what it sends with them in its conformance tests, and
-// openapi.json is generated from them (src/portal/openapi.ts). Change the contract here first.
+// The portal contract (docs/portal-api.md, version 1) as zod schemas, in two readings of each answer:
+// - `Canonical*Schema`: what a portal should send, exactly. openapi.json is generated from these
+//   (src/portal/openapi.ts) and the sandbox's conformance tests hold the sandbox to them.
+// - `*Schema` (no prefix) for answers: what rxportal accepts, built from ./lenient.ts. The client
+//   parses every answer with these (src/portal/contract.ts names both), so a portal that takes the
+//   latitudes the prose allows (docs/portal-api.md, "Latitudes a portal may take") is still read.
+// Building blocks (enums of known values, times, dates) and request bodies are canonical: they are
+// what rxportal and the sandbox send. Types named after answers are the reading types: they are
+// what the client hands out. Change the contract here first.
 import { z } from "zod";
+import {
+  type ItemProblem,
+  listOf,
+  openEnum,
+  optional,
+  ReadCountSchema,
+  ReadDateSchema,
+  ReadIdSchema,
+  ReadTextSchema,
+  ReadTimestampSchema,
+} from "./lenient.js";
+
+export type { ItemProblem } from "./lenient.js";
 
 /** RFC 3339 date-time with an offset or Z. */
 export const TimestampSchema = z.iso.datetime({ offset: true });
@@ -94,7 +113,7 @@ export const ComponentNameSchema = z.enum([
 export type ComponentName = z.infer<typeof ComponentNameSchema>;
 
 export const AppVersionsSchema = z.object({ minimum: Semver, latest: Semver });
-export const StatusSchema = z.object({
+export const CanonicalStatusSchema = z.object({
   status: ServiceStateSchema,
   message: z.string().optional(),
   components: z.array(z.object({ name: ComponentNameSchema, status: ServiceStateSchema })),
@@ -104,12 +123,12 @@ export const StatusSchema = z.object({
   apps: z.object({ ios: AppVersionsSchema, android: AppVersionsSchema }),
   serverTime: TimestampSchema,
 });
-export type PortalStatus = z.infer<typeof StatusSchema>;
 
 export const PasswordClassSchema = z.enum(["lower", "upper", "digit", "symbol"]);
+export type PasswordClass = z.infer<typeof PasswordClassSchema>;
 export const MfaChannelSchema = z.enum(["sms", "email", "totp"]);
 export type MfaChannel = z.infer<typeof MfaChannelSchema>;
-export const AuthPolicySchema = z.object({
+export const CanonicalAuthPolicySchema = z.object({
   lockout: z.object({ maxAttempts: z.number().int().min(1), lockMinutes: z.number().int().min(1) }),
   password: z.object({
     minLength: z.number().int().min(1),
@@ -121,48 +140,49 @@ export const AuthPolicySchema = z.object({
   resetCode: z.object({ length: z.number().int().min(4), ttlMinutes: z.number().int().min(1) }),
   mfa: z.object({ channels: z.array(MfaChannelSchema) }),
 });
-export type AuthPolicy = z.infer<typeof AuthPolicySchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in
 // ---------------------------------------------------------------------------------------------
 
 export const LoginRequestSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
-export const MemberRefSchema = z.object({ memberId: z.string(), name: z.string() });
-export const LoginOkSchema = z.object({
+export const CanonicalMemberRefSchema = z.object({ memberId: z.string(), name: z.string() });
+export const CanonicalLoginOkSchema = z.object({
   result: z.literal("ok"),
   accessToken: z.string().min(1),
   refreshToken: z.string().min(1).optional(),
   expiresIn: z.number().int().min(0),
-  member: MemberRefSchema,
+  member: CanonicalMemberRefSchema,
 });
-export const MfaRequiredSchema = z.object({
+export const CanonicalMfaRequiredSchema = z.object({
   result: z.literal("mfa_required"),
   challengeId: z.string().min(1),
   channel: MfaChannelSchema,
   destinationHint: z.string(),
   expiresIn: z.number().int().min(0),
 });
-export const LoginResponseSchema = z.discriminatedUnion("result", [LoginOkSchema, MfaRequiredSchema]);
-export type LoginResponse = z.infer<typeof LoginResponseSchema>;
-export type LoginOk = z.infer<typeof LoginOkSchema>;
-export type MfaRequired = z.infer<typeof MfaRequiredSchema>;
+export const CanonicalLoginResponseSchema = z.discriminatedUnion("result", [
+  CanonicalLoginOkSchema,
+  CanonicalMfaRequiredSchema,
+]);
 
 export const MfaVerifyRequestSchema = z.object({ challengeId: z.string().min(1), code: z.string().min(1) });
 export const MfaResendRequestSchema = z.object({
   challengeId: z.string().min(1),
   channel: MfaChannelSchema.optional(),
 });
-export const MfaResendResponseSchema = z.object({ channel: MfaChannelSchema, destinationHint: z.string() });
+export const CanonicalMfaResendResponseSchema = z.object({
+  channel: MfaChannelSchema,
+  destinationHint: z.string(),
+});
 
 export const RefreshRequestSchema = z.object({ refreshToken: z.string().min(1) });
-export const RefreshResponseSchema = z.object({
+export const CanonicalRefreshResponseSchema = z.object({
   result: z.literal("ok"),
   accessToken: z.string().min(1),
   refreshToken: z.string().min(1).optional(),
   expiresIn: z.number().int().min(0),
 });
-export type RefreshResponse = z.infer<typeof RefreshResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Recovery
@@ -172,12 +192,12 @@ export const UsernameRecoverRequestSchema = z.union([
   z.object({ email: z.string().min(3) }),
   z.object({ memberId: z.string().min(1), dateOfBirth: DateSchema }),
 ]);
-export const AcceptedMessageSchema = z.object({ message: z.string() });
+export const CanonicalAcceptedMessageSchema = z.object({ message: z.string() });
 export const PasswordResetRequestSchema = z.union([
   z.object({ username: z.string().min(1) }),
   z.object({ memberId: z.string().min(1), dateOfBirth: DateSchema }),
 ]);
-export const PasswordResetAcceptedSchema = z.object({
+export const CanonicalPasswordResetAcceptedSchema = z.object({
   message: z.string(),
   channel: MfaChannelSchema.optional(),
   destinationHint: z.string().optional(),
@@ -194,7 +214,7 @@ export const PasswordResetConfirmRequestSchema = z.object({
 
 export const EnrolleeTypeSchema = z.enum(["commercial", "medicare", "tricare"]);
 export type EnrolleeType = z.infer<typeof EnrolleeTypeSchema>;
-export const MeSchema = z.object({
+export const CanonicalMeSchema = z.object({
   memberId: z.string(),
   name: z.string(),
   dateOfBirth: DateSchema,
@@ -203,9 +223,8 @@ export const MeSchema = z.object({
   phoneHint: z.string(),
   dependents: z.array(z.object({ memberId: z.string(), name: z.string(), relationship: z.string() })),
 });
-export type Me = z.infer<typeof MeSchema>;
 
-export const IdCardSchema = z.object({
+export const CanonicalIdCardSchema = z.object({
   memberId: z.string(),
   name: z.string(),
   plan: z.string(),
@@ -217,10 +236,9 @@ export const IdCardSchema = z.object({
   effectiveDate: DateSchema,
   helpPhone: z.string(),
 });
-export type IdCard = z.infer<typeof IdCardSchema>;
 
 export const PrescriptionStatusSchema = z.enum(["active", "too_soon", "no_refills", "expired"]);
-export const PrescriptionSchema = z.object({
+export const CanonicalPrescriptionSchema = z.object({
   rxId: z.string(),
   memberId: z.string(),
   drug: z.string(),
@@ -233,37 +251,245 @@ export const PrescriptionSchema = z.object({
   autoRefill: z.boolean(),
   status: PrescriptionStatusSchema,
 });
-export type Prescription = z.infer<typeof PrescriptionSchema>;
-export const PrescriptionListSchema = z.object({ items: z.array(PrescriptionSchema) });
+export const CanonicalPrescriptionListSchema = z.object({ items: z.array(CanonicalPrescriptionSchema) });
 
 export const AutoRefillRequestSchema = z.object({ enabled: z.boolean() });
-export const AutoRefillResponseSchema = z.object({ rxId: z.string(), autoRefill: z.boolean() });
+export const CanonicalAutoRefillResponseSchema = z.object({ rxId: z.string(), autoRefill: z.boolean() });
 
 export const RefillRequestSchema = z.object({
   memberId: z.string().min(1),
   rxIds: z.array(z.string().min(1)).min(1),
 });
 export type RefillRequest = z.infer<typeof RefillRequestSchema>;
-export const OrderItemSchema = z.object({ rxId: z.string(), drug: z.string() });
-export const RefillCreatedSchema = z.object({
+export const CanonicalOrderItemSchema = z.object({ rxId: z.string(), drug: z.string() });
+export const CanonicalRefillCreatedSchema = z.object({
   orderId: z.string(),
   status: z.literal("received"),
-  items: z.array(OrderItemSchema),
+  items: z.array(CanonicalOrderItemSchema),
   estimatedDelivery: DateSchema.optional(),
   createdAt: TimestampSchema,
 });
-export type RefillCreated = z.infer<typeof RefillCreatedSchema>;
 
 export const OrderStatusSchema = z.enum(["received", "processing", "shipped", "delivered", "cancelled"]);
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
-export const OrderSchema = z.object({
+export const CanonicalOrderSchema = z.object({
   orderId: z.string(),
   memberId: z.string(),
   status: OrderStatusSchema,
-  items: z.array(OrderItemSchema),
+  items: z.array(CanonicalOrderItemSchema),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
   tracking: z.object({ carrier: z.string(), number: z.string(), url: z.url().optional() }).optional(),
 });
-export type Order = z.infer<typeof OrderSchema>;
-export const OrderListSchema = z.object({ items: z.array(OrderSchema) });
+export const CanonicalOrderListSchema = z.object({ items: z.array(CanonicalOrderSchema) });
+
+// =============================================================================================
+// Reading: what rxportal accepts (docs/portal-api.md, "Latitudes a portal may take")
+// =============================================================================================
+// Free text is made terminal-safe as it is read (ReadTextSchema); ids and tokens are kept as sent.
+// Unknown fields are dropped (zod's default), never refused. Every `optional(...)` field may be
+// absent or null. Open enums keep a value rxportal does not know, as sent.
+
+/** A value of a known enum, or any other string a newer portal may send. */
+export type KnownOr<T extends string> = T | (string & {});
+
+const ReadServiceState = openEnum(ServiceStateSchema.options);
+const ReadComponentName = openEnum(ComponentNameSchema.options);
+const ReadMfaChannel = openEnum(MfaChannelSchema.options);
+const ReadPasswordClass = openEnum(PasswordClassSchema.options);
+const ReadEnrolleeType = openEnum(EnrolleeTypeSchema.options);
+export const ReadPrescriptionStatus = openEnum(PrescriptionStatusSchema.options);
+export const ReadOrderStatus = openEnum(OrderStatusSchema.options);
+const ReadInt = z.number().int().min(0);
+const Text = ReadTextSchema;
+
+/** Moves a nested list's problems onto its parent object as `problems` (only when there are any). */
+function liftProblems<T extends { problems?: ItemProblem[] }>(value: T, lists: ItemProblem[][]): T {
+  const all = [...(value.problems ?? []), ...lists.flat()];
+  return all.length > 0 ? { ...value, problems: all } : value;
+}
+
+const ComponentRead = z.object({ name: ReadComponentName, status: ReadServiceState });
+export const StatusSchema = z
+  .object({
+    status: ReadServiceState,
+    message: optional(Text),
+    components: listOf(ComponentRead, "name", "components"),
+    maintenance: optional(
+      z.object({ start: ReadTimestampSchema, end: ReadTimestampSchema, message: optional(Text) }),
+    ),
+    apps: z.object({
+      ios: z.object({ minimum: Text, latest: Text }),
+      android: z.object({ minimum: Text, latest: Text }),
+    }),
+    serverTime: ReadTimestampSchema,
+  })
+  .transform(({ components, ...rest }) =>
+    liftProblems(
+      { ...rest, components: components.items } as typeof rest & {
+        components: z.output<typeof ComponentRead>[];
+        problems?: ItemProblem[];
+      },
+      [components.problems],
+    ),
+  );
+export type PortalStatus = z.output<typeof StatusSchema>;
+
+export const AuthPolicySchema = z.object({
+  lockout: z.object({ maxAttempts: z.number().int().min(1), lockMinutes: z.number().min(0) }),
+  password: z.object({
+    minLength: ReadInt,
+    maxLength: z.number().int().min(1),
+    requireClasses: z.array(ReadPasswordClass),
+    minClasses: ReadInt,
+    disallowUsername: z.boolean(),
+  }),
+  resetCode: z.object({ length: z.number().int().min(1), ttlMinutes: z.number().min(0) }),
+  mfa: z.object({ channels: z.array(ReadMfaChannel) }),
+});
+export type AuthPolicy = z.output<typeof AuthPolicySchema>;
+
+export const MemberRefSchema = z.object({ memberId: ReadIdSchema, name: Text });
+export const LoginOkSchema = z.object({
+  result: z.literal("ok"),
+  accessToken: z.string().min(1),
+  refreshToken: optional(z.string().min(1)),
+  expiresIn: ReadCountSchema,
+  member: MemberRefSchema,
+});
+export const MfaRequiredSchema = z.object({
+  result: z.literal("mfa_required"),
+  challengeId: z.string().min(1),
+  channel: ReadMfaChannel,
+  destinationHint: Text,
+  expiresIn: ReadCountSchema,
+});
+export const LoginResponseSchema = z.discriminatedUnion("result", [LoginOkSchema, MfaRequiredSchema]);
+export type LoginResponse = z.output<typeof LoginResponseSchema>;
+export type LoginOk = z.output<typeof LoginOkSchema>;
+export type MfaRequired = z.output<typeof MfaRequiredSchema>;
+
+export const MfaResendResponseSchema = z.object({ channel: ReadMfaChannel, destinationHint: Text });
+export const RefreshResponseSchema = z.object({
+  result: z.literal("ok"),
+  accessToken: z.string().min(1),
+  refreshToken: optional(z.string().min(1)),
+  expiresIn: ReadCountSchema,
+});
+export type RefreshResponse = z.output<typeof RefreshResponseSchema>;
+
+export const AcceptedMessageSchema = z.object({ message: Text });
+export const PasswordResetAcceptedSchema = z.object({
+  message: Text,
+  channel: optional(ReadMfaChannel),
+  destinationHint: optional(Text),
+});
+
+const DependentRead = z.object({ memberId: ReadIdSchema, name: Text, relationship: Text });
+export const MeSchema = z
+  .object({
+    memberId: ReadIdSchema,
+    name: Text,
+    dateOfBirth: ReadDateSchema,
+    enrolleeType: ReadEnrolleeType,
+    recoveryEmailHint: Text,
+    phoneHint: Text,
+    dependents: listOf(DependentRead, "memberId", "dependents"),
+  })
+  .transform(({ dependents, ...rest }) =>
+    liftProblems(
+      { ...rest, dependents: dependents.items } as typeof rest & {
+        dependents: z.output<typeof DependentRead>[];
+        problems?: ItemProblem[];
+      },
+      [dependents.problems],
+    ),
+  );
+export type Me = z.output<typeof MeSchema>;
+
+export const IdCardSchema = z.object({
+  memberId: ReadIdSchema,
+  name: Text,
+  plan: Text,
+  group: Text,
+  bin: Text,
+  pcn: Text,
+  rxGroup: optional(Text),
+  issuer: Text,
+  effectiveDate: ReadDateSchema,
+  helpPhone: Text,
+});
+export type IdCard = z.output<typeof IdCardSchema>;
+
+export const PrescriptionSchema = z.object({
+  rxId: ReadIdSchema,
+  memberId: z.string(),
+  drug: Text,
+  strength: Text,
+  quantity: ReadCountSchema,
+  daysSupply: ReadCountSchema,
+  refillsRemaining: ReadCountSchema,
+  lastFilled: optional(ReadDateSchema),
+  nextEligibleDate: optional(ReadDateSchema),
+  autoRefill: z.boolean(),
+  status: ReadPrescriptionStatus,
+});
+export type Prescription = z.output<typeof PrescriptionSchema>;
+/** The envelope is strict (`items` must be an array); the items are read one by one. */
+export const PrescriptionListSchema = z
+  .object({ items: listOf(PrescriptionSchema, "rxId") })
+  .transform(({ items }) => ({ items: items.items, problems: items.problems }));
+
+export const AutoRefillResponseSchema = z.object({ rxId: ReadIdSchema, autoRefill: z.boolean() });
+
+const OrderItemRead = z.object({ rxId: ReadIdSchema, drug: Text });
+export const RefillCreatedSchema = z
+  .object({
+    orderId: ReadIdSchema,
+    status: ReadOrderStatus,
+    items: listOf(OrderItemRead, "rxId", "items"),
+    estimatedDelivery: optional(ReadDateSchema),
+    createdAt: ReadTimestampSchema,
+  })
+  .transform(({ items, ...rest }) =>
+    liftProblems(
+      { ...rest, items: items.items } as typeof rest & {
+        items: z.output<typeof OrderItemRead>[];
+        problems?: ItemProblem[];
+      },
+      [items.problems],
+    ),
+  );
+export type RefillCreated = z.output<typeof RefillCreatedSchema>;
+
+export const OrderSchema = z
+  .object({
+    orderId: ReadIdSchema,
+    memberId: z.string(),
+    status: ReadOrderStatus,
+    items: listOf(OrderItemRead, "rxId", "items"),
+    createdAt: ReadTimestampSchema,
+    updatedAt: ReadTimestampSchema,
+    tracking: optional(z.object({ carrier: Text, number: Text, url: optional(Text) })),
+  })
+  .transform(({ items, ...rest }) =>
+    liftProblems(
+      { ...rest, items: items.items } as typeof rest & {
+        items: z.output<typeof OrderItemRead>[];
+        problems?: ItemProblem[];
+      },
+      [items.problems],
+    ),
+  );
+export type Order = z.output<typeof OrderSchema>;
+/** The envelope is strict (`items` must be an array); the orders are read one by one. */
+export const OrderListSchema = z
+  .object({ items: listOf(OrderSchema, "orderId") })
+  .transform(({ items }) => ({ items: items.items, problems: items.problems }));
+
+// What the sandbox, a producer, builds its answers as: the canonical shapes.
+export type CanonicalPortalStatus = z.infer<typeof CanonicalStatusSchema>;
+export type CanonicalAuthPolicy = z.infer<typeof CanonicalAuthPolicySchema>;
+export type CanonicalIdCard = z.infer<typeof CanonicalIdCardSchema>;
+export type CanonicalPrescription = z.infer<typeof CanonicalPrescriptionSchema>;
+export type CanonicalOrder = z.infer<typeof CanonicalOrderSchema>;

@@ -4,11 +4,11 @@ import { z } from "zod";
 import seedJson from "../../fixtures/sandbox/seed.json" with { type: "json" };
 import {
   AppVersionsSchema,
-  type AuthPolicy,
-  AuthPolicySchema,
+  type CanonicalAuthPolicy as AuthPolicy,
+  CanonicalAuthPolicySchema as AuthPolicySchema,
   DateSchema,
   EnrolleeTypeSchema,
-  IdCardSchema,
+  CanonicalIdCardSchema as IdCardSchema,
   MfaChannelSchema,
 } from "../portal/schemas.js";
 

@@ -4,14 +4,14 @@
 // travel forward instead of sleeping.
 import type { Clock } from "../clock.js";
 import type {
-  AuthPolicy,
+  CanonicalAuthPolicy as AuthPolicy,
   ComponentName,
   EnrolleeType,
-  IdCard,
+  CanonicalIdCard as IdCard,
   MfaChannel,
-  Order,
-  PortalStatus,
-  Prescription,
+  CanonicalOrder as Order,
+  CanonicalPortalStatus as PortalStatus,
+  CanonicalPrescription as Prescription,
   ServiceState,
 } from "../portal/schemas.js";
 import type { Reply } from "./http.js";

@@ -1,4 +1,4 @@
-// stdout is data, stderr is talk (shared/STYLE.md).
+// stdout is data, stderr is talk.
 import type { AppContext } from "../context.js";
 
 /** Exactly one JSON document on stdout. */
@@ -16,18 +16,65 @@ export function note(ctx: AppContext, line: string): void {
   ctx.io.stderr.write(`${line}\n`);
 }
 
-/** Local time in a form people read, with the zone, e.g. "Mon 23 Nov 2026, 14:05 UTC". */
+// Intl formatters are costly to build (a table of 10,000 orders built one per row took seconds and
+// hundreds of MiB): each is built once per time zone and kept.
+const localTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function localTimeFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? "";
+  let format = localTimeFormats.get(key);
+  if (!format) {
+    // Throws RangeError for an unknown zone name; nothing is kept then.
+    format = new Intl.DateTimeFormat("en-GB", {
+      weekday: "short",
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
+      timeZone,
+    });
+    localTimeFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * Local time in a form people read, with the zone, e.g. "Mon 23 Nov 2026, 14:05 UTC". Throws
+ * RangeError for an unknown `timeZone`; an invalid date reads "an unknown time".
+ */
 export function formatLocalTime(date: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-    timeZone,
-  }).format(date);
+  const format = localTimeFormat(timeZone);
+  return Number.isNaN(date.getTime()) ? "an unknown time" : format.format(date);
+}
+
+const dateWordsFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** A calendar date (YYYY-MM-DD) in words, without any time zone shifting it: "1 January 2025". */
+export function formatDateWords(ymd: string): string {
+  const date = new Date(`${ymd}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? printable(ymd) : dateWordsFormat.format(date);
+}
+
+/**
+ * Text from a portal (or the command line) made safe to print on a terminal: control characters,
+ * C1 controls included, become spaces, so escape sequences cannot rewrite the screen or the title
+ * bar; bidirectional overrides are removed so text cannot pretend to read the other way.
+ */
+export function printable(text: string): string {
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+      .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+      .replace(/[\u202a-\u202e\u2066-\u2069]/g, "")
+      .trim()
+  );
 }
 
 /** "2 minutes", "45 seconds", "1 hour 5 minutes". */

@@ -13,7 +13,7 @@ import type { AppContext, CredentialAccess } from "../../context.js";
 import type { KeptItem } from "../../credentials/store.js";
 import { AuthRequiredError, CliError, PortalError } from "../../errors.js";
 import type { PortalClient } from "../../portal/client.js";
-import { note, printJson, printLine } from "../../ui/output.js";
+import { note, printable, printJson, printLine } from "../../ui/output.js";
 import type { CommandResult } from "../kit.js";
 
 export interface LoginOptions {
@@ -276,13 +276,20 @@ export async function whoamiCommand(ctx: AppContext, opts: { username?: string }
     printJson(ctx, { username, profile: profile.name, ...me });
     return;
   }
-  printLine(ctx, `${me.name} (member ${me.memberId}), signed in as ${username} on ${profile.name}`);
+  // Everything from the portal is made printable: a name must not carry terminal escapes.
+  const p = printable;
+  printLine(ctx, `${p(me.name)} (member ${p(me.memberId)}), signed in as ${username} on ${profile.name}`);
   printLine(
     ctx,
-    `Plan type: ${me.enrolleeType}; recovery email ${me.recoveryEmailHint}; phone ${me.phoneHint}`,
+    `Plan type: ${p(me.enrolleeType)}; recovery email ${p(me.recoveryEmailHint)}; phone ${p(me.phoneHint)}`,
   );
   for (const d of me.dependents)
-    printLine(ctx, `Dependent: ${d.name} (${d.relationship}, member ${d.memberId})`);
+    printLine(ctx, `Dependent: ${p(d.name)} (${p(d.relationship)}, member ${p(d.memberId)})`);
+  for (const problem of me.problems ?? [])
+    note(
+      ctx,
+      `rxportal: dependent ${problem.index + 1} in the portal's answer could not be read (${p(problem.reason)})${client.lastRequestId ? `; request id ${client.lastRequestId}` : ""}.`,
+    );
 }
 
 export async function keychainStatusCommand(ctx: AppContext): Promise<CommandResult> {

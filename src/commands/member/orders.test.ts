@@ -38,6 +38,34 @@ const ME = {
 };
 
 describe("orders list", () => {
+  it("--all names a dependent the portal listed but rxportal could not read, and lists the rest", async () => {
+    server.use(
+      http.get(`${BASE}/me`, () =>
+        HttpResponse.json(
+          { ...ME, dependents: [...ME.dependents, { name: "No id" }] },
+          { headers: { "x-request-id": "req-me" } },
+        ),
+      ),
+      http.get(`${BASE}/orders`, ({ request }) =>
+        HttpResponse.json({
+          items: new URL(request.url).searchParams.get("memberId") === "M1" ? [SHIPPED] : [RECEIVED],
+        }),
+      ),
+    );
+    const r = await runMember(["orders", "--all", "--json"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.orders.map((o: { orderId: string }) => o.orderId)).toEqual(["ORD-2", "ORD-1"]);
+    expect(doc.problems).toEqual([
+      {
+        field: "dependents",
+        index: 1,
+        reason: expect.stringMatching(/^memberId: missing/),
+        requestId: "req-me",
+      },
+    ]);
+  });
+
   it("lists the member's own orders as plain lines, asking for no memberId", async () => {
     const asked: (string | null)[] = [];
     server.use(
@@ -110,9 +138,9 @@ describe("orders list", () => {
     expect(oneErrorLine(r.stderr)).toMatch(/--member <id> or --all, not both/);
   });
 
-  it("a member id with spaces is a usage error (64)", async () => {
-    const r = await runMember(["orders", "--member", "M1 M2"]);
-    expect(r.code).toBe(64);
+  it("a member id with a control character, or a blank one, is a usage error (64)", async () => {
+    expect((await runMember(["orders", "--member", "M1\u0007"])).code).toBe(64);
+    expect((await runMember(["orders", "--member", "  "])).code).toBe(64);
   });
 
   for (const failure of SHARED_FAILURES) {

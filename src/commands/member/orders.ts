@@ -4,6 +4,7 @@ import type { AppContext } from "../../context.js";
 import { PortalRefusedError, UsageError } from "../../errors.js";
 import { listOrdersOf, orderStatusWords, orderTimeline, timelineWords } from "../../member/orders.js";
 import type { PortalClient } from "../../portal/client.js";
+import type { ReadProblem } from "../../portal/lenient.js";
 import type { Order } from "../../portal/schemas.js";
 import { printJson, printLine } from "../../ui/output.js";
 import { createStyle } from "../../ui/style.js";
@@ -14,6 +15,7 @@ import {
   clean,
   forbiddenMember,
   localTime,
+  noteProblems,
   refusedAs,
   type SessionFlags,
   sessionOptions,
@@ -33,6 +35,8 @@ export interface OrdersListing {
   /** Whose orders were asked for; absent memberId only when the portal chose (the member). */
   members: MemberRef[];
   orders: Order[];
+  /** Orders (or their items) the portal sent that could not be read. */
+  problems: ReadProblem[];
 }
 
 /** The orders of the member, one dependent, or (all) the member and every dependent. */
@@ -42,21 +46,25 @@ export async function fetchOrders(
 ): Promise<OrdersListing> {
   if (opts.all) {
     const me = await client.getMe();
+    const meRequestId = client.lastRequestId;
+    // A dependent the portal listed but rxportal could not read is named, not silently skipped.
+    const unreadable: ReadProblem[] = (me.problems ?? []).map((p) => ({
+      ...p,
+      ...(meRequestId ? { requestId: meRequestId } : {}),
+    }));
     const members: MemberRef[] = [
       { memberId: me.memberId, name: me.name },
       ...me.dependents.map((d) => ({ memberId: d.memberId, name: d.name })),
     ];
-    return {
-      members,
-      orders: await listOrdersOf(
-        client,
-        members.map((m) => m.memberId),
-      ),
-    };
+    const { orders, problems } = await listOrdersOf(
+      client,
+      members.map((m) => m.memberId),
+    );
+    return { members, orders, problems: [...unreadable, ...problems] };
   }
   try {
-    const orders = await listOrdersOf(client, [opts.memberId]);
-    return { members: opts.memberId ? [{ memberId: opts.memberId }] : [], orders };
+    const { orders, problems } = await listOrdersOf(client, [opts.memberId]);
+    return { members: opts.memberId ? [{ memberId: opts.memberId }] : [], orders, problems };
   } catch (error) {
     throw forbiddenMember(error, opts.memberId);
   }
@@ -74,12 +82,19 @@ export async function ordersListCommand(ctx: AppContext, opts: OrdersListOptions
     printJson(ctx, {
       members: listing.members,
       orders: listing.orders.map((o) => ({ ...o, statusText: orderStatusWords(o.status) })),
+      problems: listing.problems,
     });
     return;
   }
   const names = new Map(listing.members.map((m) => [m.memberId, m.name]));
   if (listing.orders.length === 0) {
-    printLine(ctx, `No orders for ${whose(listing.members, opts.all)}.`);
+    printLine(
+      ctx,
+      listing.problems.length === 0
+        ? `No orders for ${whose(listing.members, opts.all)}.`
+        : `No readable orders for ${whose(listing.members, opts.all)}.`,
+    );
+    noteProblems(ctx, listing.problems, "order");
     return;
   }
   const rows = listing.orders.map((o) => [
@@ -103,6 +118,7 @@ export async function ordersListCommand(ctx: AppContext, opts: OrdersListOptions
       rows,
     ),
   );
+  noteProblems(ctx, listing.problems, "order");
 }
 
 function whose(members: MemberRef[], all?: boolean): string {
@@ -122,17 +138,25 @@ export async function orderShowCommand(
 ): Promise<CommandResult> {
   const orderId = checkId(orderIdArg, "order id", "ORD-200101");
   const { client } = await requireSession(ctx, sessionOptions(opts));
-  const order = await fetchOrder(client, orderId);
+  const { problems: inOrder, ...order } = await fetchOrder(client, orderId);
+  const requestId = client.lastRequestId;
+  const problems: ReadProblem[] = (inOrder ?? []).map((p) => ({
+    ...p,
+    orderId: order.orderId,
+    ...(requestId ? { requestId } : {}),
+  }));
 
   if (ctx.globals.json) {
     printJson(ctx, {
       ...order,
       statusText: orderStatusWords(order.status),
       timeline: orderTimeline(order.status),
+      problems,
     });
     return;
   }
   for (const line of describeOrder(ctx, order)) printLine(ctx, line);
+  noteProblems(ctx, problems, "item");
 }
 
 /** One order; a 404 says plainly that this account and its dependents have no such order. */
@@ -157,7 +181,7 @@ export function describeOrder(ctx: AppContext, order: Order): string[] {
     `Order ${clean(order.orderId)} for member ${clean(order.memberId)}`,
     `Status: ${orderStatusWords(order.status)} (since ${localTime(ctx, order.updatedAt)})`,
     `Progress: ${timelineWords(order.status)}`,
-    `Items: ${order.items.map((i) => `${clean(i.drug)} (${clean(i.rxId)})`).join(", ")}`,
+    `Items: ${order.items.length === 0 ? "none listed" : order.items.map((i) => `${clean(i.drug)} (${clean(i.rxId)})`).join(", ")}`,
     `Ordered: ${localTime(ctx, order.createdAt)}`,
   ];
   if (order.tracking) {

@@ -1,20 +1,78 @@
 // `rxportal refill list [--member <id>]`
 import { requireSession } from "../../auth/session.js";
 import type { AppContext } from "../../context.js";
-import { listFamilyPrescriptions, STATUS_WORDS } from "../../refill/plan.js";
+import type { PortalClient } from "../../portal/client.js";
+import type { ItemProblem, ReadProblem } from "../../portal/lenient.js";
+import type { Prescription } from "../../portal/schemas.js";
+import { type FamilyMember, familyOf, STATUS_WORDS } from "../../refill/plan.js";
 import { note, printJson, printLine } from "../../ui/output.js";
+import { unknownValue } from "../../ui/service-state.js";
 import { createStyle } from "../../ui/style.js";
 import { renderTable } from "../../ui/table.js";
 import type { CommandResult } from "../kit.js";
+import { clean, noteProblems } from "../member/shared.js";
 import { journalOf, type RefillSessionOptions } from "./shared.js";
 
 export interface RefillListOptions extends RefillSessionOptions {
   member?: string;
 }
 
+interface Listing {
+  members: (FamilyMember & { prescriptions: Prescription[] })[];
+  /** Prescriptions (or dependents) the portal sent that could not be read. */
+  problems: ReadProblem[];
+}
+
+/** The status in words; one rxportal does not know is shown as the portal sent it. */
+export function prescriptionStatusWords(status: string): string {
+  return Object.hasOwn(STATUS_WORDS, status)
+    ? (STATUS_WORDS[status] as string)
+    : unknownValue(status, "status");
+}
+
+/**
+ * The member's and every dependent's prescriptions (or one member's), like listFamilyPrescriptions
+ * in src/refill/plan.ts, keeping what it drops: the items that could not be read and the request
+ * id of the answer that carried them.
+ */
+async function listWithProblems(client: PortalClient, member: string | undefined): Promise<Listing> {
+  const { data: me, meta } = await client.call<Awaited<ReturnType<PortalClient["getMe"]>>>("getMe");
+  const problems: ReadProblem[] = (me.problems ?? []).map((p) => ({
+    ...p,
+    ...(meta.requestId ? { requestId: meta.requestId } : {}),
+  }));
+  const family = familyOf(me);
+  const asked = member
+    ? [
+        family.find((m) => m.memberId === member) ?? {
+          memberId: member,
+          name: member,
+          relationship: "unknown",
+        },
+      ]
+    : family;
+  const members = await Promise.all(
+    asked.map(async (m) => {
+      const { data, meta: listMeta } = await client.call<{ items: Prescription[]; problems: ItemProblem[] }>(
+        "listPrescriptions",
+        { query: { memberId: m.memberId } },
+      );
+      for (const p of data.problems) {
+        problems.push({
+          ...p,
+          memberId: m.memberId,
+          ...(listMeta.requestId ? { requestId: listMeta.requestId } : {}),
+        });
+      }
+      return { ...m, prescriptions: data.items };
+    }),
+  );
+  return { members, problems };
+}
+
 export async function refillListCommand(ctx: AppContext, opts: RefillListOptions): Promise<CommandResult> {
   const { client, profile } = await requireSession(ctx, opts);
-  const members = await listFamilyPrescriptions(client, { member: opts.member });
+  const { members, problems } = await listWithProblems(client, opts.member);
   const open = (await journalOf(ctx).open()).filter((e) => e.profile === profile.name);
   const waiting = new Set(open.flatMap((e) => e.rxIds.map((rx) => `${e.memberId}\u0000${rx}`)));
 
@@ -24,25 +82,28 @@ export async function refillListCommand(ctx: AppContext, opts: RefillListOptions
         ...m,
         prescriptions: m.prescriptions.map((p) => ({
           ...p,
+          statusText: prescriptionStatusWords(p.status),
           unfinishedOrder: waiting.has(`${m.memberId}\u0000${p.rxId}`),
         })),
       })),
+      problems,
     });
   } else {
     const rows = members.flatMap((m) =>
       m.prescriptions.map((p) => [
-        m.relationship === "unknown" ? m.memberId : `${m.name} (${m.relationship})`,
-        p.rxId,
-        `${p.drug} ${p.strength}`,
+        m.relationship === "unknown" ? clean(m.memberId) : `${clean(m.name)} (${clean(m.relationship)})`,
+        clean(p.rxId),
+        clean(`${p.drug} ${p.strength}`),
         waiting.has(`${m.memberId}\u0000${p.rxId}`)
-          ? `${STATUS_WORDS[p.status]}, order unfinished`
-          : STATUS_WORDS[p.status],
+          ? `${prescriptionStatusWords(p.status)}, order unfinished`
+          : prescriptionStatusWords(p.status),
         String(p.refillsRemaining),
         p.nextEligibleDate ?? "-",
         p.autoRefill ? "on" : "off",
       ]),
     );
-    if (rows.length === 0) printLine(ctx, "No prescriptions.");
+    if (rows.length === 0)
+      printLine(ctx, problems.length === 0 ? "No prescriptions." : "No readable prescriptions.");
     else
       printLine(
         ctx,
@@ -52,6 +113,7 @@ export async function refillListCommand(ctx: AppContext, opts: RefillListOptions
           rows,
         ),
       );
+    noteProblems(ctx, problems, "prescription");
   }
   if (open.length > 0) {
     note(
