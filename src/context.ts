@@ -17,20 +17,11 @@ import {
 import type { BackendInfo } from "./credentials/backend.js";
 import type { CredentialStore } from "./credentials/store.js";
 import type { PortalClient } from "./portal/client.js";
-import { outStream } from "./ui/out-stream.js";
+import type { IO } from "./ui/io.js";
+import { outStream } from "./process-streams.js";
 import { createPrompter, type Prompter } from "./ui/prompts.js";
 
-export interface OutStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
-
-export interface IO {
-  stdout: OutStream;
-  stderr: OutStream;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-}
+export type { IO, OutStream } from "./ui/io.js";
 
 /** The global options of shared/cli.md, after parsing. */
 export interface GlobalOptions {

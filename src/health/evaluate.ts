@@ -5,7 +5,7 @@
 // /me, a certificate browsers refuse, maintenance, an outage, the sign-in component down) is
 // CRITICAL; a portal that works but is slow, degraded, partly down, about to lose its certificate,
 // or did not end the session is WARNING.
-import type { CertificateReport, HealthResult, PhaseResult, Reason } from "./probe.js";
+import type { CertificateReport, HealthResult, PhaseResult, Reason } from "./result.js";
 import type { Thresholds } from "./thresholds.js";
 
 export interface EvaluateInput {

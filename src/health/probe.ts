@@ -4,65 +4,13 @@
 // state. Only Ctrl-C (InterruptedError) and bugs escape.
 import type { Profile } from "../config/load.js";
 import { CliError, InterruptedError, PortalError, PortalUnavailableError } from "../errors.js";
-import { type CertificateInfo, traceConnection } from "../net/trace-connection.js";
+import { traceConnection } from "../net/trace-connection.js";
 import { PortalClient } from "../portal/client.js";
-import type { PortalStatus } from "../portal/schemas.js";
 import { evaluate } from "./evaluate.js";
+import type { CertificateReport, HealthResult, LoginReport, PhaseResult, Reason } from "./result.js";
 import { HealthState, type HealthStateName, type PhaseName, type Thresholds } from "./thresholds.js";
 
-export interface PhaseResult {
-  name: PhaseName;
-  ok: boolean;
-  /** Milliseconds, to 0.01 ms. */
-  ms: number;
-  /** Why it failed: ENOTFOUND, CERT_HAS_EXPIRED, timeout, maintenance, invalid_credentials, ... */
-  code?: string;
-  /** One sentence for a person, when it failed. */
-  message?: string;
-  /** A short fact when it worked: the address, the portal's state, the username. */
-  detail?: string;
-  /** health serve: this login phase was measured by an earlier scrape (see --min-login-interval). */
-  reused?: boolean;
-}
-
-export interface Reason {
-  state: HealthStateName;
-  text: string;
-}
-
-/** The certificate as net/ saw it, with how the handshake judged it. */
-export interface CertificateReport extends CertificateInfo {
-  protocol: string;
-  authorized: boolean;
-  authorizationError?: string;
-}
-
-export interface LoginReport {
-  username: string;
-  ok: boolean;
-  /** When this login was made (ISO); older than the probe when reused. */
-  at: string;
-  reused: boolean;
-}
-
-export interface HealthResult {
-  profile: string;
-  url: string;
-  state: HealthStateName;
-  exitCode: number;
-  /** One line: the reasons, worst first, or what worked. */
-  summary: string;
-  reasons: Reason[];
-  startedAt: string;
-  /** The whole probe, in ms. */
-  durationMs: number;
-  /** The overall deadline this probe ran under, in ms. */
-  timeoutMs: number;
-  phases: PhaseResult[];
-  certificate?: CertificateReport;
-  portal?: Pick<PortalStatus, "status" | "message" | "components" | "maintenance">;
-  login?: LoginReport;
-}
+export type { CertificateReport, HealthResult, LoginReport, PhaseResult, Reason } from "./result.js";
 
 /** What a login step reports back: its phases (login, me, logout) and who signed in. */
 export interface LoginOutcome {

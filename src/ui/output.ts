@@ -1,18 +1,18 @@
 // stdout is data, stderr is talk.
-import type { AppContext } from "../context.js";
+import type { UiContext } from "./io.js";
 
 /** Exactly one JSON document on stdout. */
-export function printJson(ctx: AppContext, value: unknown): void {
+export function printJson(ctx: Pick<UiContext, "io">, value: unknown): void {
   ctx.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** A line of the command's result, on stdout. */
-export function printLine(ctx: AppContext, line = ""): void {
+export function printLine(ctx: Pick<UiContext, "io">, line = ""): void {
   ctx.io.stdout.write(`${line}\n`);
 }
 
 /** A note for the person, on stderr; never part of the data. */
-export function note(ctx: AppContext, line: string): void {
+export function note(ctx: Pick<UiContext, "io">, line: string): void {
   ctx.io.stderr.write(`${line}\n`);
 }
 

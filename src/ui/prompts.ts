@@ -1,8 +1,8 @@
 // Questions to the person at the keyboard, on stderr (stdout stays data). Without a terminal a
 // prompt never waits: it fails at once naming the flag or input that answers it (exit 64).
 import type { ChalkInstance } from "chalk";
-import type { AppContext } from "../context.js";
 import { UsageError } from "../errors.js";
+import type { UiContext } from "./io.js";
 
 export interface Choice<T> {
   name: string;
@@ -25,12 +25,12 @@ export interface Prompter {
   select<T>(opts: Common & { choices: Choice<T>[]; default?: T }): Promise<T>;
 }
 
-export function isInteractive(ctx: Pick<AppContext, "io" | "env">): boolean {
+export function isInteractive(ctx: Pick<UiContext, "io" | "env">): boolean {
   return Boolean(ctx.io.stdin.isTTY && ctx.io.stderr.isTTY) && ctx.env.CI !== "true";
 }
 
 /** The real prompter, on @inquirer/prompts (loaded only when a question is actually asked). */
-export function createPrompter(ctx: AppContext): Prompter {
+export function createPrompter(ctx: UiContext): Prompter {
   const interactive = isInteractive(ctx);
   const context = { input: ctx.io.stdin, output: ctx.io.stderr as NodeJS.WritableStream, signal: ctx.signal };
   // inquirer colours with node:util's styleText, which looks at stdout and ignores --no-color

@@ -1,8 +1,12 @@
 // The portal's service states and components in words, the same in `status` and the doctor. A
 // state or component rxportal does not know (a newer portal's) is shown as the portal sent it, with
 // neutral words, never as "undefined".
-import type { ComponentName, ServiceState } from "../portal/schemas.js";
 import { printable } from "./output.js";
+
+/** The contract's service states (src/portal/schemas.ts; service-state.test.ts keeps them equal). */
+export type ServiceState = "operational" | "degraded" | "maintenance" | "outage";
+/** The contract's component names (the same test keeps them equal). */
+export type ComponentName = "login" | "password_reset" | "refills" | "orders" | "id_card" | "mobile_app";
 
 const STATE_WORDS: Readonly<Record<ServiceState, string>> = {
   operational: "working normally",

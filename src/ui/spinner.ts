@@ -1,14 +1,14 @@
 // A "working on it" indicator on stderr. ora on a terminal; with --plain, one plain line instead
 // (screen readers read a line once; a spinner repeats itself). Decided from stderr alone: a
 // result piped into a file does not stop the person at the terminal from seeing progress.
-import type { AppContext } from "../context.js";
+import type { UiContext } from "./io.js";
 import { styleFor } from "./style.js";
 
 export interface Spinner {
   stop(): void;
 }
 
-export async function startSpinner(ctx: AppContext, text: string): Promise<Spinner> {
+export async function startSpinner(ctx: UiContext, text: string): Promise<Spinner> {
   if (ctx.globals.json || !ctx.io.stderr.isTTY) {
     // A script's log gains nothing from "working" lines; --plain at a terminal still gets them.
     return { stop() {} };

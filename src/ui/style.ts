@@ -6,7 +6,7 @@
 // off colour; --plain also turns off spinners and box drawing, for screen readers and logs.
 // TERM=dumb means no colour (unless FORCE_COLOR asks for it).
 import { Chalk, type ChalkInstance } from "chalk";
-import type { AppContext } from "../context.js";
+import type { UiContext } from "./io.js";
 
 export type StreamName = "stdout" | "stderr";
 
@@ -16,7 +16,7 @@ export interface Style {
   plain: boolean;
 }
 
-type StyleContext = Pick<AppContext, "env" | "globals" | "io">;
+type StyleContext = Pick<UiContext, "env" | "globals" | "io">;
 
 /** chalk's colour level for what is written to `stream` (stdout unless said otherwise). */
 export function colorLevel(ctx: StyleContext, stream: StreamName = "stdout"): 0 | 1 | 2 | 3 {

@@ -3,7 +3,7 @@ import { closeSync, constants, mkdtempSync, openSync, readFileSync, statSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { outStream, writeFully } from "./out-stream.js";
+import { outStream, writeFully } from "./process-streams.js";
 
 function fifo(): string {
   const path = join(mkdtempSync(join(tmpdir(), "rxportal-fifo-")), "pipe");

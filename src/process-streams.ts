@@ -3,7 +3,7 @@
 // synchronously on Linux anyway, and setting up its stream costs several milliseconds of every
 // start (measured: 6 ms for `process.stdout.write` against `fs.writeSync` on a pipe).
 import { fstatSync, writeSync } from "node:fs";
-import type { OutStream } from "../context.js";
+import type { OutStream } from "./ui/io.js";
 
 /**
  * Whether `fd` is a terminal. node:tty would answer at once, but loading it pulls in net and the

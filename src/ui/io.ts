@@ -1,0 +1,31 @@
+// What everything that draws needs from the outside world: the three streams, the environment
+// (NO_COLOR, TERM, CI), the output flags and the Ctrl-C signal. A leaf: ui/ depends on nothing of
+// the composition (src/context.ts builds an AppContext, which satisfies UiContext).
+
+export interface OutStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface IO {
+  stdout: OutStream;
+  stderr: OutStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** The global flags that change how output looks. */
+export interface OutputFlags {
+  json?: boolean;
+  plain?: boolean;
+  /** false for --no-color. */
+  color?: boolean;
+}
+
+export interface UiContext {
+  io: IO;
+  env: Record<string, string | undefined>;
+  globals: OutputFlags;
+  /** Aborted on Ctrl-C: a prompt then stops. */
+  signal: AbortSignal;
+}
