@@ -17,8 +17,8 @@ import {
 import type { BackendInfo } from "./credentials/backend.js";
 import type { CredentialStore } from "./credentials/store.js";
 import type { PortalClient } from "./portal/client.js";
-import type { IO } from "./ui/io.js";
 import { outStream } from "./process-streams.js";
+import type { IO } from "./ui/io.js";
 import { createPrompter, type Prompter } from "./ui/prompts.js";
 
 export type { IO, OutStream } from "./ui/io.js";
