@@ -492,7 +492,9 @@ export class PortalClient {
       requestId,
       retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after"), this.clock),
       url: url.replace(/\?.*$/, ""),
-      notFoundPossible: 404 in op.responses,
+      // The contract's item lookups, and a member's own data (a portal may have no ID card for
+      // a member): there a 404 problem is the portal's answer, not a wrong path.
+      notFoundPossible: 404 in op.responses || (op.auth && op.method === "GET"),
     };
     const error = status < 200 || status >= 400 ? errorFromAnswer(answer) : unreadableSuccessError(answer);
     const kind = bodyKind(contentType, text);

@@ -100,7 +100,7 @@ function onlyLines(r: RunResult, allowed: RegExp[]): void {
 
 /** Each spawned run signs in with RXPORTAL_PASSWORD; there is no keychain in a test HOME. */
 const SESSION_LINE =
-  /^rxportal: signed in for this command only; no lasting keychain, so the session is not kept\.$/;
+  /^rxportal: signed in for this command only: there is no lasting keychain here, so a session ends with its command\.$/;
 const PLAN_LINES = [/^Refills to order for Pat Sample \(member SBX100001\):$/, /^ {2}RX-\d+ {2}\S.*$/];
 const WAIT_LINE =
   /^rxportal: another rxportal is ordering refills for this member; waiting for it to finish\.$/;
