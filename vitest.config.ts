@@ -1,12 +1,15 @@
 import { defineConfig } from "vitest/config";
+import { compileTree } from "./scripts/tree-json.js";
 
 export default defineConfig({
   plugins: [
     {
-      // The build bundles trees/*.yaml as text (esbuild's text loader); tests import them the same way.
-      name: "yaml-as-text",
-      transform(code, id) {
-        if (id.endsWith(".yaml")) return { code: `export default ${JSON.stringify(code)};`, map: null };
+      // The build compiles trees/*.yaml to validated JSON (scripts/tree-json.ts); tests import
+      // them the same way.
+      name: "tree-yaml-as-json",
+      async transform(code, id) {
+        if (id.endsWith(".yaml"))
+          return { code: `export default ${await compileTree(id, code)};`, map: null };
         return undefined;
       },
     },

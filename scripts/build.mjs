@@ -29,6 +29,37 @@ const lazyChildProcess = {
   },
 };
 
+// The built-in troubleshooting tree goes into the bundle as validated JSON (src/doctor/builtin-tree.ts):
+// parsed, checked against the tree schema and linted here, so a broken trees/default.yaml fails
+// the build and no run parses YAML for it. The compiler is TypeScript (scripts/tree-json.ts,
+// shared with vitest.config.ts): bundled whole and imported from memory.
+const treeCompiler = await build({
+  entryPoints: [`${root}scripts/tree-json.ts`],
+  bundle: true,
+  write: false,
+  format: "esm",
+  platform: "node",
+  target: "node20.19",
+  mainFields: ["module", "main"],
+  // Bundled CommonJS packages require() Node's built-ins.
+  banner: {
+    js: `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(${JSON.stringify(import.meta.url)});`,
+  },
+  logLevel: "warning",
+});
+const { compileTree } = await import(
+  `data:text/javascript;base64,${Buffer.from(treeCompiler.outputFiles[0].text).toString("base64")}`
+);
+const builtinTree = {
+  name: "builtin-tree",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]trees[\\/][^\\/]+\.yaml$/ }, async (args) => ({
+      contents: await compileTree(args.path),
+      loader: "json",
+    }));
+  },
+};
+
 await build({
   entryPoints: { main: `${root}src/main.ts` },
   outdir: fresh,
@@ -44,9 +75,7 @@ await build({
   mainFields: ["module", "main"],
   // Native addons cannot be bundled.
   external: ["@napi-rs/keyring"],
-  // The built-in troubleshooting tree is bundled as text (src/doctor/builtin-tree.ts).
-  loader: { ".yaml": "text" },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, builtinTree],
   logLevel: "warning",
 });
 // Then every file becomes CommonJS (dist/package.json says so): Node 20 keeps a V8 code cache
