@@ -11,7 +11,7 @@ const fresh = `${root}dist.build-${process.pid}`;
 const old = `${root}dist.old-${process.pid}`;
 
 // commander loads node:child_process at start-up only for git-style executable subcommands,
-// which rxportal does not use; that pulls in net, dgram and more (about 5 ms per run). Hand it a
+// which rxportal does not use; that pulls in net, dgram and more on every run. Hand it a
 // proxy that loads the real module on first use instead.
 const lazyChildProcess = {
   name: "lazy-child-process",
@@ -78,10 +78,9 @@ await build({
   plugins: [lazyChildProcess, builtinTree],
   logLevel: "warning",
 });
-// Then every file becomes CommonJS (dist/package.json says so): Node 20 keeps a V8 code cache
-// only for scripts, never for ES modules (the launcher keeps one per file, src/boot.ts), and an
-// ES module anywhere on a run's path starts Node's ES module loader, about 12% of the instructions
-// of `rxportal --help` (callgrind). esbuild splits only ES modules, hence the two steps: imports
+// Then every file becomes CommonJS (dist/package.json says so): the launcher keeps a V8 code cache
+// per file, which vm.Script offers for scripts, not for ES modules (src/boot.ts), and an ES module
+// anywhere on a run's path starts Node's ES module loader. esbuild splits only ES modules, hence the two steps: imports
 // between chunks become require() calls and import() becomes a require() in a promise, so
 // chunks still load only when a command asks for them.
 const files = [
