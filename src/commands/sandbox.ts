@@ -7,6 +7,8 @@ export interface SandboxCommandOptions {
   host: string;
   port: number;
   fault?: string[];
+  /** A JSON or YAML file of extra members, prescriptions and orders (src/sandbox/seed-file.ts). */
+  seed?: string;
 }
 
 export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOptions): Promise<CommandResult> {
@@ -15,7 +17,10 @@ export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOption
     import("../sandbox/faults.js"),
   ]);
   const faults = (opts.fault ?? []).map(parseFaultSpec);
-  const sandbox = await startSandbox({ host: opts.host, port: opts.port, faults });
+  const seed = opts.seed
+    ? await (await import("../sandbox/seed-file.js")).loadSeedFile(opts.seed)
+    : undefined;
+  const sandbox = await startSandbox({ host: opts.host, port: opts.port, faults, seed });
   ctx.cleanups.push(() => sandbox.close());
   // The URL is the data (scripts read it); the rest is for the person watching.
   printLine(ctx, sandbox.baseUrl);
