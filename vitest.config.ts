@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { compileTree } from "./scripts/tree-json.js";
 
@@ -20,6 +21,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",
+    // Every core (vitest's default leaves one free): most tests wait on child processes and
+    // sockets. RXPORTAL_TEST_WORKERS sets another number (.ci/run runs suites side by side).
+    maxWorkers: Number(process.env.RXPORTAL_TEST_WORKERS) || availableParallelism(),
     globalSetup: ["test/global-setup.ts"],
   },
 });
