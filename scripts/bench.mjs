@@ -14,6 +14,7 @@
 //   npm run bench -- --runs 31       more pairs
 //   npm run bench -- --only status,orders   rows whose name contains one of these
 //   npm run bench -- --check         exit 1 when a row misses its target
+//   npm run bench -- --limit-ms 10000   stop a run after this long (default 30 s)
 // The CLI runs on the Node that runs this script: `path/to/node scripts/bench.mjs` for another.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -270,6 +271,8 @@ const rows = [
 ].filter((r) => !only || only.some((o) => r.name.includes(o)));
 
 const timeOut = join(home, "time.out");
+// A run still going after this is stopped; its row is measured once and reported as over it.
+const RUN_LIMIT_MS = Number(option("--limit-ms")) || 30_000;
 async function time(c) {
   await c.before?.();
   const [cmd, argv] = timeBin
@@ -280,8 +283,10 @@ async function time(c) {
     env: c.env ?? env,
     stdio: ["ignore", "pipe", "pipe"],
     maxBuffer: 256 * MiB,
+    timeout: RUN_LIMIT_MS,
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.signal === "SIGTERM" && ms >= RUN_LIMIT_MS) return { ms, rss: undefined, stopped: true };
   if (r.status !== (c.exitCode ?? 0))
     throw new Error(`${c.name} exited ${r.status}: ${r.stderr}${String(r.stdout).slice(0, 2000)}`);
   const rss = timeBin
@@ -295,8 +300,12 @@ try {
   for (const row of rows) {
     const base = row.baseline ?? baseline;
     await time(base); // warm the file cache (and the code caches)
-    await time(row);
+    const warm = await time(row);
     const pairs = [];
+    if (warm.stopped) {
+      results.push({ row, base, pairs: [{ base: await time(base), run: warm }] });
+      continue;
+    }
     for (let i = 0; i < (row.scale ? scaleRuns : runs); i++) {
       // Alternating which half goes first, so neither always runs on a machine the other warmed.
       if (i % 2) {
@@ -337,8 +346,10 @@ for (const { row, base, pairs } of results) {
   const ratios = pairs.map((p) => p.run.ms / p.base.ms);
   const ms = median(pairs.map((p) => p.run.ms));
   const ratio = median(ratios);
-  const rss = timeBin ? median(pairs.map((p) => p.run.rss)) : undefined;
+  const measured = pairs.map((p) => p.run.rss).filter((x) => x !== undefined);
+  const rss = measured.length ? median(measured) : undefined;
   const misses = [];
+  if (pairs.some((p) => p.run.stopped)) misses.push(`stopped after ${RUN_LIMIT_MS} ms`);
   if (row.target?.ratio && ratio > row.target.ratio) misses.push(`ratio above ${row.target.ratio}`);
   if (row.target?.ms && ms > row.target.ms) misses.push(`above ${row.target.ms} ms`);
   if (row.target?.rss && rss !== undefined && rss > row.target.rss)
