@@ -295,39 +295,6 @@ async function time(c) {
   return { ms, rss };
 }
 
-const results = [];
-try {
-  for (const row of rows) {
-    const base = row.baseline ?? baseline;
-    await time(base); // warm the file cache (and the code caches)
-    const warm = await time(row);
-    const pairs = [];
-    if (warm.stopped) {
-      results.push({ row, base, pairs: [{ base: await time(base), run: warm }] });
-      continue;
-    }
-    for (let i = 0; i < (row.scale ? scaleRuns : runs); i++) {
-      // Alternating which half goes first, so neither always runs on a machine the other warmed.
-      if (i % 2) {
-        const b = await time(base);
-        pairs.push({ base: b, run: await time(row) });
-      } else {
-        const r = await time(row);
-        pairs.push({ base: await time(base), run: r });
-      }
-    }
-    results.push({ row, base, pairs });
-  }
-} finally {
-  // The sandbox writes to the bench's home as it stops (its code cache): wait for it to go first.
-  if (sandbox.exitCode === null && sandbox.signalCode === null) {
-    const exited = new Promise((resolve) => sandbox.once("exit", resolve));
-    sandbox.kill();
-    await exited;
-  }
-  rmSync(home, { recursive: true, force: true });
-}
-
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -342,7 +309,7 @@ console.log(
 console.log(
   `${"command".padEnd(52)} ${"median ms".padStart(9)}  ${"ratio [min-max]".padEnd(18)} ${"vs".padEnd(10)} ${"RSS MiB".padStart(7)}  verdict`,
 );
-for (const { row, base, pairs } of results) {
+function report({ row, base, pairs }) {
   const ratios = pairs.map((p) => p.run.ms / p.base.ms);
   const ms = median(pairs.map((p) => p.run.ms));
   const ratio = median(ratios);
@@ -370,6 +337,42 @@ for (const { row, base, pairs } of results) {
     `${row.name.padEnd(52)} ${f(ms, 1).padStart(9)}  ${`${f(ratio)} [${f(Math.min(...ratios))}-${f(Math.max(...ratios))}]`.padEnd(18)} ${vs.padEnd(10)} ${rss === undefined ? "".padStart(7) : f(rss, 1).padStart(7)}  ${verdict}`,
   );
 }
+
+const results = [];
+try {
+  for (const row of rows) {
+    const base = row.baseline ?? baseline;
+    await time(base); // warm the file cache (and the code caches)
+    const warm = await time(row);
+    const pairs = [];
+    if (warm.stopped) {
+      results.push({ row, base, pairs: [{ base: await time(base), run: warm }] });
+      report(results.at(-1));
+      continue;
+    }
+    for (let i = 0; i < (row.scale ? scaleRuns : runs); i++) {
+      // Alternating which half goes first, so neither always runs on a machine the other warmed.
+      if (i % 2) {
+        const b = await time(base);
+        pairs.push({ base: b, run: await time(row) });
+      } else {
+        const r = await time(row);
+        pairs.push({ base: await time(base), run: r });
+      }
+    }
+    results.push({ row, base, pairs });
+    report(results.at(-1));
+  }
+} finally {
+  // The sandbox writes to the bench's home as it stops (its code cache): wait for it to go first.
+  if (sandbox.exitCode === null && sandbox.signalCode === null) {
+    const exited = new Promise((resolve) => sandbox.once("exit", resolve));
+    sandbox.kill();
+    await exited;
+  }
+  rmSync(home, { recursive: true, force: true });
+}
+
 for (const b of [baseline, bareHealth]) {
   const own = results.filter((r) => r.base === b).flatMap((r) => r.pairs.map((p) => p.base.ms));
   if (own.length) console.log(`  baseline ${b.name}: median ${f(median(own), 1)} ms over ${own.length} runs`);
