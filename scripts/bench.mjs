@@ -11,7 +11,7 @@
 // machine kind it is set, and every Node start pays for reading it; the header says whether).
 // Peak RSS comes from /usr/bin/time when it is there.
 //   npm run bench                    the table, 21 pairs per row (7 for the scale rows)
-//   npm run bench -- --runs 31       more pairs
+//   npm run bench -- --runs 31       more pairs (--scale-runs N for the scale rows)
 //   npm run bench -- --only status,orders   rows whose name contains one of these
 //   npm run bench -- --check         exit 1 when a row misses its target
 //   npm run bench -- --limit-ms 10000   stop a run after this long (default 30 s)
@@ -26,7 +26,7 @@ import { join } from "node:path";
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const runs = Number(option("--runs")) || 21;
-const scaleRuns = Math.min(runs, 7);
+const scaleRuns = Number(option("--scale-runs")) || Math.min(runs, 7);
 const only = option("--only")?.split(",");
 const check = args.includes("--check");
 const home = mkdtempSync(join(tmpdir(), "rxportal-bench-"));
