@@ -11,7 +11,7 @@ const fresh = `${root}dist.build-${process.pid}`;
 const old = `${root}dist.old-${process.pid}`;
 
 // commander loads node:child_process at start-up only for git-style executable subcommands,
-// which rxportal does not use; that pulls in net, dgram and more (about 5 ms per run). Hand it a
+// which rxportal does not use; that pulls in net, dgram and more on every run. Hand it a
 // proxy that loads the real module on first use instead.
 const lazyChildProcess = {
   name: "lazy-child-process",
@@ -25,6 +25,37 @@ const lazyChildProcess = {
       contents:
         'let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require("node:child_process"))[key] });',
       loader: "js",
+    }));
+  },
+};
+
+// The built-in troubleshooting tree goes into the bundle as validated JSON (src/doctor/builtin-tree.ts):
+// parsed, checked against the tree schema and linted here, so a broken trees/default.yaml fails
+// the build and no run parses YAML for it. The compiler is TypeScript (scripts/tree-json.ts,
+// shared with vitest.config.ts): bundled whole and imported from memory.
+const treeCompiler = await build({
+  entryPoints: [`${root}scripts/tree-json.ts`],
+  bundle: true,
+  write: false,
+  format: "esm",
+  platform: "node",
+  target: "node20.19",
+  mainFields: ["module", "main"],
+  // Bundled CommonJS packages require() Node's built-ins.
+  banner: {
+    js: `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(${JSON.stringify(import.meta.url)});`,
+  },
+  logLevel: "warning",
+});
+const { compileTree } = await import(
+  `data:text/javascript;base64,${Buffer.from(treeCompiler.outputFiles[0].text).toString("base64")}`
+);
+const builtinTree = {
+  name: "builtin-tree",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]trees[\\/][^\\/]+\.yaml$/ }, async (args) => ({
+      contents: await compileTree(args.path),
+      loader: "json",
     }));
   },
 };
@@ -44,15 +75,12 @@ await build({
   mainFields: ["module", "main"],
   // Native addons cannot be bundled.
   external: ["@napi-rs/keyring"],
-  // The built-in troubleshooting tree is bundled as text (src/doctor/builtin-tree.ts).
-  loader: { ".yaml": "text" },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, builtinTree],
   logLevel: "warning",
 });
-// Then every file becomes CommonJS (dist/package.json says so): Node 20 keeps a V8 code cache
-// only for scripts, never for ES modules (the launcher keeps one per file, src/boot.ts), and an
-// ES module anywhere on a run's path starts Node's ES module loader, about 12% of the instructions
-// of `rxportal --help` (callgrind). esbuild splits only ES modules, hence the two steps: imports
+// Then every file becomes CommonJS (dist/package.json says so): the launcher keeps a V8 code cache
+// per file, which vm.Script offers for scripts, not for ES modules (src/boot.ts), and an ES module
+// anywhere on a run's path starts Node's ES module loader. esbuild splits only ES modules, hence the two steps: imports
 // between chunks become require() calls and import() becomes a require() in a promise, so
 // chunks still load only when a command asks for them.
 const files = [

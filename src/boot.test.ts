@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CachedLoader, cacheDirName, codeCacheDir } from "./boot.js";
+import { CachedLoader, cacheDirName, codeCacheDir, enableNodeCompileCache } from "./boot.js";
 
 let root: string;
 let main: string;
@@ -147,5 +147,44 @@ describe("codeCacheDir", () => {
 
   it("is off with RXPORTAL_CODE_CACHE=0", () => {
     expect(codeCacheDir({ RXPORTAL_CODE_CACHE: "0" }, "0123abcd")).toBeUndefined();
+  });
+});
+
+describe("enableNodeCompileCache (RXPORTAL_CODE_CACHE=node)", () => {
+  const ENABLED = 1;
+  const fakeApi = (status: number) => {
+    const dirs: string[] = [];
+    return {
+      dirs,
+      api: {
+        constants: { compileCacheStatus: { ENABLED } },
+        enableCompileCache: (dir: string) => {
+          dirs.push(dir);
+          return { status };
+        },
+      },
+    };
+  };
+
+  it("makes the folder 0700 (and its parent), removes other builds' caches, hands it to Node", () => {
+    const dir = `${cacheDir}-node`;
+    const oldBuild = join(cacheDir, "..", `${cacheDirName("ffff0000", process.version, process.arch)}-node`);
+    mkdirSync(oldBuild, { recursive: true });
+    const { api, dirs } = fakeApi(ENABLED);
+    expect(enableNodeCompileCache(dir, api)).toBe(true);
+    expect(dirs).toEqual([dir]);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "..")).mode & 0o777).toBe(0o700);
+    expect(readdirSync(join(dir, ".."))).toEqual([basename(dir)]);
+  });
+
+  it("is off on a Node without the API, when Node refuses, and when the folder cannot be made", () => {
+    expect(enableNodeCompileCache(`${cacheDir}-node`, {})).toBe(false);
+    writeFileSync(join(root, "cache"), "a file where the folder should be");
+    const { api, dirs } = fakeApi(ENABLED);
+    expect(enableNodeCompileCache(`${cacheDir}-node`, api)).toBe(false);
+    expect(dirs).toEqual([]);
+    rmSync(join(root, "cache"));
+    expect(enableNodeCompileCache(`${cacheDir}-node`, fakeApi(0).api)).toBe(false);
   });
 });

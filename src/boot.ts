@@ -1,17 +1,22 @@
 // Start-up (bin/rxportal.js → dist/boot.js → dist/main.js). Every run starts with the same code
-// (commander, the command table, the context), and parsing and compiling it was the largest
-// part of a run's own start-up: about 40% of the instructions `rxportal --help` adds to Node's
-// own (measured with callgrind). So the bundle's files are compiled with V8 code caches kept in
-// the user's cache folder: a run writes the caches of the files it compiled, later runs skip the
-// parsing and compiling. Node offers this itself only from version 22 (module.enableCompileCache);
-// this works on 20.
+// (commander, the command table, the context), and parsing and compiling it is a large part of a
+// run's own start-up. So the bundle's files are compiled with V8 code caches kept in the user's
+// cache folder: a run writes the caches of the files it compiled, later runs skip the parsing and
+// compiling.
+// Why not Node's own cache (module.enableCompileCache, Node 22.1 and later): Node makes a file's
+// cache right after compiling it, before it runs, so it holds only the top-level code; the
+// bundle's code sits inside esbuild's module functions, which V8 compiles lazily, as they run.
+// This loader makes its caches after the run, with every function the run compiled. Node's cache
+// stays available as RXPORTAL_CODE_CACHE=node, so that `npm run bench` can keep comparing the two
+// (the figures, and the decision, are in the bench's output, not here).
 // The loader is CommonJS's, for the bundle's own files only: a relative require() between them
 // loads through it (once per file, cycles see partial exports, as in Node); anything else (Node's
 // built-ins, @napi-rs/keyring) goes to Node's require().
 // A cache holds compiled program code only (the bundle's functions and their literals), never
 // anything a run reads or types. Anything wrong with one (missing, corrupt, from another Node or
 // another build, a folder that cannot be written) only means the code is compiled as usual.
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import * as nodeModule from "node:module";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { Script } from "node:vm";
@@ -140,8 +145,8 @@ function removeOtherBuilds(dir: string): void {
   }
 }
 
-/** <build hash>-<node version>-<arch> */
-const CACHE_DIR_NAME = /^([0-9a-f]+)-v[\d.]+-\w+$/;
+/** <build hash>-<node version>-<arch>, and -node for Node's own cache (RXPORTAL_CODE_CACHE=node). */
+const CACHE_DIR_NAME = /^([0-9a-f]+)-v[\d.]+-\w+(?:-node)?$/;
 
 export function cacheDirName(hash: string, nodeVersion: string, arch: string): string {
   return `${hash}-${nodeVersion}-${arch}`;
@@ -160,9 +165,45 @@ export function codeCacheDir(env: NodeJS.ProcessEnv, hash: string): string | und
   return join(cache, "code-cache", cacheDirName(hash, process.version, process.arch));
 }
 
+/** The part of node:module that Node's compile cache is; missing before Node 22.1. */
+export interface CompileCacheApi {
+  enableCompileCache?: (dir: string) => { status: number };
+  flushCompileCache?: () => void;
+  constants?: { compileCacheStatus?: { ENABLED: number } };
+}
+
+/**
+ * RXPORTAL_CODE_CACHE=node: Node's compile cache in `dir` (0700, made here) instead of this
+ * loader's. False when this Node has none or the folder cannot be made; never throws.
+ */
+export function enableNodeCompileCache(
+  dir: string,
+  api: CompileCacheApi = nodeModule as unknown as CompileCacheApi,
+): boolean {
+  if (typeof api.enableCompileCache !== "function") return false;
+  try {
+    if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) removeOtherBuilds(dir);
+    // mkdir's mode is masked by the umask and leaves existing folders alone; make sure.
+    chmodSync(dirname(dir), 0o700);
+    chmodSync(dir, 0o700);
+    return api.enableCompileCache(dir).status === (api.constants?.compileCacheStatus?.ENABLED ?? 1);
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the CLI from dist/ and returns its exit code. */
 export async function boot(distDir: string, argv: string[]): Promise<number> {
-  const loader = new CachedLoader(distDir, codeCacheDir(process.env, __BUNDLE_HASH__));
+  const cacheDir = codeCacheDir(process.env, __BUNDLE_HASH__);
+  if (cacheDir !== undefined && process.env.RXPORTAL_CODE_CACHE === "node") {
+    // Node's require() for every file, and Node's cache (in a folder of its own name inside).
+    const cached = enableNodeCompileCache(`${cacheDir}-node`);
+    const main = createRequire(join(distDir, "boot.js"))("./main.js") as Main;
+    const code = await main.run(argv);
+    if (cached) (nodeModule as unknown as CompileCacheApi).flushCompileCache?.();
+    return code;
+  }
+  const loader = new CachedLoader(distDir, cacheDir);
   const main = loader.load(join(distDir, "main.js")) as Main;
   const code = await main.run(argv);
   await loader.saveCaches();

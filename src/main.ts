@@ -186,15 +186,18 @@ or cannot be reached.
       "inject a fault: latency:300, status:500@/auth/login, maintenance:120, ... (repeatable)",
       collect,
     )
+    .option("--seed <file>", "add members, prescriptions and orders from a JSON or YAML file")
     .addHelpText(
       "after",
       `${examples("rxportal sandbox", "rxportal sandbox --port 0 --fault maintenance:120", "rxportal sandbox --fault latency:300@/status")}
 Fault specs: kind[:value][@path][#count]; kinds: latency, status, maintenance, malformed, truncated, reset, hang.
+Seed file: {"members": [...], "prescriptions": [...], "orders": [...]}, each entry shaped as in
+fixtures/sandbox/seed.json; a prescription or order goes to the family its memberId names.
 The control surface (outbox of sent codes, faults, state reset) is under /_sandbox, loopback only.
 `,
     )
     .action(
-      act(async (opts: { host: string; port: number; fault?: string[] }) => {
+      act(async (opts: { host: string; port: number; fault?: string[]; seed?: string }) => {
         const { sandboxCommand } = await import("./commands/sandbox.js");
         return sandboxCommand(ctx, opts);
       }),

@@ -7,6 +7,8 @@ export interface SandboxCommandOptions {
   host: string;
   port: number;
   fault?: string[];
+  /** A JSON or YAML file of extra members, prescriptions and orders (src/sandbox/seed-file.ts). */
+  seed?: string;
 }
 
 export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOptions): Promise<CommandResult> {
@@ -17,7 +19,10 @@ export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOption
   const { checkHost, listenError } = await import("../net/listen-error.js");
   const host = checkHost(opts.host);
   const faults = (opts.fault ?? []).map(parseFaultSpec);
-  const sandbox = await startSandbox({ host, port: opts.port, faults }).catch((error: unknown) => {
+  const seed = opts.seed
+    ? await (await import("../sandbox/seed-file.js")).loadSeedFile(opts.seed)
+    : undefined;
+  const sandbox = await startSandbox({ host, port: opts.port, faults, seed }).catch((error: unknown) => {
     throw listenError(error, host, opts.port) ?? error;
   });
   ctx.cleanups.push(() => sandbox.close());

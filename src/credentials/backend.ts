@@ -7,7 +7,9 @@
 // "rxportal/probe" (a store can accept connections yet refuse writes when locked). Every step is
 // bounded like any keychain call, and the probe never throws: failures become `detail`.
 import { randomBytes } from "node:crypto";
+import { connect } from "node:net";
 import { platform as osPlatform } from "node:os";
+import { join } from "node:path";
 import type { KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
 import { firstLine, formatSeconds, KeychainError, withDeadline } from "./errors.js";
 import { KeyringHelper } from "./helper.js";
@@ -77,10 +79,15 @@ export async function describeBackend(
 ): Promise<BackendInfo> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
   const platform = options.platform ?? osPlatform();
+  if (platform === "linux") {
+    // No helper process, and no kernel keyring probe, when no Secret Service can be on the bus.
+    const noBus = await sessionBusMissing(env, Math.min(timeoutMs, BUS_CONNECT_TIMEOUT_MS));
+    if (noBus !== undefined) return noLastingKeychain(noBus);
+  }
   const helper = options.entries ? undefined : new KeyringHelper({ env });
   const entries = options.entries ?? (helper as KeyringHelper).entries;
   try {
-    if (platform === "linux") return await describeLinux(env, entries, timeoutMs);
+    if (platform === "linux") return await describeLinux(entries, timeoutMs);
     const result = await roundTrip(entries, timeoutMs, undefined);
     const names: Partial<Record<NodeJS.Platform, [BackendKind, string]>> = {
       darwin: ["macos-keychain", "the macOS Keychain"],
@@ -99,25 +106,92 @@ export async function describeBackend(
   }
 }
 
-async function describeLinux(
+/** A bus that refuses a connection answers at once; this only bounds a stuck connect(). */
+const BUS_CONNECT_TIMEOUT_MS = 1000;
+
+/**
+ * Why no Secret Service can answer, found without D-Bus or the keychain library: no session bus
+ * address, or a unix socket address (path or abstract) that nothing listens on. undefined: the
+ * bus is there, or its address is of a kind (tcp, launchd, ...) only the library can try.
+ */
+export async function sessionBusMissing(
   env: Record<string, string | undefined>,
-  entries: KeyringEntryFactory,
-  timeoutMs: number,
-): Promise<BackendInfo> {
-  let noSecretService: string;
-  if (!env.DBUS_SESSION_BUS_ADDRESS) {
-    noSecretService = "DBUS_SESSION_BUS_ADDRESS is not set (no desktop session)";
-  } else {
-    const secretService = await roundTrip(entries, timeoutMs, "secret-service");
-    if (secretService.ok) {
-      return {
-        backend: "secret-service",
-        persistent: true,
-        detail: "A Secret Service answered on the D-Bus session bus; secrets are kept across reboots.",
-      };
+  timeoutMs: number = BUS_CONNECT_TIMEOUT_MS,
+): Promise<string | undefined> {
+  const address = env.DBUS_SESSION_BUS_ADDRESS;
+  if (!address) return "DBUS_SESSION_BUS_ADDRESS is not set (no desktop session)";
+  // Addresses to try in order, `;`-separated: transport:key=value,key=value, values %-escaped.
+  const sockets: string[] = [];
+  for (const entry of address.split(";")) {
+    const colon = entry.indexOf(":");
+    if (colon < 0) continue;
+    if (entry.slice(0, colon) !== "unix") return undefined;
+    const keys = new Map<string, string>();
+    for (const pair of entry.slice(colon + 1).split(",")) {
+      const eq = pair.indexOf("=");
+      if (eq < 0) continue;
+      try {
+        keys.set(pair.slice(0, eq), decodeURIComponent(pair.slice(eq + 1)));
+      } catch {
+        return undefined;
+      }
     }
-    noSecretService = secretService.reason;
+    const path = keys.get("path");
+    const abstract = keys.get("abstract");
+    if (path !== undefined) sockets.push(path);
+    else if (abstract !== undefined) sockets.push(`\0${abstract}`);
+    else if (keys.get("runtime") === "yes" && env.XDG_RUNTIME_DIR)
+      sockets.push(join(env.XDG_RUNTIME_DIR, "bus"));
+    else return undefined;
   }
+  if (sockets.length === 0) return undefined;
+  let why = "";
+  for (const socket of sockets) {
+    const refused = await connectRefused(socket, timeoutMs);
+    if (refused === undefined) return undefined;
+    why = refused;
+  }
+  return `nothing listens at the D-Bus session bus address (${why})`;
+}
+
+/** The error code of a refused connection to a unix socket; undefined when it connected (or
+ * did not answer in time: then the library's own probe, with its own budget, decides). */
+function connectRefused(path: string, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ path });
+    const done = (result: string | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    socket.once("connect", () => done(undefined));
+    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+  });
+}
+
+/** No session bus: no lasting keychain, said as the Secret Service branch says it. The kernel
+ * keyring is not tried: it would only be reported, never used (it forgets at logout). */
+function noLastingKeychain(noSecretService: string): BackendInfo {
+  return {
+    backend: "none",
+    persistent: false,
+    detail:
+      `No lasting keychain. Secret Service: ${noSecretService}. ` +
+      "Kernel keyring: not tried (it forgets secrets at logout or reboot).",
+  };
+}
+
+async function describeLinux(entries: KeyringEntryFactory, timeoutMs: number): Promise<BackendInfo> {
+  const secretService = await roundTrip(entries, timeoutMs, "secret-service");
+  if (secretService.ok) {
+    return {
+      backend: "secret-service",
+      persistent: true,
+      detail: "A Secret Service answered on the D-Bus session bus; secrets are kept across reboots.",
+    };
+  }
+  const noSecretService = secretService.reason;
   const kernel = await roundTrip(entries, timeoutMs, "keyutils");
   if (kernel.ok) {
     return {

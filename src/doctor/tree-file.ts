@@ -1,5 +1,6 @@
 // Where a tree comes from: a file the user names, or the built-in tree bundled into dist/.
 import { ConfigError } from "../errors.js";
+import type { ParsedTree } from "./tree-lint.js";
 import type { Tree } from "./tree-schema.js";
 
 export interface TreeSource {
@@ -20,14 +21,26 @@ export async function readTreeSource(file: string | undefined): Promise<TreeSour
   return { name: file, text: readUserFile(file, { maxBytes: MAX_TREE_BYTES }) };
 }
 
+/** A tree read and validated. The built-in one comes validated and linted from the build
+ * (src/doctor/builtin-tree.ts): no YAML is parsed for it. */
+export async function readParsedTree(file: string | undefined): Promise<ParsedTree & { name: string }> {
+  if (file === undefined) {
+    const { builtinTree, BUILTIN_TREE_NAME } = await import("./builtin-tree.js");
+    return { name: BUILTIN_TREE_NAME, tree: builtinTree, problems: [] };
+  }
+  const source = await readTreeSource(file);
+  const { parseTree } = await import("./tree-lint.js");
+  return { name: source.name, ...(await parseTree(source.name, source.text)) };
+}
+
 /**
  * The tree a doctor run walks: read, validated and linted. A tree with lint problems is refused
  * (exit 78) because walking it could strand the member on a node with no way on.
  */
 export async function loadCheckedTree(file: string | undefined): Promise<Tree> {
-  const source = await readTreeSource(file);
-  const { lintTree, parseTree } = await import("./tree-lint.js");
-  const { tree, problems } = await parseTree(source.name, source.text);
+  const source = await readParsedTree(file);
+  const { lintTree } = await import("./tree-lint.js");
+  const { tree, problems } = source;
   const all = [...problems, ...lintTree(tree)];
   if (all.length) {
     const first = all[0] as { node: string; message: string };

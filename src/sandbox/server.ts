@@ -12,6 +12,7 @@ import { JSON_TYPE, problem, sendReply } from "./http.js";
 import { memberRoutes } from "./member-routes.js";
 import { RateLimiter, resolveLimits, type SandboxLimits } from "./rate-limit.js";
 import { API_PREFIX, Router } from "./router.js";
+import type { Seed } from "./seed.js";
 import { serviceRoutes } from "./service-routes.js";
 import { type OutboxMessage, SandboxState } from "./state.js";
 
@@ -25,6 +26,8 @@ export interface SandboxOptions {
   clock?: OffsetClock;
   faults?: FaultSpec[];
   limits?: Partial<SandboxLimits>;
+  /** Default: the bundled seed (`sandbox --seed <file>` adds to it: seed-file.ts). */
+  seed?: Seed;
 }
 
 export interface RunningSandbox {
@@ -72,7 +75,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const host = opts.host ?? "127.0.0.1";
   const clock = opts.clock ?? new OffsetClock();
   const limits = resolveLimits(opts.limits);
-  const state = new SandboxState(clock);
+  const state = new SandboxState(clock, opts.seed);
   const faults = new FaultList();
   for (const f of opts.faults ?? []) faults.add(f);
   const limiter = new RateLimiter(clock);

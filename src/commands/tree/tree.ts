@@ -2,15 +2,15 @@
 import type { AppContext } from "../../context.js";
 import { checkLink, describeVerdict, UnparsableLinkError } from "../../doctor/check-link.js";
 import { type ExportFormat, exportTree } from "../../doctor/tree-export.js";
-import { readTreeSource } from "../../doctor/tree-file.js";
-import { lintTree, parseTree } from "../../doctor/tree-lint.js";
+import { readParsedTree } from "../../doctor/tree-file.js";
+import { lintTree } from "../../doctor/tree-lint.js";
 import { ExitCode, UsageError } from "../../errors.js";
 import { note, printJson, printLine } from "../../ui/output.js";
 import type { CommandResult } from "../kit.js";
 
 export async function treeLintCommand(ctx: AppContext, file: string | undefined): Promise<CommandResult> {
-  const source = await readTreeSource(file);
-  const { tree, problems: textProblems } = await parseTree(source.name, source.text);
+  const source = await readParsedTree(file);
+  const { tree, problems: textProblems } = source;
   const problems = [...textProblems, ...lintTree(tree)];
   const counts = { question: 0, probe: 0, action: 0, end: 0 };
   for (const node of Object.values(tree.nodes)) counts[node.kind]++;
@@ -43,8 +43,8 @@ export async function treeExportCommand(
   file: string | undefined,
   format: ExportFormat,
 ): Promise<CommandResult> {
-  const source = await readTreeSource(file);
-  const { tree, problems } = await parseTree(source.name, source.text);
+  const source = await readParsedTree(file);
+  const { tree, problems } = source;
   const all = [...problems, ...lintTree(tree)];
   if (all.length) {
     note(
