@@ -33,6 +33,8 @@ describe("keychain status without a session bus (built binary)", () => {
       detail:
         "No lasting keychain. Secret Service: DBUS_SESSION_BUS_ADDRESS is not set (no desktop session). " +
         "Kernel keyring: not tried (it forgets secrets at logout or reboot).",
+      // keychain status lists what is kept (names only): nothing, with no keychain.
+      kept: [],
     });
     expect(started).toBe(1);
   });
