@@ -49,17 +49,21 @@ export function formatLocalTime(date: Date, timeZone?: string): string {
   return Number.isNaN(date.getTime()) ? "an unknown time" : format.format(date);
 }
 
-const dateWordsFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
+// Built on first use, not at import: the first Intl formatter loads ICU's locale data, which every
+// command that imports this file (nearly all) would otherwise pay for at start-up.
+let dateWordsFormat: Intl.DateTimeFormat | undefined;
 
 /** A calendar date (YYYY-MM-DD) in words, without any time zone shifting it: "1 January 2025". */
 export function formatDateWords(ymd: string): string {
   const date = new Date(`${ymd}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? printable(ymd) : dateWordsFormat.format(date);
+  if (Number.isNaN(date.getTime())) return printable(ymd);
+  dateWordsFormat ??= new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+  return dateWordsFormat.format(date);
 }
 
 /**
