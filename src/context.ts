@@ -71,6 +71,8 @@ export interface AppContext {
   config(): Promise<LoadedConfig>;
   profile(): Promise<Profile>;
   portal(): Promise<PortalClient>;
+  /** A client for another profile's portal, built the same way (one transport, the budget). */
+  portalFor(profile: Profile): Promise<PortalClient>;
   /** The OS keychain when a lasting one answers; otherwise an in-memory store for this run only. */
   credentials(): Promise<CredentialAccess>;
   /** Questions to the person; tests inject scripted answers. */
@@ -152,27 +154,27 @@ export function createContext(init: ContextInit): AppContext {
       return profilePromise;
     },
     portal() {
-      portalPromise ??= (async () => {
-        const profile = await ctx.profile();
-        requireApiProfile(profile);
-        const [{ PortalClient }, fetch] = await Promise.all([
-          import("./portal/client.js"),
-          ctx.fetchOverride ??
-            import("./portal/transport.js").then((m) => m.portalTransport(ctx, profile.timeoutMs)),
-        ]);
-        return new PortalClient({
-          baseUrl: profile.baseUrl,
-          fetch,
-          timeoutMs: profile.timeoutMs,
-          paths: profile.paths,
-          trace: ctx.trace,
-          clock: ctx.clock,
-          signal: ctx.signal,
-          budget: ctx.budget,
-          userAgent: "rxportal",
-        });
-      })();
+      portalPromise ??= (async () => ctx.portalFor(await ctx.profile()))();
       return portalPromise;
+    },
+    async portalFor(profile) {
+      requireApiProfile(profile);
+      const [{ PortalClient }, fetch] = await Promise.all([
+        import("./portal/client.js"),
+        ctx.fetchOverride ??
+          import("./portal/transport.js").then((m) => m.portalTransport(ctx, profile.timeoutMs)),
+      ]);
+      return new PortalClient({
+        baseUrl: profile.baseUrl,
+        fetch,
+        timeoutMs: profile.timeoutMs,
+        paths: profile.paths,
+        trace: ctx.trace,
+        clock: ctx.clock,
+        signal: ctx.signal,
+        budget: ctx.budget,
+        userAgent: "rxportal",
+      });
     },
     credentials() {
       credentialsPromise ??= init.credentials ? Promise.resolve(init.credentials) : openCredentials(ctx);

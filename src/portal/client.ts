@@ -2,10 +2,11 @@
 // parsed with the contract's schema, each failure turned into a typed error by ./errors.ts.
 //
 // Three rules shape it:
-// - fetch is injected (STYLE.md "Inject fetch"): production passes createPortalFetch() from
-//   ./http.ts, tests pass globalThis.fetch and msw sees every call.
-// - One deadline per call, retries and Retry-After waits included, so `--timeout 10000` means the
-//   member waits at most ten seconds, whatever the portal does.
+// - fetch is injected (STYLE.md "Inject fetch"): production passes the one transport of
+//   ./transport.ts (node:http, undici behind a proxy), tests pass globalThis.fetch and msw sees every call.
+// - One deadline per call, retries and Retry-After waits included, and every call inside the
+//   command's budget (`--timeout`, src/budget.ts), so `--timeout 10000` means the member waits at
+//   most ten seconds for the whole command, whatever the portal does.
 // - A POST is never sent twice, except a refill order, which carries an Idempotency-Key that the
 //   portal uses to replay the first answer instead of creating a second order.
 import type { z } from "zod";

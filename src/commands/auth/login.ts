@@ -188,29 +188,9 @@ async function keptItems(
 async function clientFor(ctx: AppContext, name: string): Promise<PortalClient | undefined> {
   const current = await ctx.profile().catch(() => undefined);
   if (current?.name === name) return ctx.portal();
-  const [{ resolveProfile, requireApiProfile }, { PortalClient }] = await Promise.all([
-    import("../../config/load.js"),
-    import("../../portal/client.js"),
-  ]);
+  const { resolveProfile } = await import("../../config/load.js");
   const profile = resolveProfile(await ctx.config(), { flag: name, env: ctx.env });
-  requireApiProfile(profile);
-  let fetch = ctx.fetchOverride;
-  if (!fetch) {
-    const { createPortalFetch } = await import("../../portal/http.js");
-    const portalFetch = await createPortalFetch({ connectTimeoutMs: Math.min(profile.timeoutMs, 5_000) });
-    ctx.cleanups.push(() => portalFetch.close());
-    fetch = portalFetch;
-  }
-  return new PortalClient({
-    baseUrl: profile.baseUrl,
-    fetch,
-    timeoutMs: profile.timeoutMs,
-    paths: profile.paths,
-    trace: ctx.trace,
-    clock: ctx.clock,
-    signal: ctx.signal,
-    userAgent: "rxportal",
-  });
+  return ctx.portalFor(profile);
 }
 
 async function logoutAll(ctx: AppContext, opts: { forget?: boolean }): Promise<CommandResult> {
