@@ -10,7 +10,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PortalUnavailableError } from "../errors.js";
+import { closedPort, unavailable } from "../../test/helpers/net.js";
 import { PortalClient, type PortalClientOptions } from "./client.js";
 import { createPortalFetch } from "./http.js";
 import { createDirectFetch, createTransport } from "./transport.js";
@@ -45,24 +45,6 @@ async function rawServer(onRequest: (socket: net.Socket) => void) {
   });
   const { port } = server.address() as net.AddressInfo;
   return { baseUrl: `http://127.0.0.1:${port}/api/v1`, connections: () => connections };
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<PortalUnavailableError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PortalUnavailableError);
-    return error as PortalUnavailableError;
-  }
-  throw new Error("expected the call to fail");
 }
 
 const fetches: Array<[string, () => Promise<typeof fetch>]> = [
@@ -113,7 +95,7 @@ describe.each(fetches)("transport faults through %s", (_name, getFetch) => {
       );
     });
     const { client: c, waits } = client(srv.baseUrl);
-    const e = await failure(c.getStatus());
+    const e = await unavailable(c.getStatus());
     expect(e).toMatchObject({
       reason: "bad_response",
       code: "truncated",
@@ -129,7 +111,7 @@ describe.each(fetches)("transport faults through %s", (_name, getFetch) => {
   it("a destroyed connection is a reset, retried for a GET but not for a POST", async () => {
     const srv = await rawServer((socket) => socket.destroy());
     const get = client(srv.baseUrl);
-    const e = await failure(get.client.getStatus());
+    const e = await unavailable(get.client.getStatus());
     expect(e.reason).toBe("reset");
     expect(e.message).toMatch(
       /^The connection to the portal at 127\.0\.0\.1:\d+ was cut before it answered\.$/,
@@ -137,7 +119,7 @@ describe.each(fetches)("transport faults through %s", (_name, getFetch) => {
     expect(srv.connections()).toBe(3);
 
     const post = client(srv.baseUrl);
-    const e2 = await failure(post.client.login({ username: "a", password: "b" }));
+    const e2 = await unavailable(post.client.login({ username: "a", password: "b" }));
     expect(e2.reason).toBe("reset");
     expect(srv.connections()).toBe(4);
     expect(post.waits).toEqual([]);
@@ -149,7 +131,7 @@ describe.each(fetches)("transport faults through %s", (_name, getFetch) => {
     });
     const c = new PortalClient({ baseUrl: srv.baseUrl, fetch: fetchImpl, timeoutMs: 500 });
     const started = performance.now();
-    const e = await failure(c.getStatus());
+    const e = await unavailable(c.getStatus());
     const elapsed = performance.now() - started;
     expect(e.reason).toBe("timeout");
     expect(e.message).toBe("The portal did not answer within 500 ms.");
@@ -165,7 +147,7 @@ describe.each(fetches)("transport faults through %s", (_name, getFetch) => {
     });
     const c = new PortalClient({ baseUrl: srv.baseUrl, fetch: fetchImpl, timeoutMs: 400 });
     const started = performance.now();
-    const e = await failure(c.getStatus());
+    const e = await unavailable(c.getStatus());
     expect(e.reason).toBe("timeout");
     expect(performance.now() - started).toBeLessThan(600);
   });
@@ -173,7 +155,7 @@ describe.each(fetches)("transport faults through %s", (_name, getFetch) => {
   it("a closed port is a connect failure (ECONNREFUSED), retried with backoff", async () => {
     const port = await closedPort();
     const { client: c, waits } = client(`http://127.0.0.1:${port}/api/v1`);
-    const e = await failure(c.getStatus());
+    const e = await unavailable(c.getStatus());
     expect(e).toMatchObject({ reason: "connect", code: "ECONNREFUSED" });
     expect(e.message).toBe(`Cannot connect to the portal at 127.0.0.1:${port} (connection refused).`);
     expect(waits).toEqual([200, 400]);
@@ -181,7 +163,7 @@ describe.each(fetches)("transport faults through %s", (_name, getFetch) => {
 
   it("an unknown host is a DNS failure and is not retried", async () => {
     const { client: c, waits } = client("https://no-such-portal.invalid/api/v1");
-    const e = await failure(c.getStatus());
+    const e = await unavailable(c.getStatus());
     expect(e.reason).toBe("dns");
     expect(e.message).toMatch(/no-such-portal\.invalid/);
     expect(waits).toEqual([]);
@@ -254,7 +236,7 @@ describe("a self-signed HTTPS portal", () => {
           waits.push(ms);
         },
       });
-      const e = await failure(client.getStatus());
+      const e = await unavailable(client.getStatus());
       expect(e).toMatchObject({ reason: "tls", code: "DEPTH_ZERO_SELF_SIGNED_CERT", exitCode: 69 });
       expect(e.message).toBe("Cannot connect securely to 127.0.0.1: its certificate is self-signed.");
       expect(e.hint).toMatch(/NODE_EXTRA_CA_CERTS/);

@@ -6,7 +6,7 @@ import type { LookupAddress } from "node:dns";
 import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { PortalUnavailableError } from "../errors.js";
+import { closedPort, unavailable } from "../../test/helpers/net.js";
 import { PortalClient } from "./client.js";
 import { createDirectFetch, createTransport } from "./transport.js";
 
@@ -74,24 +74,6 @@ async function forwardProxy() {
   return { url: `http://127.0.0.1:${port}`, relayed };
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function failure(promise: Promise<unknown>): Promise<PortalUnavailableError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PortalUnavailableError);
-    return error as PortalUnavailableError;
-  }
-  throw new Error("expected the call to fail");
-}
-
 function clientFor(baseUrl: string, fetch: typeof globalThis.fetch) {
   return new PortalClient({ baseUrl, fetch, timeoutMs: 3000, maxRetries: 0 });
 }
@@ -116,7 +98,7 @@ describe("direct requests (node:http)", () => {
       },
     });
     closers.push(() => fetch.close());
-    const e = await failure(clientFor("http://portal.localhost:8080/api/v1", fetch).getStatus());
+    const e = await unavailable(clientFor("http://portal.localhost:8080/api/v1", fetch).getStatus());
     expect(asked).toEqual(["portal.localhost"]);
     expect(e.reason).toBe("insecure_url");
     expect(e.code).toBe("insecure_http");
@@ -162,7 +144,7 @@ describe("requests through a proxy (HTTP_PROXY / HTTPS_PROXY)", () => {
       connectTimeoutMs: 2000,
     });
     closers.push(() => via.close());
-    const e = await failure(clientFor("https://portal.example/api/v1", via).getStatus());
+    const e = await unavailable(clientFor("https://portal.example/api/v1", via).getStatus());
     expect(e.code).toBe("proxy_connect");
     expect(e.message).toBe(
       `Cannot reach the portal: cannot connect to the proxy http://***@127.0.0.1:${port} (from HTTPS_PROXY) (connection refused).`,
@@ -182,7 +164,7 @@ describe("requests through a proxy (HTTP_PROXY / HTTPS_PROXY)", () => {
     const port = await listen(server);
     const via = createTransport({ env: { HTTPS_PROXY: `http://127.0.0.1:${port}` }, connectTimeoutMs: 2000 });
     closers.push(() => via.close());
-    const e = await failure(clientFor("https://portal.example/api/v1", via).getStatus());
+    const e = await unavailable(clientFor("https://portal.example/api/v1", via).getStatus());
     expect(e.code).toBe("proxy_http_407");
     expect(e.message).toMatch(
       /^Cannot reach the portal: the proxy http:\/\/127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) asks for a username and password \(HTTP 407\)\.$/,
@@ -192,7 +174,7 @@ describe("requests through a proxy (HTTP_PROXY / HTTPS_PROXY)", () => {
   it("a proxy variable that is not a URL says so, naming the variable", async () => {
     const via = createTransport({ env: { https_proxy: "http://[not-a-host" }, connectTimeoutMs: 2000 });
     closers.push(() => via.close());
-    const e = await failure(clientFor("https://portal.example/api/v1", via).getStatus());
+    const e = await unavailable(clientFor("https://portal.example/api/v1", via).getStatus());
     expect(e.code).toBe("proxy_invalid");
     expect(e.message).toBe("The proxy setting https_proxy is not a valid URL.");
   });

@@ -2,11 +2,11 @@
 // not the portal; a base URL that points at the wrong place says so; plain http:// never leaves
 // this machine. Loopback only: the "remote" portal is never contacted, the proxy is local.
 import { mkdirSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
+import { closedPort } from "../helpers/net.js";
 import { runCli, tempHome } from "../helpers/spawn.js";
 
 let sb: RunningSandbox;
@@ -26,14 +26,6 @@ function homeWith(profiles: Record<string, string>): string {
     `defaultProfile: ${names[0]}\nprofiles:\n${names.map((n) => `  ${n}:\n    baseUrl: ${profiles[n]}\n`).join("")}`,
   );
   return home;
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function oneLine(stderr: string): string {
