@@ -465,8 +465,8 @@ const TLS_WORDS: Record<string, { words: string; hint?: string }> = {
 };
 
 /** Every error in a `cause` chain, including the members of AggregateErrors (happy eyeballs). */
-export function causeChain(error: unknown): Array<{ code?: string; message: string }> {
-  const out: Array<{ code?: string; message: string }> = [];
+export function causeChain(error: unknown): Array<{ code?: string; message: string; address?: string }> {
+  const out: Array<{ code?: string; message: string; address?: string }> = [];
   const queue: unknown[] = [error];
   const seen = new Set<unknown>();
   while (queue.length > 0 && out.length < 20) {
@@ -477,10 +477,17 @@ export function causeChain(error: unknown): Array<{ code?: string; message: stri
       out.push({ message: String(current) });
       continue;
     }
-    const e = current as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    const e = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+      address?: unknown;
+    };
     out.push({
       code: typeof e.code === "string" ? e.code : undefined,
       message: typeof e.message === "string" ? e.message : "",
+      ...(typeof e.address === "string" ? { address: e.address } : {}),
     });
     if (e.cause !== undefined) queue.push(e.cause);
     if (Array.isArray(e.errors)) queue.push(...e.errors);
@@ -535,15 +542,17 @@ export function errorFromTransport(error: unknown, ctx: TransportContext): Porta
     const proxyError = errorFromProxy(proxy, codes, messages, ctx);
     if (proxyError) return proxyError;
   }
-  if (codes.includes("ERR_INSECURE_REMOTE")) {
+  const insecure = chain.find((c) => c.code === "ERR_INSECURE_REMOTE");
+  if (insecure) {
+    const where =
+      insecure.address === undefined
+        ? "no loopback address"
+        : insecure.address === url.hostname.replace(/^\[|\]$/g, "")
+          ? "not a loopback address"
+          : `it resolves to ${insecure.address}`;
     return make(
       "insecure_url",
-      `Refusing plain http:// to ${url.hostname}: it is not this machine (${
-        chain
-          .find((c) => c.code === "ERR_INSECURE_REMOTE")
-          ?.message.replace(/^.*?resolves to /, "it resolves to ")
-          .replace(/,.*$/, "") ?? "not loopback"
-      }).`,
+      `Refusing plain http:// to ${url.hostname}: it is not this machine (${where}).`,
       "insecure_http",
       "Use https:// in the profile's baseUrl; http:// is only for a portal on this machine.",
     );

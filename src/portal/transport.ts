@@ -199,9 +199,12 @@ export function createDirectFetch(opts: {
       const host = url.hostname.replace(/^\[|\]$/g, "");
       if (!secure && isIP(host) !== 0 && !isLoopbackHost(host)) {
         reject(
-          codedError(
-            `${host} is not this machine; plain http:// is allowed only to loopback addresses.`,
-            "ERR_INSECURE_REMOTE",
+          Object.assign(
+            codedError(
+              `${host} is not this machine; plain http:// is allowed only to loopback addresses.`,
+              "ERR_INSECURE_REMOTE",
+            ),
+            { address: host },
           ),
         );
         return;
