@@ -66,8 +66,10 @@ export async function lookupMx(
         timers.push(
           setTimeout(
             () => {
-              resolver.cancel();
+              // Settle the race first: cancelling makes the query itself reject (ECANCELLED),
+              // which must not win and read as "stopped" when it is our deadline.
               reject(new Deadline("timed out"));
+              resolver.cancel();
             },
             Math.max(0, until - Date.now()),
           ),
