@@ -29,6 +29,26 @@ const lazyChildProcess = {
   },
 };
 
+// zod's core, classic and mini entry points each re-export every locale (`z.locales`, about 340 KB
+// of messages in 50 languages), and the chunk holding zod's core, which every portal command loads,
+// would carry them all. rxportal speaks through its own messages and uses zod's English ones only
+// (src/portal/lenient.ts configures them): the locales index is resolved to English alone.
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/](core|mini|classic)[\\/]/.test(args.importer)
+        ? { path: "zod-locales", namespace: "zod-english-only", pluginData: args.resolveDir }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: 'export { default as en } from "../locales/en.js";',
+      resolveDir: args.pluginData,
+      loader: "js",
+    }));
+  },
+};
+
 // The built-in troubleshooting tree goes into the bundle as validated JSON (src/doctor/builtin-tree.ts):
 // parsed, checked against the tree schema and linted here, so a broken trees/default.yaml fails
 // the build and no run parses YAML for it. The compiler is TypeScript (scripts/tree-json.ts,
@@ -75,7 +95,7 @@ await build({
   mainFields: ["module", "main"],
   // Native addons cannot be bundled.
   external: ["@napi-rs/keyring"],
-  plugins: [lazyChildProcess, builtinTree],
+  plugins: [lazyChildProcess, builtinTree, zodEnglishOnly],
   logLevel: "warning",
 });
 // Then every file becomes CommonJS (dist/package.json says so): the launcher keeps a V8 code cache

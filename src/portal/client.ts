@@ -9,7 +9,7 @@
 //   most ten seconds for the whole command, whatever the portal does.
 // - A POST is never sent twice, except a refill order, which carries an Idempotency-Key that the
 //   portal uses to replay the first answer instead of creating a second order.
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { Budget } from "../budget.js";
 import { type Clock, systemClock } from "../clock.js";
 import {

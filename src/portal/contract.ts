@@ -1,7 +1,7 @@
 // Every operation of the portal contract (docs/portal-api.md) with every answer it may give. This
 // table is the single source for the client (which reads each answer with `schema`), openapi.json
 // and the sandbox's conformance tests (which hold answers to `canonical`), row by row.
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import * as s from "./schemas.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT";
@@ -11,9 +11,9 @@ export interface ContractResponse {
    * How the client reads the body: the success body's reading schema (lenient where the prose
    * allows, src/portal/lenient.ts), or for problems the problem schema. Absent for bodiless answers.
    */
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** What a portal should send, exactly: openapi.json and the conformance tests. Default: `schema`. */
-  canonical?: z.ZodType;
+  canonical?: z.ZodMiniType;
   /** For problem answers: the `code` values the contract names for this status. */
   codes?: readonly string[];
   description: string;
@@ -28,13 +28,13 @@ export interface ContractOperation {
   path: string;
   summary: string;
   auth: boolean;
-  request?: z.ZodType;
+  request?: z.ZodMiniType;
   query?: readonly string[];
   requestHeaders?: readonly string[];
   responses: Readonly<Record<number, ContractResponse>>;
 }
 
-const problem = (codes: readonly string[], description: string, schema: z.ZodType = s.ProblemSchema) => ({
+const problem = (codes: readonly string[], description: string, schema: z.ZodMiniType = s.ProblemSchema) => ({
   schema,
   codes,
   description,

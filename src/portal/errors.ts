@@ -4,7 +4,7 @@
 //
 // Messages are one line of plain words for a member or a help-desk agent. They never quote a
 // response body (it may hold health data) and never a request body (it may hold a password).
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import {
   AuthRequiredError,
   type PortalError,
@@ -95,7 +95,7 @@ export function badResponseError(
 /** A 2xx body that does not match the contract's schema for it. */
 export function schemaMismatchError(
   operationId: string,
-  error: z.ZodError,
+  error: z.core.$ZodError,
   options: { status: number; requestId?: string },
 ): PortalUnavailableError {
   // The path of the first issue tells a developer where to look; zod's own message could quote

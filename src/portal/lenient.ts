@@ -5,7 +5,13 @@
 // - optional fields absent or null (null reads as absent);
 // - enums open: a value rxportal does not know is kept as sent, for the display to word neutrally;
 // - lists read item by item: an unusable item becomes a problem, the others are kept.
-import { z } from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
+
+// zod/mini: the client's schemas are built on every portal command's start, and mini's schemas
+// are far cheaper to build and load than classic zod's (`npm run bench` measures the commands).
+// Mini carries no messages of its own: the English ones are what users and tests read.
+z.config(en());
 
 // ---------------------------------------------------------------------------------------------
 // Times
@@ -61,14 +67,17 @@ export function parseRfc3339(text: string): number | undefined {
  * same instant, else in one form (`toISOString()`: UTC, to the millisecond), so that `Date.parse`,
  * sorting and formatting downstream never meet a form they misread (`:60`, a space, odd fractions).
  */
-export const ReadTimestampSchema = z.string().transform((text, ctx) => {
-  const ms = parseRfc3339(text);
-  if (ms === undefined) {
-    ctx.issues.push({ code: "custom", message: "not an RFC 3339 date-time", input: text });
-    return z.NEVER;
-  }
-  return Date.parse(text) === ms ? text : new Date(ms).toISOString();
-});
+export const ReadTimestampSchema = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx) => {
+    const ms = parseRfc3339(text);
+    if (ms === undefined) {
+      ctx.issues.push({ code: "custom", message: "not an RFC 3339 date-time", input: text });
+      return z.NEVER;
+    }
+    return Date.parse(text) === ms ? text : new Date(ms).toISOString();
+  }),
+);
 
 /** A calendar date, yyyy-mm-dd, that exists (no 31 April); kept as sent. */
 export const ReadDateSchema = z.iso.date();
@@ -78,12 +87,14 @@ export const ReadDateSchema = z.iso.date();
 // ---------------------------------------------------------------------------------------------
 
 /** An optional field: absent and `null` both read as absent. */
-export function optional<T extends z.ZodType>(schema: T) {
-  // The outer .optional() keeps the key optional in the output type, as the canonical schema has it.
-  return schema
-    .nullable()
-    .transform((value): z.output<T> | undefined => value ?? undefined)
-    .optional();
+export function optional<T extends z.ZodMiniType>(schema: T) {
+  // The outer optional() keeps the key optional in the output type, as the canonical schema has it.
+  return z.optional(
+    z.pipe(
+      z.nullable(schema),
+      z.transform((value: z.output<T> | null): z.output<T> | undefined => value ?? undefined),
+    ),
+  );
 }
 
 /**
@@ -92,7 +103,7 @@ export function optional<T extends z.ZodType>(schema: T) {
  */
 export function openEnum<const T extends readonly string[]>(known: T) {
   // Kept as sent, but terminal-safe: an unknown value is shown to people.
-  const schema = ReadTextSchema as unknown as z.ZodType<T[number] | (string & {}), string>;
+  const schema = ReadTextSchema as unknown as z.ZodMiniType<T[number] | (string & {}), string>;
   return Object.assign(schema, {
     known,
     isKnown: (value: string): value is T[number] => (known as readonly string[]).includes(value),
@@ -115,18 +126,15 @@ export function safeText(text: string): string {
 }
 
 /** A free-text field (name, drug, hint, message): any string, made terminal-safe. */
-export const ReadTextSchema = z.string().transform(safeText);
+export const ReadTextSchema = z.pipe(z.string(), z.transform(safeText));
 
 /** An id: opaque, any non-empty string (unicode, slashes and spaces included). */
-export const ReadIdSchema = z.string().min(1, "an empty id");
+export const ReadIdSchema = z.string().check(z.minLength(1, "an empty id"));
 
 /** A count or amount the prose gives no type for: a finite number >= 0, or such a number as a string. */
 export const ReadCountSchema = z.union([
-  z.number().finite().min(0),
-  z
-    .string()
-    .regex(/^\s*\d+(\.\d+)?\s*$/, "a number")
-    .transform(Number),
+  z.number().check(z.gte(0)),
+  z.pipe(z.string().check(z.regex(/^\s*\d+(\.\d+)?\s*$/, "a number")), z.transform(Number)),
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +168,7 @@ export interface ReadProblem extends ItemProblem {
  * the client's schema errors it never quotes a value (it may be health data), only the field path
  * and what was expected there.
  */
-export function issueLine(error: z.ZodError): string {
+export function issueLine(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => {
@@ -189,24 +197,27 @@ function rawId(value: unknown, idKey: string): string | undefined {
  * A JSON array whose items are parsed one by one: `{ items, problems }`. Only a value that is not
  * an array at all fails; a broken item is a problem with its index (and id, when it had one).
  */
-export function listOf<T extends z.ZodType>(item: T, idKey: string, field?: string) {
-  return z.array(z.unknown()).transform((raw) => {
-    const items: z.output<T>[] = [];
-    const problems: ItemProblem[] = [];
-    raw.forEach((value, index) => {
-      const parsed = item.safeParse(value);
-      if (parsed.success) {
-        items.push(parsed.data as z.output<T>);
-        return;
-      }
-      const id = rawId(value, idKey);
-      problems.push({
-        ...(field ? { field } : {}),
-        index,
-        ...(id ? { id } : {}),
-        reason: issueLine(parsed.error),
+export function listOf<T extends z.ZodMiniType>(item: T, idKey: string, field?: string) {
+  return z.pipe(
+    z.array(z.unknown()),
+    z.transform((raw: unknown[]) => {
+      const items: z.output<T>[] = [];
+      const problems: ItemProblem[] = [];
+      raw.forEach((value, index) => {
+        const parsed = item.safeParse(value);
+        if (parsed.success) {
+          items.push(parsed.data as z.output<T>);
+          return;
+        }
+        const id = rawId(value, idKey);
+        problems.push({
+          ...(field ? { field } : {}),
+          index,
+          ...(id ? { id } : {}),
+          reason: issueLine(parsed.error),
+        });
       });
-    });
-    return { items, problems };
-  });
+      return { items, problems };
+    }),
+  );
 }

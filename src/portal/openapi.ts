@@ -1,12 +1,12 @@
 // OpenAPI 3.1 generated from the canonical zod schemas and the contract table (`npm run openapi`).
 // A test compares the result with the committed openapi.json, so the two cannot drift apart.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { type ContractOperation, maintenanceAnyPath, operations } from "./contract.js";
 import { ProblemSchema } from "./schemas.js";
 
 type JsonObject = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
+function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): JsonObject {
   const out = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonObject;
   delete out.$schema;
   return out;

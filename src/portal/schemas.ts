@@ -7,7 +7,7 @@
 // Building blocks (enums of known values, times, dates) and request bodies are canonical: they are
 // what rxportal and the sandbox send. Types named after answers are the reading types: they are
 // what the client hands out. Change the contract here first.
-import { z } from "zod";
+import * as z from "zod/mini";
 import {
   type ItemProblem,
   listOf,
@@ -26,7 +26,9 @@ export type { ItemProblem } from "./lenient.js";
 export const TimestampSchema = z.iso.datetime({ offset: true });
 /** A calendar date, yyyy-mm-dd. */
 export const DateSchema = z.iso.date();
-const Semver = z.string().regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, "a semver version such as 4.2.0");
+const Semver = z
+  .string()
+  .check(z.regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, "a semver version such as 4.2.0"));
 
 // ---------------------------------------------------------------------------------------------
 // Problem documents (RFC 9457)
@@ -63,35 +65,35 @@ export type ProblemCode = z.infer<typeof ProblemCodeSchema>;
 export const ProblemSchema = z.looseObject({
   type: z.string(),
   title: z.string(),
-  status: z.number().int().min(400).max(599),
-  detail: z.string().optional(),
+  status: z.int().check(z.gte(400), z.lte(599)),
+  detail: z.optional(z.string()),
   code: z.string(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 
-export const InvalidCredentialsProblemSchema = ProblemSchema.extend({
+export const InvalidCredentialsProblemSchema = z.extend(ProblemSchema, {
   code: z.literal("invalid_credentials"),
-  attemptsRemaining: z.number().int().min(0).optional(),
+  attemptsRemaining: z.optional(z.int().check(z.gte(0))),
 });
-export const AccountLockedProblemSchema = ProblemSchema.extend({
+export const AccountLockedProblemSchema = z.extend(ProblemSchema, {
   code: z.literal("account_locked"),
-  lockedUntil: TimestampSchema.optional(),
+  lockedUntil: z.optional(TimestampSchema),
 });
-export const InvalidCodeProblemSchema = ProblemSchema.extend({
+export const InvalidCodeProblemSchema = z.extend(ProblemSchema, {
   code: z.literal("invalid_code"),
-  attemptsRemaining: z.number().int().min(0),
+  attemptsRemaining: z.int().check(z.gte(0)),
 });
-export const InvalidOrExpiredCodeProblemSchema = ProblemSchema.extend({
+export const InvalidOrExpiredCodeProblemSchema = z.extend(ProblemSchema, {
   code: z.literal("invalid_or_expired_code"),
-  attemptsRemaining: z.number().int().min(0).optional(),
+  attemptsRemaining: z.optional(z.int().check(z.gte(0))),
 });
 export const PolicyViolationSchema = z.object({ rule: z.string(), message: z.string() });
-export const PasswordPolicyProblemSchema = ProblemSchema.extend({
+export const PasswordPolicyProblemSchema = z.extend(ProblemSchema, {
   code: z.literal("password_policy"),
   violations: z.array(PolicyViolationSchema),
 });
 export const RefillRefusalReasonSchema = z.enum(["too_soon", "no_refills", "expired", "not_found"]);
-export const RefillNotAllowedProblemSchema = ProblemSchema.extend({
+export const RefillNotAllowedProblemSchema = z.extend(ProblemSchema, {
   code: z.literal("refill_not_allowed"),
   items: z.array(z.object({ rxId: z.string(), reason: RefillRefusalReasonSchema })),
 });
@@ -115,11 +117,11 @@ export type ComponentName = z.infer<typeof ComponentNameSchema>;
 export const AppVersionsSchema = z.object({ minimum: Semver, latest: Semver });
 export const CanonicalStatusSchema = z.object({
   status: ServiceStateSchema,
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   components: z.array(z.object({ name: ComponentNameSchema, status: ServiceStateSchema })),
-  maintenance: z
-    .object({ start: TimestampSchema, end: TimestampSchema, message: z.string().optional() })
-    .optional(),
+  maintenance: z.optional(
+    z.object({ start: TimestampSchema, end: TimestampSchema, message: z.optional(z.string()) }),
+  ),
   apps: z.object({ ios: AppVersionsSchema, android: AppVersionsSchema }),
   serverTime: TimestampSchema,
 });
@@ -129,15 +131,15 @@ export type PasswordClass = z.infer<typeof PasswordClassSchema>;
 export const MfaChannelSchema = z.enum(["sms", "email", "totp"]);
 export type MfaChannel = z.infer<typeof MfaChannelSchema>;
 export const CanonicalAuthPolicySchema = z.object({
-  lockout: z.object({ maxAttempts: z.number().int().min(1), lockMinutes: z.number().int().min(1) }),
+  lockout: z.object({ maxAttempts: z.int().check(z.gte(1)), lockMinutes: z.int().check(z.gte(1)) }),
   password: z.object({
-    minLength: z.number().int().min(1),
-    maxLength: z.number().int().min(1),
+    minLength: z.int().check(z.gte(1)),
+    maxLength: z.int().check(z.gte(1)),
     requireClasses: z.array(PasswordClassSchema),
-    minClasses: z.number().int().min(0).max(4),
+    minClasses: z.int().check(z.gte(0), z.lte(4)),
     disallowUsername: z.boolean(),
   }),
-  resetCode: z.object({ length: z.number().int().min(4), ttlMinutes: z.number().int().min(1) }),
+  resetCode: z.object({ length: z.int().check(z.gte(4)), ttlMinutes: z.int().check(z.gte(1)) }),
   mfa: z.object({ channels: z.array(MfaChannelSchema) }),
 });
 
@@ -145,43 +147,49 @@ export const CanonicalAuthPolicySchema = z.object({
 // Sign-in
 // ---------------------------------------------------------------------------------------------
 
-export const LoginRequestSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+export const LoginRequestSchema = z.object({
+  username: z.string().check(z.minLength(1)),
+  password: z.string().check(z.minLength(1)),
+});
 export const CanonicalMemberRefSchema = z.object({ memberId: z.string(), name: z.string() });
 export const CanonicalLoginOkSchema = z.object({
   result: z.literal("ok"),
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  expiresIn: z.number().int().min(0),
+  accessToken: z.string().check(z.minLength(1)),
+  refreshToken: z.optional(z.string().check(z.minLength(1))),
+  expiresIn: z.int().check(z.gte(0)),
   member: CanonicalMemberRefSchema,
 });
 export const CanonicalMfaRequiredSchema = z.object({
   result: z.literal("mfa_required"),
-  challengeId: z.string().min(1),
+  challengeId: z.string().check(z.minLength(1)),
   channel: MfaChannelSchema,
   destinationHint: z.string(),
-  expiresIn: z.number().int().min(0),
+  expiresIn: z.int().check(z.gte(0)),
 });
 export const CanonicalLoginResponseSchema = z.discriminatedUnion("result", [
   CanonicalLoginOkSchema,
   CanonicalMfaRequiredSchema,
 ]);
 
-export const MfaVerifyRequestSchema = z.object({ challengeId: z.string().min(1), code: z.string().min(1) });
+export const MfaVerifyRequestSchema = z.object({
+  challengeId: z.string().check(z.minLength(1)),
+  code: z.string().check(z.minLength(1)),
+});
 export const MfaResendRequestSchema = z.object({
-  challengeId: z.string().min(1),
-  channel: MfaChannelSchema.optional(),
+  challengeId: z.string().check(z.minLength(1)),
+  channel: z.optional(MfaChannelSchema),
 });
 export const CanonicalMfaResendResponseSchema = z.object({
   channel: MfaChannelSchema,
   destinationHint: z.string(),
 });
 
-export const RefreshRequestSchema = z.object({ refreshToken: z.string().min(1) });
+export const RefreshRequestSchema = z.object({ refreshToken: z.string().check(z.minLength(1)) });
 export const CanonicalRefreshResponseSchema = z.object({
   result: z.literal("ok"),
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  expiresIn: z.number().int().min(0),
+  accessToken: z.string().check(z.minLength(1)),
+  refreshToken: z.optional(z.string().check(z.minLength(1))),
+  expiresIn: z.int().check(z.gte(0)),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -189,23 +197,23 @@ export const CanonicalRefreshResponseSchema = z.object({
 // ---------------------------------------------------------------------------------------------
 
 export const UsernameRecoverRequestSchema = z.union([
-  z.object({ email: z.string().min(3) }),
-  z.object({ memberId: z.string().min(1), dateOfBirth: DateSchema }),
+  z.object({ email: z.string().check(z.minLength(3)) }),
+  z.object({ memberId: z.string().check(z.minLength(1)), dateOfBirth: DateSchema }),
 ]);
 export const CanonicalAcceptedMessageSchema = z.object({ message: z.string() });
 export const PasswordResetRequestSchema = z.union([
-  z.object({ username: z.string().min(1) }),
-  z.object({ memberId: z.string().min(1), dateOfBirth: DateSchema }),
+  z.object({ username: z.string().check(z.minLength(1)) }),
+  z.object({ memberId: z.string().check(z.minLength(1)), dateOfBirth: DateSchema }),
 ]);
 export const CanonicalPasswordResetAcceptedSchema = z.object({
   message: z.string(),
-  channel: MfaChannelSchema.optional(),
-  destinationHint: z.string().optional(),
+  channel: z.optional(MfaChannelSchema),
+  destinationHint: z.optional(z.string()),
 });
 export const PasswordResetConfirmRequestSchema = z.object({
-  username: z.string().min(1),
-  code: z.string().min(1),
-  newPassword: z.string().min(1),
+  username: z.string().check(z.minLength(1)),
+  code: z.string().check(z.minLength(1)),
+  newPassword: z.string().check(z.minLength(1)),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -231,7 +239,7 @@ export const CanonicalIdCardSchema = z.object({
   group: z.string(),
   bin: z.string(),
   pcn: z.string(),
-  rxGroup: z.string().optional(),
+  rxGroup: z.optional(z.string()),
   issuer: z.string(),
   effectiveDate: DateSchema,
   helpPhone: z.string(),
@@ -243,11 +251,11 @@ export const CanonicalPrescriptionSchema = z.object({
   memberId: z.string(),
   drug: z.string(),
   strength: z.string(),
-  quantity: z.number().int().min(0),
-  daysSupply: z.number().int().min(0),
-  refillsRemaining: z.number().int().min(0),
-  lastFilled: DateSchema.optional(),
-  nextEligibleDate: DateSchema.optional(),
+  quantity: z.int().check(z.gte(0)),
+  daysSupply: z.int().check(z.gte(0)),
+  refillsRemaining: z.int().check(z.gte(0)),
+  lastFilled: z.optional(DateSchema),
+  nextEligibleDate: z.optional(DateSchema),
   autoRefill: z.boolean(),
   status: PrescriptionStatusSchema,
 });
@@ -257,8 +265,8 @@ export const AutoRefillRequestSchema = z.object({ enabled: z.boolean() });
 export const CanonicalAutoRefillResponseSchema = z.object({ rxId: z.string(), autoRefill: z.boolean() });
 
 export const RefillRequestSchema = z.object({
-  memberId: z.string().min(1),
-  rxIds: z.array(z.string().min(1)).min(1),
+  memberId: z.string().check(z.minLength(1)),
+  rxIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
 });
 export type RefillRequest = z.infer<typeof RefillRequestSchema>;
 export const CanonicalOrderItemSchema = z.object({ rxId: z.string(), drug: z.string() });
@@ -266,7 +274,7 @@ export const CanonicalRefillCreatedSchema = z.object({
   orderId: z.string(),
   status: z.literal("received"),
   items: z.array(CanonicalOrderItemSchema),
-  estimatedDelivery: DateSchema.optional(),
+  estimatedDelivery: z.optional(DateSchema),
   createdAt: TimestampSchema,
 });
 
@@ -279,7 +287,7 @@ export const CanonicalOrderSchema = z.object({
   items: z.array(CanonicalOrderItemSchema),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
-  tracking: z.object({ carrier: z.string(), number: z.string(), url: z.url().optional() }).optional(),
+  tracking: z.optional(z.object({ carrier: z.string(), number: z.string(), url: z.optional(z.url()) })),
 });
 export const CanonicalOrderListSchema = z.object({ items: z.array(CanonicalOrderSchema) });
 
@@ -300,7 +308,7 @@ const ReadPasswordClass = openEnum(PasswordClassSchema.options);
 const ReadEnrolleeType = openEnum(EnrolleeTypeSchema.options);
 export const ReadPrescriptionStatus = openEnum(PrescriptionStatusSchema.options);
 export const ReadOrderStatus = openEnum(OrderStatusSchema.options);
-const ReadInt = z.number().int().min(0);
+const ReadInt = z.int().check(z.gte(0));
 const Text = ReadTextSchema;
 
 /** Moves a nested list's problems onto its parent object as `problems` (only when there are any). */
@@ -310,8 +318,8 @@ function liftProblems<T extends { problems?: ItemProblem[] }>(value: T, lists: I
 }
 
 const ComponentRead = z.object({ name: ReadComponentName, status: ReadServiceState });
-export const StatusSchema = z
-  .object({
+export const StatusSchema = z.pipe(
+  z.object({
     status: ReadServiceState,
     message: optional(Text),
     components: listOf(ComponentRead, "name", "components"),
@@ -323,8 +331,8 @@ export const StatusSchema = z
       android: z.object({ minimum: Text, latest: Text }),
     }),
     serverTime: ReadTimestampSchema,
-  })
-  .transform(({ components, ...rest }) =>
+  }),
+  z.transform(({ components, ...rest }) =>
     liftProblems(
       { ...rest, components: components.items } as typeof rest & {
         components: z.output<typeof ComponentRead>[];
@@ -332,19 +340,20 @@ export const StatusSchema = z
       },
       [components.problems],
     ),
-  );
+  ),
+);
 export type PortalStatus = z.output<typeof StatusSchema>;
 
 export const AuthPolicySchema = z.object({
-  lockout: z.object({ maxAttempts: z.number().int().min(1), lockMinutes: z.number().min(0) }),
+  lockout: z.object({ maxAttempts: z.int().check(z.gte(1)), lockMinutes: z.number().check(z.gte(0)) }),
   password: z.object({
     minLength: ReadInt,
-    maxLength: z.number().int().min(1),
+    maxLength: z.int().check(z.gte(1)),
     requireClasses: z.array(ReadPasswordClass),
     minClasses: ReadInt,
     disallowUsername: z.boolean(),
   }),
-  resetCode: z.object({ length: z.number().int().min(1), ttlMinutes: z.number().min(0) }),
+  resetCode: z.object({ length: z.int().check(z.gte(1)), ttlMinutes: z.number().check(z.gte(0)) }),
   mfa: z.object({ channels: z.array(ReadMfaChannel) }),
 });
 export type AuthPolicy = z.output<typeof AuthPolicySchema>;
@@ -352,14 +361,14 @@ export type AuthPolicy = z.output<typeof AuthPolicySchema>;
 export const MemberRefSchema = z.object({ memberId: ReadIdSchema, name: Text });
 export const LoginOkSchema = z.object({
   result: z.literal("ok"),
-  accessToken: z.string().min(1),
-  refreshToken: optional(z.string().min(1)),
+  accessToken: z.string().check(z.minLength(1)),
+  refreshToken: optional(z.string().check(z.minLength(1))),
   expiresIn: ReadCountSchema,
   member: MemberRefSchema,
 });
 export const MfaRequiredSchema = z.object({
   result: z.literal("mfa_required"),
-  challengeId: z.string().min(1),
+  challengeId: z.string().check(z.minLength(1)),
   channel: ReadMfaChannel,
   destinationHint: Text,
   expiresIn: ReadCountSchema,
@@ -372,8 +381,8 @@ export type MfaRequired = z.output<typeof MfaRequiredSchema>;
 export const MfaResendResponseSchema = z.object({ channel: ReadMfaChannel, destinationHint: Text });
 export const RefreshResponseSchema = z.object({
   result: z.literal("ok"),
-  accessToken: z.string().min(1),
-  refreshToken: optional(z.string().min(1)),
+  accessToken: z.string().check(z.minLength(1)),
+  refreshToken: optional(z.string().check(z.minLength(1))),
   expiresIn: ReadCountSchema,
 });
 export type RefreshResponse = z.output<typeof RefreshResponseSchema>;
@@ -386,8 +395,8 @@ export const PasswordResetAcceptedSchema = z.object({
 });
 
 const DependentRead = z.object({ memberId: ReadIdSchema, name: Text, relationship: Text });
-export const MeSchema = z
-  .object({
+export const MeSchema = z.pipe(
+  z.object({
     memberId: ReadIdSchema,
     name: Text,
     dateOfBirth: ReadDateSchema,
@@ -395,8 +404,8 @@ export const MeSchema = z
     recoveryEmailHint: Text,
     phoneHint: Text,
     dependents: listOf(DependentRead, "memberId", "dependents"),
-  })
-  .transform(({ dependents, ...rest }) =>
+  }),
+  z.transform(({ dependents, ...rest }) =>
     liftProblems(
       { ...rest, dependents: dependents.items } as typeof rest & {
         dependents: z.output<typeof DependentRead>[];
@@ -404,7 +413,8 @@ export const MeSchema = z
       },
       [dependents.problems],
     ),
-  );
+  ),
+);
 export type Me = z.output<typeof MeSchema>;
 
 export const IdCardSchema = z.object({
@@ -436,22 +446,23 @@ export const PrescriptionSchema = z.object({
 });
 export type Prescription = z.output<typeof PrescriptionSchema>;
 /** The envelope is strict (`items` must be an array); the items are read one by one. */
-export const PrescriptionListSchema = z
-  .object({ items: listOf(PrescriptionSchema, "rxId") })
-  .transform(({ items }) => ({ items: items.items, problems: items.problems }));
+export const PrescriptionListSchema = z.pipe(
+  z.object({ items: listOf(PrescriptionSchema, "rxId") }),
+  z.transform(({ items }) => ({ items: items.items, problems: items.problems })),
+);
 
 export const AutoRefillResponseSchema = z.object({ rxId: ReadIdSchema, autoRefill: z.boolean() });
 
 const OrderItemRead = z.object({ rxId: ReadIdSchema, drug: Text });
-export const RefillCreatedSchema = z
-  .object({
+export const RefillCreatedSchema = z.pipe(
+  z.object({
     orderId: ReadIdSchema,
     status: ReadOrderStatus,
     items: listOf(OrderItemRead, "rxId", "items"),
     estimatedDelivery: optional(ReadDateSchema),
     createdAt: ReadTimestampSchema,
-  })
-  .transform(({ items, ...rest }) =>
+  }),
+  z.transform(({ items, ...rest }) =>
     liftProblems(
       { ...rest, items: items.items } as typeof rest & {
         items: z.output<typeof OrderItemRead>[];
@@ -459,11 +470,12 @@ export const RefillCreatedSchema = z
       },
       [items.problems],
     ),
-  );
+  ),
+);
 export type RefillCreated = z.output<typeof RefillCreatedSchema>;
 
-export const OrderSchema = z
-  .object({
+export const OrderSchema = z.pipe(
+  z.object({
     orderId: ReadIdSchema,
     memberId: z.string(),
     status: ReadOrderStatus,
@@ -471,8 +483,8 @@ export const OrderSchema = z
     createdAt: ReadTimestampSchema,
     updatedAt: ReadTimestampSchema,
     tracking: optional(z.object({ carrier: Text, number: Text, url: optional(Text) })),
-  })
-  .transform(({ items, ...rest }) =>
+  }),
+  z.transform(({ items, ...rest }) =>
     liftProblems(
       { ...rest, items: items.items } as typeof rest & {
         items: z.output<typeof OrderItemRead>[];
@@ -480,12 +492,14 @@ export const OrderSchema = z
       },
       [items.problems],
     ),
-  );
+  ),
+);
 export type Order = z.output<typeof OrderSchema>;
 /** The envelope is strict (`items` must be an array); the orders are read one by one. */
-export const OrderListSchema = z
-  .object({ items: listOf(OrderSchema, "orderId") })
-  .transform(({ items }) => ({ items: items.items, problems: items.problems }));
+export const OrderListSchema = z.pipe(
+  z.object({ items: listOf(OrderSchema, "orderId") }),
+  z.transform(({ items }) => ({ items: items.items, problems: items.problems })),
+);
 
 // What the sandbox, a producer, builds its answers as: the canonical shapes.
 export type CanonicalPortalStatus = z.infer<typeof CanonicalStatusSchema>;

@@ -2,7 +2,7 @@
 // authentication, required headers and request-body validation, in the order a real API gateway
 // applies them. Handlers only see requests that passed all of that.
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { ComponentName } from "../portal/schemas.js";
 import { BodyTooLargeError, problem, type Reply, readBody } from "./http.js";
 import type { RateLimiter, SandboxLimits } from "./rate-limit.js";
@@ -32,7 +32,7 @@ export interface Route<B = unknown> {
   method: "GET" | "POST" | "PUT";
   /** Contract-style path relative to /api/v1, e.g. `/orders/{orderId}`. */
   path: string;
-  request?: z.ZodType<B>;
+  request?: z.ZodMiniType<B>;
   /** "required": 401 without a valid access token. "optional": resolve it if present (logout). */
   auth?: "required" | "optional";
   /** The status component this route belongs to, for the per-component maintenance gate. */

@@ -1,6 +1,7 @@
 // The seeded members. The JSON is bundled into the CLI (esbuild inlines it) and checked with zod
 // at load, so a broken edit to the fixture fails loudly at start-up instead of as an odd answer.
 import { z } from "zod";
+import { omit } from "zod/mini";
 import seedJson from "../../fixtures/sandbox/seed.json" with { type: "json" };
 import {
   AppVersionsSchema,
@@ -55,7 +56,7 @@ export const SeedMemberSchema = z.object({
   lockedAtStart: z.boolean().optional(),
   passwordExpired: z.boolean().optional(),
   disabled: z.boolean().optional(),
-  card: IdCardSchema.omit({ memberId: true, name: true }),
+  card: omit(IdCardSchema, { memberId: true, name: true }),
   dependents: z.array(
     z.object({
       memberId: z.string().min(1),
