@@ -13,7 +13,7 @@
 // prints the password (and `... username <username>#session` the session JSON). Keeping the
 // session under its own account means forgetting the password never drops the session, and the
 // reverse. Which username signed in last is not a secret and lives in the state files, not here.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { UsageError } from "../errors.js";
 
 export interface StoredSession {
@@ -65,11 +65,11 @@ export function groupAccounts(accounts: Iterable<string>): KeptItem[] {
 export const SESSION_SUFFIX = "#session";
 
 export const StoredSessionSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
+  accessToken: z.string().check(z.minLength(1)),
+  refreshToken: z.optional(z.string().check(z.minLength(1))),
   expiresAt: z.iso.datetime({ offset: true }),
-  memberId: z.string().optional(),
-  name: z.string().optional(),
+  memberId: z.optional(z.string()),
+  name: z.optional(z.string()),
 });
 
 /** The keychain service for a profile. */

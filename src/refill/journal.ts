@@ -25,7 +25,7 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { CliError, ConfigError, ExitCode, InterruptedError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFile } from "../state/files.js";
 
@@ -41,13 +41,13 @@ export const JournalResultSchema = z.union([
     kind: z.literal("ordered"),
     orderId: z.string(),
     items: z.array(z.object({ rxId: z.string(), drug: z.string() })),
-    estimatedDelivery: z.string().optional(),
+    estimatedDelivery: z.optional(z.string()),
     orderCreatedAt: z.string(),
     /** True when the portal answered with an order it already had (Idempotent-Replayed). */
     replayed: z.boolean(),
     /** True when an old entry was matched against the order history instead of replayed. */
-    foundInHistory: z.boolean().optional(),
-    requestId: z.string().optional(),
+    foundInHistory: z.optional(z.boolean()),
+    requestId: z.optional(z.string()),
     settledAt: z.string(),
   }),
   z.object({
@@ -55,7 +55,7 @@ export const JournalResultSchema = z.union([
     code: z.string(),
     message: z.string(),
     reasons: z.array(z.object({ rxId: z.string(), reason: z.string() })),
-    requestId: z.string().optional(),
+    requestId: z.optional(z.string()),
     settledAt: z.string(),
   }),
 ]);
@@ -64,20 +64,20 @@ export type JournalResult = z.infer<typeof JournalResultSchema>;
 export const JournalEntrySchema = z.object({
   version: z.literal(1),
   /** A UUID v4, sent as the Idempotency-Key; also the file name. */
-  key: z.string().regex(UUID_V4),
-  profile: z.string().min(1),
-  username: z.string().min(1),
+  key: z.string().check(z.regex(UUID_V4)),
+  profile: z.string().check(z.minLength(1)),
+  username: z.string().check(z.minLength(1)),
   /** Where the order was sent; for diagnosis only (the profile is what ties an entry to a portal). */
-  baseUrl: z.string().optional(),
-  memberId: z.string().min(1),
+  baseUrl: z.optional(z.string()),
+  memberId: z.string().check(z.minLength(1)),
   /** In the order they were sent: a replay must send the identical body, or the portal answers 409. */
-  rxIds: z.array(z.string().min(1)).min(1),
+  rxIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
   /** Drug names as shown when the order was confirmed, for messages. */
-  drugs: z.record(z.string(), z.string()).optional(),
+  drugs: z.optional(z.record(z.string(), z.string())),
   createdAt: z.iso.datetime(),
   state: JournalStateSchema,
-  orderId: z.string().optional(),
-  result: JournalResultSchema.optional(),
+  orderId: z.optional(z.string()),
+  result: z.optional(JournalResultSchema),
 });
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
