@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/main.js";
 import { safeText } from "../../src/portal/lenient.js";
 import { printable } from "../../src/ui/output.js";
+import { cases } from "../helpers/cases.js";
 import { closeContext, testContext } from "../helpers/context.js";
 import { ScriptedPrompter } from "../helpers/prompter.js";
 import * as a from "./arbitraries.js";
@@ -86,7 +87,15 @@ function expectSound(r: Ran, label: string, json: boolean): void {
   else expect(r.stdout, all).not.toMatch(control);
 }
 
-const RUNS = { list: 250, show: 200, card: 200, whoami: 200, status: 250, login: 200, reset: 180 };
+const RUNS = {
+  list: cases(250),
+  show: cases(200),
+  card: cases(200),
+  whoami: cases(200),
+  status: cases(250),
+  login: cases(200),
+  reset: cases(180),
+};
 const TIMEOUT_MS = 240_000;
 
 const ME = {

@@ -8,11 +8,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, it } from "vitest";
 import YAML from "yaml";
+import { cases } from "../helpers/cases.js";
 import { count, expectCleanEnd, fuzzHome, runInProcess, tried } from "./harness.js";
 
 // Seeded so CI tries the same cases every run; RXPORTAL_FUZZ_SEED=<n> explores others locally.
 const SEED = Number(process.env.RXPORTAL_FUZZ_SEED ?? 20261201);
-const runs = (n: number) => ({ numRuns: n, seed: SEED, endOnFailure: true });
+const runs = (n: number) => ({ numRuns: cases(n), seed: SEED, endOnFailure: true });
 
 const home = fuzzHome();
 
