@@ -1,6 +1,6 @@
 // The config file's schema (shared/cli.md, "Config file"). Loaded only when a config file exists,
 // so that commands on the built-in profiles never pay for zod at start-up.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ContactsDirectorySchema } from "../contacts/schema.js";
 import { baseUrlProblem, type OperationId, operationPlaceholders, pathOverrideProblem } from "./base-url.js";
 
@@ -8,16 +8,18 @@ export const operationIds = Object.keys(operationPlaceholders) as OperationId[];
 
 const BaseUrlSchema = z
   .string({ error: "expected a URL string such as https://portal.example.com/api/v1" })
-  .superRefine((value, ctx) => {
-    const problem = baseUrlProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      const problem = baseUrlProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    }),
+  );
 
-const HostSchema = z
-  .string({ error: "expected a host name such as portal.example.com" })
-  .regex(/^[a-z0-9.-]+$/i, {
+const HostSchema = z.string({ error: "expected a host name such as portal.example.com" }).check(
+  z.regex(/^[a-z0-9.-]+$/i, {
     error: "expected a bare host name such as portal.example.com (no scheme, path or port)",
-  });
+  }),
+);
 
 const PathOverridesSchema = z
   .partialRecord(
@@ -27,40 +29,47 @@ const PathOverridesSchema = z
     z.string({ error: "expected a path string starting with /" }),
     { error: "expected a map of operation ids to paths, e.g. { login: /v2/signin }" },
   )
-  .superRefine((paths, ctx) => {
-    for (const [id, path] of Object.entries(paths)) {
-      if (typeof path !== "string") continue;
-      const problem = pathOverrideProblem(id as OperationId, path);
-      if (problem) ctx.addIssue({ code: "custom", message: problem, input: path, path: [id] });
-    }
-  });
+  .check(
+    z.superRefine((paths, ctx) => {
+      for (const [id, path] of Object.entries(paths)) {
+        if (typeof path !== "string") continue;
+        const problem = pathOverrideProblem(id as OperationId, path);
+        if (problem) ctx.addIssue({ code: "custom", message: problem, input: path, path: [id] });
+      }
+    }),
+  );
 
 export const ProfileSchema = z.strictObject({
   baseUrl: BaseUrlSchema,
-  officialHosts: z.array(HostSchema, { error: "expected a list of host names" }).optional(),
-  username: z.string({ error: "expected a username string" }).min(1).optional(),
-  timeoutMs: z
-    .number({ error: "expected a number of milliseconds, e.g. 10000" })
-    .int({ error: "expected a whole number of milliseconds" })
-    .min(100, { error: "expected at least 100 (milliseconds)" })
-    .max(600_000, { error: "expected at most 600000 (milliseconds)" })
-    .optional(),
-  paths: PathOverridesSchema.optional(),
-  contacts: z
-    .union([z.literal("builtin"), ContactsDirectorySchema], {
+  officialHosts: z.optional(z.array(HostSchema, { error: "expected a list of host names" })),
+  username: z.optional(z.string({ error: "expected a username string" }).check(z.minLength(1))),
+  timeoutMs: z.optional(
+    z
+      .number({ error: "expected a number of milliseconds, e.g. 10000" })
+      .check(
+        z.refine(Number.isSafeInteger, { error: "expected a whole number of milliseconds" }),
+        z.gte(100, { error: "expected at least 100 (milliseconds)" }),
+        z.lte(600_000, { error: "expected at most 600000 (milliseconds)" }),
+      ),
+  ),
+  paths: z.optional(PathOverridesSchema),
+  contacts: z.optional(
+    z.union([z.literal("builtin"), ContactsDirectorySchema], {
       error: 'expected "builtin" or an inline contacts directory',
-    })
-    .optional(),
+    }),
+  ),
 });
 
 export const ConfigFileSchema = z.strictObject({
-  defaultProfile: z.string({ error: "expected a profile name" }).min(1).optional(),
-  profiles: z
-    .record(
-      z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected a profile name of letters, digits, _ . -" }),
+  defaultProfile: z.optional(z.string({ error: "expected a profile name" }).check(z.minLength(1))),
+  profiles: z.optional(
+    z.record(
+      z
+        .string()
+        .check(z.regex(/^[A-Za-z0-9_.-]+$/, { error: "expected a profile name of letters, digits, _ . -" })),
       ProfileSchema,
       { error: "expected a map of profile names to profiles" },
-    )
-    .optional(),
+    ),
+  ),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

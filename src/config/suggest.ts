@@ -1,6 +1,6 @@
 // "Did you mean baseUrl?" for an unknown key: the keys a zod schema knows at a path, and the
 // closest of them to a misspelt one (same letters in another case first, then edit distance).
-import type { z } from "zod";
+import type * as z from "zod/mini";
 
 type Def = {
   type?: string;
@@ -71,7 +71,7 @@ function unwrap(schema: unknown, depth = 0): unknown[] {
 }
 
 /** Every key an object schema at `path` knows. */
-export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+export function knownKeysAt(schema: z.ZodMiniType, path: readonly PropertyKey[]): string[] {
   const keys = new Set<string>();
   for (const s of schemasAt(schema, path)) {
     const def = defOf(s);

@@ -2,7 +2,7 @@
 // move the clock, set the service status, reset. It can read one-time codes, so it answers only
 // to loopback peers, never to the network the sandbox may be listening on.
 import type { IncomingMessage } from "node:http";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { OffsetClock } from "../clock.js";
 import { UsageError } from "../errors.js";
 import {
@@ -31,20 +31,17 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return m !== null && m[1] === "127" && m.slice(2).every((part) => Number(part) <= 255);
 }
 
-export const FaultRequestSchema = z.object({ spec: z.string().min(1) });
-export const ClockRequestSchema = z.object({ advanceSeconds: z.number().finite() });
-export const StatusOverrideSchema = z
-  .object({
-    status: ServiceStateSchema,
-    message: z.string(),
-    components: z.array(z.object({ name: ComponentNameSchema, status: ServiceStateSchema })),
-    maintenance: z
-      .object({ start: TimestampSchema, end: TimestampSchema, message: z.string().optional() })
-      .nullable(),
-    apps: z.object({ ios: AppVersionsSchema, android: AppVersionsSchema }),
-  })
-  .partial()
-  .strict();
+export const FaultRequestSchema = z.object({ spec: z.string().check(z.minLength(1)) });
+export const ClockRequestSchema = z.object({ advanceSeconds: z.number() });
+export const StatusOverrideSchema = z.strictObject({
+  status: z.optional(ServiceStateSchema),
+  message: z.optional(z.string()),
+  components: z.optional(z.array(z.object({ name: ComponentNameSchema, status: ServiceStateSchema }))),
+  maintenance: z.optional(
+    z.nullable(z.object({ start: TimestampSchema, end: TimestampSchema, message: z.optional(z.string()) })),
+  ),
+  apps: z.optional(z.object({ ios: AppVersionsSchema, android: AppVersionsSchema })),
+});
 
 export interface ControlDeps {
   state: SandboxState;
@@ -56,7 +53,10 @@ export interface ControlDeps {
 
 type Handler = (req: IncomingMessage, url: URL, deps: ControlDeps) => Reply | Promise<Reply>;
 
-async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S> | Reply> {
+async function readJson<S extends z.ZodMiniType>(
+  req: IncomingMessage,
+  schema: S,
+): Promise<z.infer<S> | Reply> {
   let raw: unknown;
   try {
     raw = JSON.parse(await readBody(req));

@@ -6,7 +6,7 @@
 //   orders:         the same; orders are shown newest first by createdHoursAgo
 // A file that is not valid is refused whole (exit 78), naming the key path.
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ConfigError } from "../errors.js";
 import { cjsExports } from "../interop.js";
 import {
@@ -18,13 +18,11 @@ import {
   SeedSchema,
 } from "./seed.js";
 
-export const SeedFileSchema = z
-  .object({
-    members: z.array(SeedMemberSchema).optional(),
-    prescriptions: z.array(SeedPrescriptionSchema).optional(),
-    orders: z.array(SeedOrderSchema).optional(),
-  })
-  .strict();
+export const SeedFileSchema = z.strictObject({
+  members: z.optional(z.array(SeedMemberSchema)),
+  prescriptions: z.optional(z.array(SeedPrescriptionSchema)),
+  orders: z.optional(z.array(SeedOrderSchema)),
+});
 export type SeedFile = z.infer<typeof SeedFileSchema>;
 
 /** The bundled seed with the file's additions; throws ConfigError (exit 78) naming the problem. */
