@@ -30,7 +30,7 @@ const entries = z.record(z.string(), Entry);
 
 describe("JsonStore", () => {
   it("a missing file is the empty value, a fresh copy each time", async () => {
-    const store = jsonStore(freshFile(), entries, { empty: () => ({}) });
+    const store = jsonStore<Record<string, Entry>>(freshFile(), entries, { empty: () => ({}) });
     const a = await store.read();
     a.x = { count: 1, names: [] };
     expect(await store.read()).toEqual({});
