@@ -41,6 +41,11 @@ export interface JsonStoreOptions<T> {
   indent?: number;
 }
 
+/** Where a store's file lives: the data dir. The context satisfies this (its `paths`). */
+export interface DataDirOf {
+  readonly paths: { readonly dataDir: string };
+}
+
 /** State files are a few entries; anything past this is not one of ours. */
 export const MAX_STATE_BYTES = 1024 * 1024;
 
