@@ -234,3 +234,32 @@ describe("JsonStore", () => {
     expect(await stores[0]?.read()).toEqual({ n: 29 });
   });
 });
+
+describe("the stores built on JsonStore", () => {
+  it("none of them reaches the context module, not even through a type-only or lazy import", async () => {
+    // @ts-expect-error a plain .mjs script
+    const { importGraph } = await import("../../test/architecture/import-cycles.mjs");
+    const src = join(import.meta.dirname, "..");
+    const graph = importGraph(src) as Map<string, Set<string>>;
+    const reach = (from: string) => {
+      const seen = new Set<string>();
+      const todo = [join(src, from)];
+      for (let file = todo.pop(); file; file = todo.pop()) {
+        for (const dep of graph.get(file) ?? []) if (!seen.has(dep)) seen.add(dep) && todo.push(dep);
+      }
+      return seen;
+    };
+    const stores = [
+      "state/json-store.ts",
+      "auth/users.ts",
+      "auth/code-record.ts",
+      "auth/lockout-guard.ts",
+      "member/id-card-store.ts",
+      "config/load.ts",
+    ];
+    const context = join(src, "context.ts");
+    expect(stores.filter((s) => reach(s).has(context))).toEqual([]);
+    // The check can fail: session.ts, which takes the context, does reach it.
+    expect(reach("auth/session.ts").has(context)).toBe(true);
+  });
+});
