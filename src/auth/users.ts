@@ -1,6 +1,8 @@
 // The last username signed in per profile (users.json in the data dir): not a secret, kept so that
 // `rxportal refill list` needs no flags. A damaged or unreadable file is treated as empty (as it
 // always was): the next sign-in writes a good one, and a missing name only means one more prompt.
+// Checked with zod: every command that reads this file (whoami, refill, id-card, doctor, login)
+// loads zod anyway (the credential backend and the portal schemas need it).
 import { join } from "node:path";
 import { z } from "zod";
 import { type DataDirOf, jsonStore } from "../state/json-store.js";
