@@ -7,7 +7,7 @@
 //   fails any of these is "invalid", and what that gives is the store's own decision (`invalid`):
 //   by default the empty value (a damaged note is no worse than no note), or an error of its own.
 //   The read itself is synchronous (readSync; read() wraps it): state files are small, and the
-//   config cache is read at every start, where node:fs/promises is not wanted.
+//   config cache is read that way at every start, like the config file itself.
 // - write: atomic (temp file, fsync, rename, fsync of the folder), file 0600, folder 0700, so a
 //   crash leaves the old file or the new one, never half of one (state/files.ts's writePrivateFile).
 // - update(fn): read, change, write, one after the other for the same file within this process.
