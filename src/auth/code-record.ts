@@ -2,53 +2,68 @@
 // doctor can say what went wrong instead of guessing: "a new code was requested at 20:01 and the
 // code typed at 20:02 was refused" is nearly always an older code. Kept in a private file (0600);
 // it holds times and the portal's error code, never a code itself.
+//
+// code-refusals.json: a damaged or unreadable file reads as empty (as it always did: the doctor
+// then has no story to tell, nothing worse); an entry of the wrong shape is dropped on read.
 import { join } from "node:path";
-import type { AppContext } from "../context.js";
-import { readJsonFile, writePrivateFile } from "../state/files.js";
+import { z } from "zod";
+import { type DataDirOf, jsonStore } from "../state/json-store.js";
 
-export interface CodeRefusal {
+export const CodeRefusalSchema = z.object({
   /** When the portal refused the code (ISO time). */
-  at: string;
+  at: z.string(),
   /** invalid_code or challenge_expired. */
-  problem: string;
+  problem: z.string(),
   /** When the member last asked for a new code during that sign-in, if they did. */
-  resentAt?: string;
+  resentAt: z.string().optional(),
   /** When the first code of that sign-in was sent. */
-  firstSentAt: string;
-  requestId?: string;
-}
+  firstSentAt: z.string(),
+  requestId: z.string().optional(),
+});
+export type CodeRefusal = z.infer<typeof CodeRefusalSchema>;
+
+/** "<profile>\0<username in lower case>" → the last refusal. */
+export const CodeRefusalsFileSchema = z.record(z.string(), z.unknown()).transform((data) => {
+  const kept: Record<string, CodeRefusal> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const entry = CodeRefusalSchema.safeParse(value);
+    if (entry.success) kept[key] = entry.data;
+  }
+  return kept;
+});
 
 const key = (profile: string, username: string) => `${profile}\u0000${username.toLowerCase()}`;
-const fileOf = (ctx: Pick<AppContext, "paths">) => join(ctx.paths.dataDir, "code-refusals.json");
-
-async function load(ctx: Pick<AppContext, "paths">): Promise<Record<string, CodeRefusal>> {
-  const data = await readJsonFile(fileOf(ctx)).catch(() => undefined);
-  return data && typeof data === "object" ? (data as Record<string, CodeRefusal>) : {};
-}
+const storeOf = (where: DataDirOf) =>
+  jsonStore(join(where.paths.dataDir, "code-refusals.json"), CodeRefusalsFileSchema, {
+    empty: (): Record<string, CodeRefusal> => ({}),
+  });
 
 export async function recordCodeRefusal(
-  ctx: Pick<AppContext, "paths">,
+  where: DataDirOf,
   profile: string,
   username: string,
   refusal: CodeRefusal,
 ): Promise<void> {
-  const data = await load(ctx);
-  data[key(profile, username)] = refusal;
-  await writePrivateFile(fileOf(ctx), `${JSON.stringify(data, null, 2)}\n`);
+  await storeOf(where).update((data) => {
+    data[key(profile, username)] = refusal;
+    return data;
+  });
 }
 
 export async function lastCodeRefusal(
-  ctx: Pick<AppContext, "paths">,
+  where: DataDirOf,
   profile: string,
   username: string,
 ): Promise<CodeRefusal | undefined> {
-  return (await load(ctx))[key(profile, username)];
+  const data = await storeOf(where).read();
+  return Object.hasOwn(data, key(profile, username)) ? data[key(profile, username)] : undefined;
 }
 
 /** After a successful sign-in the old story no longer helps anybody. */
-export async function clearCodeRefusal(ctx: Pick<AppContext, "paths">, profile: string, username: string) {
-  const data = await load(ctx);
-  if (!data[key(profile, username)]) return;
-  delete data[key(profile, username)];
-  await writePrivateFile(fileOf(ctx), `${JSON.stringify(data, null, 2)}\n`);
+export async function clearCodeRefusal(where: DataDirOf, profile: string, username: string) {
+  await storeOf(where).update((data) => {
+    if (!data[key(profile, username)]) return undefined;
+    delete data[key(profile, username)];
+    return data;
+  });
 }

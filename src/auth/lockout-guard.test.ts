@@ -1,11 +1,17 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../clock.js";
 import { PortalRefusedError, TryLaterError } from "../errors.js";
-import { type FailureKind, LockoutGuard, MemoryGuardStore, RESERVE_ATTEMPTS } from "./lockout-guard.js";
+import {
+  type FailureKind,
+  FileGuardStore,
+  LockoutGuard,
+  MemoryGuardStore,
+  RESERVE_ATTEMPTS,
+} from "./lockout-guard.js";
 
 const fresh = () => {
   const dir = mkdtempSync(join(tmpdir(), "rxportal-guard-"));
@@ -209,5 +215,44 @@ describe("LockoutGuard.attempt: check, attempt and record as one step", () => {
     );
     expect(ok.ok).toBe(true);
     await expect(guard.check("p", "pat", 5)).resolves.toMatchObject({ failures: 0 });
+  });
+
+  it("reads a damaged or wrong-shaped file as no entry (the old lockout-guard.json still speaks), never throws", async () => {
+    const { dir, clock } = fresh();
+    const store = new FileGuardStore(dir);
+    const at = new Date(clock.now()).toISOString();
+    await store.write("p\u0000pat", { failures: 2, lastFailureAt: at });
+    const [name] = readdirSync(join(dir, "lockout-guard"));
+    const own = join(dir, "lockout-guard", name as string);
+    expect(JSON.parse(readFileSync(own, "utf8"))).toEqual({
+      key: "p\u0000pat",
+      failures: 2,
+      lastFailureAt: at,
+    });
+    expect(await store.read("p\u0000pat")).toEqual({ failures: 2, lastFailureAt: at });
+    writeFileSync(join(dir, "lockout-guard.json"), JSON.stringify({ "p\u0000pat": { failures: 3 }, x: 1 }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 80 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        async (bytes) => {
+          writeFileSync(own, bytes);
+          const entry = await store.read("p\u0000pat");
+          expect([undefined, 3]).toContain(entry?.failures);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    writeFileSync(own, JSON.stringify({ failures: "many" }));
+    expect(await store.read("p\u0000pat")).toEqual({ failures: 3 });
+    writeFileSync(join(dir, "lockout-guard.json"), "{ damaged");
+    expect(await store.read("p\u0000pat")).toBeUndefined();
+    // A cleared entry hides the old file's.
+    writeFileSync(join(dir, "lockout-guard.json"), JSON.stringify({ "p\u0000pat": { failures: 3 } }));
+    await store.write("p\u0000pat", undefined);
+    expect(await store.read("p\u0000pat")).toBeUndefined();
+    expect(statSync(own).mode & 0o777).toBe(0o600);
   });
 });

@@ -7,25 +7,40 @@
 // under a lock file per username and profile (guard-lock.ts), so ten `login`s or `health --login`s
 // started together are served one after the other and the guard sees every answer before the next
 // attempt. State: one private file per username in <state>/lockout-guard/ (0700 folder, 0600
-// files); the single lockout-guard.json of earlier versions is still read.
+// files); the single lockout-guard.json of earlier versions is still read. A damaged, unreadable
+// or wrong-shaped file reads as no entry (as it always did): the guard then counts from zero, and
+// the portal's own `attemptsRemaining` corrects it at the next refusal.
 //
 // A fresh container has no memory of earlier runs: point RXPORTAL_STATE_DIR at a folder that
 // every run shares, or the first attempt of each run is unguarded.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { z } from "zod";
 import type { Clock } from "../clock.js";
 import { TryLaterError } from "../errors.js";
-import { ensurePrivateDir, readJsonFile, writePrivateFile } from "../state/files.js";
+import { ensurePrivateDir } from "../state/files.js";
+import { type JsonStore, jsonStore } from "../state/json-store.js";
 import { formatLocalTime } from "../ui/output.js";
 import { FileLock, LockBusyError } from "./guard-lock.js";
 
-export interface GuardEntry {
-  failures: number;
+export const GuardEntrySchema = z.object({
+  failures: z.number(),
   /** What the portal said with its last refusal; wins over `failures` when present. */
-  attemptsRemaining?: number;
-  lastFailureAt?: string;
-  lockedUntil?: string;
-}
+  attemptsRemaining: z.number().optional(),
+  lastFailureAt: z.string().optional(),
+  lockedUntil: z.string().optional(),
+});
+export type GuardEntry = z.infer<typeof GuardEntrySchema>;
+
+/** <state>/lockout-guard/<hash>.json: one entry, its key, and whether a success cleared it. */
+export const GuardFileSchema = GuardEntrySchema.extend({
+  key: z.string().optional(),
+  cleared: z.boolean().optional(),
+});
+type GuardFile = z.infer<typeof GuardFileSchema>;
+
+/** The lockout-guard.json of earlier versions: key → entry; entries are checked one by one. */
+export const LegacyGuardFileSchema = z.record(z.string(), z.unknown());
 
 /** Failures older than this no longer count: portals reset their counters long before a day. */
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -67,26 +82,28 @@ export class FileGuardStore implements GuardStore {
     this.legacyFile = join(dataDir, "lockout-guard.json");
   }
 
-  private fileOf(key: string): string {
-    return join(this.dir, `${hashKey(key)}.json`);
+  private fileOf(key: string): JsonStore<GuardFile | undefined> {
+    return jsonStore<GuardFile | undefined>(join(this.dir, `${hashKey(key)}.json`), GuardFileSchema, {
+      empty: () => undefined,
+    });
   }
 
   async read(key: string): Promise<GuardEntry | undefined> {
-    const own = await readJsonFile(this.fileOf(key)).catch(() => undefined);
-    if (own && typeof own === "object") {
-      const entry = own as GuardEntry & { key?: string; cleared?: boolean };
-      return entry.cleared ? undefined : entry;
+    const own = await this.fileOf(key).read();
+    if (own) {
+      const { key: _key, cleared, ...entry } = own;
+      return cleared ? undefined : entry;
     }
-    const legacy = (await readJsonFile(this.legacyFile).catch(() => undefined)) as
-      | Record<string, GuardEntry>
-      | undefined;
-    return legacy && typeof legacy === "object" ? legacy[key] : undefined;
+    const legacy = await jsonStore<Record<string, unknown>>(this.legacyFile, LegacyGuardFileSchema, {
+      empty: () => ({}),
+    }).read();
+    const entry = Object.hasOwn(legacy, key) ? GuardEntrySchema.safeParse(legacy[key]) : undefined;
+    return entry?.success ? entry.data : undefined;
   }
 
   async write(key: string, entry: GuardEntry | undefined): Promise<void> {
     // A cleared entry is written, not deleted, so an older lockout-guard.json cannot speak again.
-    const doc = entry ? { key, ...entry } : { key, cleared: true, failures: 0 };
-    await writePrivateFile(this.fileOf(key), `${JSON.stringify(doc, null, 2)}\n`);
+    await this.fileOf(key).write(entry ? { key, ...entry } : { key, cleared: true, failures: 0 });
   }
 
   async exclusive<T>(key: string, work: () => Promise<T>, budget: LockBudget): Promise<T> {

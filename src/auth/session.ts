@@ -10,6 +10,7 @@ import { readJsonFile, writePrivateFile } from "../state/files.js";
 import { note } from "../ui/output.js";
 import { readPasswordFile, stdinOf } from "./secret-input.js";
 import { signIn } from "./sign-in.js";
+import { lastUsername, rememberUsername } from "./users.js";
 
 // -- where sessions live for this run.
 
@@ -131,23 +132,7 @@ export interface SignedIn {
 
 // -- the last username per profile: not a secret, kept so that `rxportal refill list` needs no flags.
 
-function usersFile(ctx: AppContext): string {
-  return join(ctx.paths.dataDir, "users.json");
-}
-
-export async function lastUsername(ctx: AppContext, profile: string): Promise<string | undefined> {
-  const data = (await readJsonFile(usersFile(ctx)).catch(() => undefined)) as
-    | Record<string, string>
-    | undefined;
-  return data?.[profile];
-}
-
-export async function rememberUsername(ctx: AppContext, profile: string, username: string | undefined) {
-  const data = ((await readJsonFile(usersFile(ctx)).catch(() => undefined)) ?? {}) as Record<string, string>;
-  if (username === undefined) delete data[profile];
-  else data[profile] = username;
-  await writePrivateFile(usersFile(ctx), `${JSON.stringify(data, null, 2)}\n`);
-}
+export { lastUsername, rememberUsername };
 
 /** --username > the profile's username > the last one signed in > a prompt. */
 export async function resolveUsername(ctx: AppContext, profile: Profile, flag?: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { testContext } from "../../test/helpers/context.js";
 import { ConfigError, UsageError } from "../errors.js";
@@ -181,5 +182,36 @@ describe("the validated-config cache", () => {
       const loaded = await loadConfig({ file, from: "default" }, { cacheFile });
       expect(loaded.data.profiles?.acme?.username).toBe("jdoe");
     }
+  });
+
+  it("reads any damaged cache as a miss (never an error), and replaces it with a good one", async () => {
+    const { file, ctx } = withConfig("config.yaml", acme);
+    const cacheFile = join(ctx.paths.dataDir, "config-cache.json");
+    mkdirSync(ctx.paths.dataDir, { recursive: true });
+    const good = (await loadConfig({ file, from: "default" }, { cacheFile })).data;
+    const shaped = fc.record({
+      revision: fc.oneof(fc.constant(2), fc.jsonValue()),
+      version: fc.oneof(fc.string(), fc.jsonValue()),
+      file: fc.oneof(fc.constant(file), fc.jsonValue()),
+      text: fc.oneof(fc.constant(acme), fc.jsonValue()),
+      data: fc.oneof(fc.constant(null), fc.string(), fc.array(fc.integer())),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          shaped.map((v) => JSON.stringify(v)),
+        ),
+        async (junk) => {
+          writeFileSync(cacheFile, junk);
+          const loaded = await loadConfig({ file, from: "default" }, { cacheFile });
+          expect(loaded.data).toEqual(good);
+          expect(read(cacheFile)).toMatchObject({ file, text: acme, data: good });
+          expect(statSync(cacheFile).mode & 0o777).toBe(0o600);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

@@ -2,12 +2,13 @@
 // Precedence: flag > environment > file > built-in (shared/cli.md).
 // Synchronous reads on purpose: a config file is small, and node:fs/promises would add its own
 // module graph to every start.
-import { accessSync, constants, readFileSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { join, resolve } from "node:path";
 import { builtinContacts } from "../contacts/builtin.js";
 import type { ContactsDirectory } from "../contacts/types.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { readUserFileIfExists } from "../state/files.js";
+import { jsonStore, type Schema } from "../state/json-store.js";
 import { VERSION } from "../version.js";
 import type { ConfigFile } from "./schema.js";
 import { closestKey, knownKeysAt } from "./suggest.js";
@@ -173,27 +174,54 @@ interface ConfigCache {
   data: ConfigFile;
 }
 
-function readConfigCache(cacheFile: string, file: string, text: string): ConfigFile | undefined {
-  try {
-    const cache = JSON.parse(readFileSync(cacheFile, "utf8")) as Partial<ConfigCache>;
-    const fresh =
-      cache.revision === CONFIG_CACHE_REVISION &&
-      cache.version === VERSION &&
-      cache.file === file &&
-      cache.text === text &&
+/**
+ * The cache file's shape, checked by hand and not with zod: this runs at every start of every
+ * command, and not loading zod is what the cache is for (checking it with zod measured about
+ * +300 ms and +14 MiB a start on a loaded machine). `data` is trusted as it is: only this version
+ * of rxportal wrote it, from a result ConfigFileSchema validated.
+ */
+export const ConfigCacheShape: Schema<ConfigCache> = {
+  safeParse(value: unknown) {
+    const cache = value as Partial<ConfigCache> | null;
+    const ok =
+      typeof cache === "object" &&
+      cache !== null &&
+      typeof cache.revision === "number" &&
+      typeof cache.version === "string" &&
+      typeof cache.file === "string" &&
+      typeof cache.text === "string" &&
       typeof cache.data === "object" &&
       cache.data !== null;
-    return fresh ? cache.data : undefined;
-  } catch {
-    return undefined;
-  }
+    return ok ? { success: true, data: cache as ConfigCache } : { success: false };
+  },
+};
+
+/** Room for the largest config file's text (JSON-escaped) and the validated result beside it. */
+const MAX_CONFIG_CACHE_BYTES = 8 * MAX_CONFIG_BYTES;
+
+/** A missing, damaged, foreign or oversized cache is a miss (undefined): the file is validated again. */
+const configCache = (cacheFile: string) =>
+  jsonStore<ConfigCache | undefined>(cacheFile, ConfigCacheShape, {
+    empty: () => undefined,
+    maxBytes: MAX_CONFIG_CACHE_BYTES,
+    indent: 0,
+  });
+
+function readConfigCache(cacheFile: string, file: string, text: string): ConfigFile | undefined {
+  const cache = configCache(cacheFile).readSync();
+  const fresh =
+    cache !== undefined &&
+    cache.revision === CONFIG_CACHE_REVISION &&
+    cache.version === VERSION &&
+    cache.file === file &&
+    cache.text === text;
+  return fresh ? cache.data : undefined;
 }
 
 async function writeConfigCache(cacheFile: string, file: string, text: string, data: ConfigFile) {
   const cache: ConfigCache = { revision: CONFIG_CACHE_REVISION, version: VERSION, file, text, data };
   try {
-    const { writePrivateFile } = await import("../state/files.js");
-    await writePrivateFile(cacheFile, `${JSON.stringify(cache)}\n`);
+    await configCache(cacheFile).write(cache);
   } catch {
     // Only a speed-up: without it the next run validates the file again.
   }

@@ -1,8 +1,10 @@
 // The offline ID card store: names that cannot leave the folder, whose card "mine" is, private modes.
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CliError } from "../errors.js";
 import { findSavedIdCard, idCardDir, idCardFile, saveIdCard } from "./id-card-store.js";
 
 const card = (memberId: string, name = "Alice") => ({
@@ -104,5 +106,39 @@ describe("id card store", () => {
     await saveIdCard({ dataDir: data, profile: "p", username: "ann", self: true, card: card("A1"), now: 0 });
     await saveIdCard({ dataDir: data, profile: "p", username: "ann", self: false, card: card("A1"), now: 1 });
     expect((await findSavedIdCard({ dataDir: data, profile: "p", username: "ann" }))?.saved.self).toBe(true);
+  });
+
+  it("a damaged copy asked for by member id is an error naming the file (exit 1); in a search it is skipped", async () => {
+    const data = dataDir();
+    await saveIdCard({ dataDir: data, profile: "p", username: "ann", self: true, card: card("A1"), now: 0 });
+    const file = idCardFile(data, "p", "B1");
+    mkdirSync(idCardDir(data), { recursive: true });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 100 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc.constant(
+            JSON.stringify({ version: 1, savedAt: "yesterday", profile: "p", self: true, card: {} }),
+          ),
+        ),
+        async (bytes) => {
+          writeFileSync(file, bytes);
+          const error = await findSavedIdCard({ dataDir: data, profile: "p", memberId: "B1" }).catch(
+            (e) => e,
+          );
+          expect(error).toBeInstanceOf(CliError);
+          expect((error as CliError).exitCode).toBe(1);
+          expect((error as CliError).message).toBe(`The saved ID card ${file} cannot be read.`);
+          expect((await findSavedIdCard({ dataDir: data, profile: "p" }))?.saved.card.memberId).toBe("A1");
+          // Saving over a damaged copy replaces it.
+          await saveIdCard({ dataDir: data, profile: "p", self: false, card: card("B1"), now: 1 });
+          expect((await findSavedIdCard({ dataDir: data, profile: "p", memberId: "B1" }))?.saved.self).toBe(
+            false,
+          );
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 });

@@ -1,12 +1,14 @@
 // Offline copies of the prescription ID card, for the day the portal is down or sign-in fails and
 // the pharmacy counter still needs the BIN, PCN and group. One file per profile and member under
 // the data dir, folder 0700, file 0600 (the card is health information), written atomically.
+// A saved card that cannot be read or is not a card is an error (exit 1, "save a new copy"), as it
+// always was; where a search passes over other members' files, their damage is skipped.
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { CliError, ExitCode } from "../errors.js";
 import { type IdCard, IdCardSchema } from "../portal/schemas.js";
-import { readJsonFile, writePrivateFile } from "../state/files.js";
+import { type JsonStore, jsonStore } from "../state/json-store.js";
 
 export const SavedIdCardSchema = z.object({
   version: z.literal(1),
@@ -67,21 +69,21 @@ export async function saveIdCard(input: SaveIdCardInput): Promise<{ file: string
     self: input.self || (previous?.self === true && previous.username === input.username),
     card: input.card,
   };
-  await writePrivateFile(file, `${JSON.stringify(saved, null, 2)}\n`);
+  await storeOf(file).write(saved);
   return { file, saved };
 }
 
+function storeOf(file: string): JsonStore<SavedIdCard | undefined> {
+  return jsonStore<SavedIdCard | undefined>(file, SavedIdCardSchema, {
+    empty: () => undefined,
+    invalid: ({ cause }) => {
+      throw damaged(file, cause);
+    },
+  });
+}
+
 async function readSavedFile(file: string): Promise<SavedIdCard | undefined> {
-  let raw: unknown;
-  try {
-    raw = await readJsonFile(file);
-  } catch (error) {
-    throw damaged(file, error);
-  }
-  if (raw === undefined) return undefined;
-  const parsed = SavedIdCardSchema.safeParse(raw);
-  if (!parsed.success) throw damaged(file, parsed.error);
-  return parsed.data;
+  return storeOf(file).read();
 }
 
 function damaged(file: string, cause: unknown): CliError {

@@ -47,7 +47,10 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Reads a JSON file; undefined when it does not exist. */
+/**
+ * Reads a JSON file; undefined when it does not exist. Unbounded and unchecked: new state belongs
+ * in a JsonStore (state/json-store.ts), which bounds the read and checks the file's shape.
+ */
 export async function readJsonFile(file: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(file, "utf8"));
