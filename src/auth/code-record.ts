@@ -6,7 +6,7 @@
 // code-refusals.json: a damaged or unreadable file reads as empty (as it always did: the doctor
 // then has no story to tell, nothing worse); an entry of the wrong shape is dropped on read.
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { type DataDirOf, jsonStore } from "../state/json-store.js";
 
 export const CodeRefusalSchema = z.object({
@@ -15,22 +15,25 @@ export const CodeRefusalSchema = z.object({
   /** invalid_code or challenge_expired. */
   problem: z.string(),
   /** When the member last asked for a new code during that sign-in, if they did. */
-  resentAt: z.string().optional(),
+  resentAt: z.optional(z.string()),
   /** When the first code of that sign-in was sent. */
   firstSentAt: z.string(),
-  requestId: z.string().optional(),
+  requestId: z.optional(z.string()),
 });
 export type CodeRefusal = z.infer<typeof CodeRefusalSchema>;
 
 /** "<profile>\0<username in lower case>" → the last refusal. */
-export const CodeRefusalsFileSchema = z.record(z.string(), z.unknown()).transform((data) => {
-  const kept: Record<string, CodeRefusal> = {};
-  for (const [key, value] of Object.entries(data)) {
-    const entry = CodeRefusalSchema.safeParse(value);
-    if (entry.success) kept[key] = entry.data;
-  }
-  return kept;
-});
+export const CodeRefusalsFileSchema = z.pipe(
+  z.record(z.string(), z.unknown()),
+  z.transform((data: Record<string, unknown>) => {
+    const kept: Record<string, CodeRefusal> = {};
+    for (const [key, value] of Object.entries(data)) {
+      const entry = CodeRefusalSchema.safeParse(value);
+      if (entry.success) kept[key] = entry.data;
+    }
+    return kept;
+  }),
+);
 
 const key = (profile: string, username: string) => `${profile}\u0000${username.toLowerCase()}`;
 const storeOf = (where: DataDirOf) =>

@@ -15,7 +15,7 @@
 // every run shares, or the first attempt of each run is unguarded.
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Clock } from "../clock.js";
 import { TryLaterError } from "../errors.js";
 import { ensurePrivateDir } from "../state/files.js";
@@ -26,16 +26,16 @@ import { FileLock, LockBusyError } from "./guard-lock.js";
 export const GuardEntrySchema = z.object({
   failures: z.number(),
   /** What the portal said with its last refusal; wins over `failures` when present. */
-  attemptsRemaining: z.number().optional(),
-  lastFailureAt: z.string().optional(),
-  lockedUntil: z.string().optional(),
+  attemptsRemaining: z.optional(z.number()),
+  lastFailureAt: z.optional(z.string()),
+  lockedUntil: z.optional(z.string()),
 });
 export type GuardEntry = z.infer<typeof GuardEntrySchema>;
 
 /** <state>/lockout-guard/<hash>.json: one entry, its key, and whether a success cleared it. */
-export const GuardFileSchema = GuardEntrySchema.extend({
-  key: z.string().optional(),
-  cleared: z.boolean().optional(),
+export const GuardFileSchema = z.extend(GuardEntrySchema, {
+  key: z.optional(z.string()),
+  cleared: z.optional(z.boolean()),
 });
 type GuardFile = z.infer<typeof GuardFileSchema>;
 

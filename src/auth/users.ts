@@ -1,20 +1,20 @@
 // The last username signed in per profile (users.json in the data dir): not a secret, kept so that
 // `rxportal refill list` needs no flags. A damaged or unreadable file is treated as empty (as it
 // always was): the next sign-in writes a good one, and a missing name only means one more prompt.
-// Checked with zod: every command that reads this file (whoami, refill, id-card, doctor, login)
-// loads zod anyway (the credential backend and the portal schemas need it).
+// Checked with zod/mini, as the credential store and the portal schemas on the same paths are.
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { type DataDirOf, jsonStore } from "../state/json-store.js";
 
 /** users.json: profile name → username. Entries that are not strings are dropped on read. */
-export const UsersFileSchema = z
-  .record(z.string(), z.unknown())
-  .transform((data) =>
+export const UsersFileSchema = z.pipe(
+  z.record(z.string(), z.unknown()),
+  z.transform((data: Record<string, unknown>) =>
     Object.fromEntries(
       Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
     ),
-  );
+  ),
+);
 export type UsersFile = z.infer<typeof UsersFileSchema>;
 
 export function usersStore(where: DataDirOf) {

@@ -5,7 +5,7 @@
 // always was; where a search passes over other members' files, their damage is skipped.
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { CliError, ExitCode } from "../errors.js";
 import { type IdCard, IdCardSchema } from "../portal/schemas.js";
 import { type JsonStore, jsonStore } from "../state/json-store.js";
@@ -15,7 +15,7 @@ export const SavedIdCardSchema = z.object({
   savedAt: z.iso.datetime({ offset: true }),
   profile: z.string(),
   /** Who was signed in when it was saved; not a secret, used to pick "my" card offline. */
-  username: z.string().optional(),
+  username: z.optional(z.string()),
   /** The signed-in member's own card (saved without --member), as opposed to a dependent's. */
   self: z.boolean(),
   card: IdCardSchema,
