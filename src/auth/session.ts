@@ -122,6 +122,7 @@ export interface SessionOptions extends PasswordSourceOptions {
 }
 
 export interface SignedIn {
+  /** The profile's client acting for this session (PortalClient.as). */
   client: PortalClient;
   profile: Profile;
   username: string;
@@ -235,7 +236,7 @@ export async function signInAndKeep(
   }
   await rememberUsername(ctx, profile.name, username);
   await markSignedOut(ctx, profile.name, username, false);
-  return { client, profile, username, kept, ok, passwordSource: source };
+  return { client: client.as(ok), profile, username, kept, ok, passwordSource: source };
 }
 
 /**
@@ -249,8 +250,7 @@ export async function requireSession(ctx: AppContext, opts: SessionOptions = {})
   if (username && creds.persistent) {
     const session = await creds.store.getSession(profile.name, username).catch(() => undefined);
     if (session && Date.parse(session.expiresAt) - EXPIRY_MARGIN_MS > ctx.clock.now()) {
-      client.accessToken = session.accessToken;
-      return { client, profile, username, kept: true };
+      return { client: client.as(session), profile, username, kept: true };
     }
     if (session?.refreshToken) {
       try {
@@ -261,7 +261,7 @@ export async function requireSession(ctx: AppContext, opts: SessionOptions = {})
           memberId: session.memberId,
           name: session.name,
         });
-        return { client, profile, username, kept: true };
+        return { client: client.as(fresh), profile, username, kept: true };
       } catch (error) {
         if (!(error instanceof AuthRequiredError)) throw error;
         await creds.store.deleteSession(profile.name, username).catch(() => false);

@@ -91,28 +91,31 @@ export function loginStep(ctx: AppContext, profile: Profile, credentials: Health
   return async (client: PortalClient): Promise<LoginOutcome> => {
     const at = new Date(ctx.clock.now()).toISOString();
     const phases: PhaseResult[] = [];
+    let signedIn: PortalClient | undefined;
     const login = await timePhase("login", async () => {
-      await signIn(quiet, client, profile, {
+      const session = await signIn(quiet, client, profile, {
         username: credentials.username,
         password: credentials.password,
         // One attempt, and none at all once a refusal is on record: a monitor that retried a
         // wrong password every minute would spend the member's attempts for them.
         stopAfterRefusal: true,
       });
+      signedIn = client.as(session);
       return credentials.username;
     });
     phases.push(login);
-    if (login.ok) {
+    if (signedIn) {
+      const session = signedIn;
       phases.push(
         await timePhase("me", async () => {
-          const me = await client.getMe();
+          const me = await session.getMe();
           return me.memberId;
         }),
       );
       // Sign out even when /me failed: a monitor must not pile up sessions on the portal.
       phases.push(
         await timePhase("logout", async () => {
-          await client.logout();
+          await session.logout();
           return undefined;
         }),
       );
