@@ -3,7 +3,6 @@
 // code typed at 20:02 was refused" is nearly always an older code. Kept in a private file (0600);
 // it holds times and the portal's error code, never a code itself.
 import { join } from "node:path";
-import type { AppContext } from "../context.js";
 import { readJsonFile, writePrivateFile } from "../state/files.js";
 
 export interface CodeRefusal {
@@ -19,15 +18,18 @@ export interface CodeRefusal {
 }
 
 const key = (profile: string, username: string) => `${profile}\u0000${username.toLowerCase()}`;
-const fileOf = (ctx: Pick<AppContext, "paths">) => join(ctx.paths.dataDir, "code-refusals.json");
+/** Where rxportal keeps its state files. */
+type StateDir = { paths: { dataDir: string } };
 
-async function load(ctx: Pick<AppContext, "paths">): Promise<Record<string, CodeRefusal>> {
+const fileOf = (ctx: StateDir) => join(ctx.paths.dataDir, "code-refusals.json");
+
+async function load(ctx: StateDir): Promise<Record<string, CodeRefusal>> {
   const data = await readJsonFile(fileOf(ctx)).catch(() => undefined);
   return data && typeof data === "object" ? (data as Record<string, CodeRefusal>) : {};
 }
 
 export async function recordCodeRefusal(
-  ctx: Pick<AppContext, "paths">,
+  ctx: StateDir,
   profile: string,
   username: string,
   refusal: CodeRefusal,
@@ -38,7 +40,7 @@ export async function recordCodeRefusal(
 }
 
 export async function lastCodeRefusal(
-  ctx: Pick<AppContext, "paths">,
+  ctx: StateDir,
   profile: string,
   username: string,
 ): Promise<CodeRefusal | undefined> {
@@ -46,7 +48,7 @@ export async function lastCodeRefusal(
 }
 
 /** After a successful sign-in the old story no longer helps anybody. */
-export async function clearCodeRefusal(ctx: Pick<AppContext, "paths">, profile: string, username: string) {
+export async function clearCodeRefusal(ctx: StateDir, profile: string, username: string) {
   const data = await load(ctx);
   if (!data[key(profile, username)]) return;
   delete data[key(profile, username)];
