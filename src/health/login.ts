@@ -114,17 +114,17 @@ export function loginStep(deps: SignInDeps, profile: Profile, credentials: Healt
     });
     phases.push(login);
     if (signedIn) {
-      const session = signedIn;
+      const signed = signedIn;
       phases.push(
         await timePhase("me", async () => {
-          const me = await session.getMe();
+          const me = await signed.getMe();
           return me.memberId;
         }),
       );
       // Sign out even when /me failed: a monitor must not pile up sessions on the portal.
       phases.push(
         await timePhase("logout", async () => {
-          await session.logout();
+          await signed.logout();
           return undefined;
         }),
       );
