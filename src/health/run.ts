@@ -89,7 +89,7 @@ export async function prepareHealth(
     throw new UsageError("--username and --password-file are for --login; add --login to sign in.");
   }
   const profiles = await selectProfiles(deps, opts);
-  // Health builds its own client (not deps.portal()), so it asks for the same guard itself.
+  // Health builds its own client (not the context's portal()), so it asks for the same guard itself.
   for (const profile of profiles) requireApiProfile(profile);
   const targets: HealthTarget[] = [];
   for (const profile of profiles) {
