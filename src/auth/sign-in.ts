@@ -12,7 +12,11 @@ import { clearCodeRefusal, recordCodeRefusal } from "./code-record.js";
 import { type FailureKind, LockoutGuard, MemoryGuardStore, RESERVE_ATTEMPTS } from "./lockout-guard.js";
 import { stdinOf } from "./secret-input.js";
 
-/** What signing in needs from the run; the command's context has all of it. */
+/**
+ * What signing in needs from the run; the command's context has all of it. Pass one object for
+ * the whole run: what lasts the run (the stdin line reader, --sandbox's guard and sessions) is
+ * kept per object.
+ */
 export interface SignInDeps {
   /** Notes on stderr; a code from stdin (--password-stdin). */
   io: IO;
