@@ -1,26 +1,18 @@
-// AppContext: everything a command needs from the outside world, injected. Only this file and
-// bin/ touch `process`; tests build a context with string buffers and their own env and clock.
-import { join, resolve } from "node:path";
-import envPaths from "env-paths";
-import { type Budget, createBudget, unlimitedBudget } from "./budget.js";
-import { type Clock, systemClock } from "./clock.js";
-// Static: nearly every command needs a profile, and a separate chunk costs a module load at start-up.
-import {
-  type ConfigLocation,
-  type LoadedConfig,
-  loadConfig,
-  locateConfig,
-  type Profile,
-  requireApiProfile,
-  resolveProfile,
-} from "./config/load.js";
-import type { BackendInfo } from "./credentials/backend.js";
-import type { CredentialStore } from "./credentials/store.js";
+// AppContext: everything a command needs from the outside world, injected. Types only: the
+// command layer (src/commands/**) and main.ts use it; src/compose.ts builds it (the one place,
+// with bin/, that touches `process`). Modules below the commands never import this file: each
+// declares the narrow dependencies it uses (SignInDeps, SessionDeps, RecoveryDeps, HealthDeps,
+// UiContext: an AppContext satisfies each; doctor's ProbeEnv and refill's RefillDeps the commands
+// build), and tests pass just those fields.
+import type { Budget } from "./budget.js";
+import type { Clock } from "./clock.js";
+import type { ConfigLocation, LoadedConfig, Profile } from "./config/load.js";
+import type { CredentialAccess } from "./credentials/access.js";
 import type { PortalClient } from "./portal/client.js";
-import { outStream } from "./process-streams.js";
 import type { IO } from "./ui/io.js";
-import { createPrompter, type Prompter } from "./ui/prompts.js";
+import type { Prompter } from "./ui/prompts.js";
 
+export type { CredentialAccess } from "./credentials/access.js";
 export type { IO, OutStream } from "./ui/io.js";
 
 /** The global options of shared/cli.md, after parsing. */
@@ -35,14 +27,6 @@ export interface GlobalOptions {
   color?: boolean;
   verbose?: boolean;
   timeout?: number;
-}
-
-/** The credential store in use and whether what it holds survives this run. */
-export interface CredentialAccess {
-  store: CredentialStore;
-  /** False for the in-memory fallback (no Secret Service, kernel keyring only, ...). */
-  persistent: boolean;
-  backend: BackendInfo;
 }
 
 export interface AppPaths {
@@ -79,185 +63,4 @@ export interface AppContext {
   prompter: Prompter;
   /** Writes a trace line to stderr when --verbose or RXPORTAL_DEBUG=1. */
   trace?: (line: string) => void;
-}
-
-export interface ContextInit {
-  io: IO;
-  env: Record<string, string | undefined>;
-  cwd: string;
-  paths: AppPaths;
-  clock?: Clock;
-  signal?: AbortSignal;
-  fetchOverride?: typeof globalThis.fetch;
-  prompter?: Prompter;
-  credentials?: CredentialAccess;
-  /** When --timeout's budget began on performance.now()'s clock; default: when globals are set. */
-  budgetStartedAt?: number;
-}
-
-export function createContext(init: ContextInit): AppContext {
-  let configPromise: Promise<LoadedConfig> | undefined;
-  let profilePromise: Promise<Profile> | undefined;
-  let portalPromise: Promise<PortalClient> | undefined;
-  let prompter: Prompter | undefined;
-  let credentialsPromise: Promise<CredentialAccess> | undefined;
-
-  const ctx: AppContext = {
-    io: init.io,
-    env: init.env,
-    cwd: init.cwd,
-    clock: init.clock ?? systemClock,
-    paths: init.paths,
-    globals: {},
-    signal: init.signal ?? new AbortController().signal,
-    budget: unlimitedBudget,
-    fetchOverride: init.fetchOverride,
-    cleanups: [],
-    get prompter() {
-      prompter ??= pausingBudget(init.prompter ?? createPrompter(ctx), () => ctx.budget);
-      return prompter;
-    },
-    setGlobals(globals) {
-      ctx.globals = globals;
-      ctx.budget = createBudget(globals.timeout, { startedAt: init.budgetStartedAt });
-      if (globals.verbose || init.env.RXPORTAL_DEBUG === "1") {
-        ctx.trace = (line) => ctx.io.stderr.write(`rxportal: ${line}\n`);
-      }
-    },
-    async locateConfig() {
-      return locateConfig({
-        flag: ctx.globals.config,
-        env: ctx.env,
-        configDir: ctx.paths.configDir,
-        cwd: ctx.cwd,
-      });
-    },
-    config() {
-      configPromise ??= (async () => {
-        return loadConfig(await ctx.locateConfig(), {
-          cacheFile: join(init.paths.dataDir, "config-cache.json"),
-        });
-      })();
-      return configPromise;
-    },
-    profile() {
-      profilePromise ??= (async () => {
-        const profile = resolveProfile(await ctx.config(), {
-          flag: ctx.globals.profile,
-          env: ctx.env,
-          sandbox: ctx.globals.sandbox,
-          timeoutMs: ctx.globals.timeout,
-        });
-        if (ctx.globals.sandbox) profile.baseUrl = await startEmbeddedSandbox(ctx);
-        return profile;
-      })();
-      return profilePromise;
-    },
-    portal() {
-      portalPromise ??= (async () => ctx.portalFor(await ctx.profile()))();
-      return portalPromise;
-    },
-    async portalFor(profile) {
-      requireApiProfile(profile);
-      const [{ PortalClient }, fetch] = await Promise.all([
-        import("./portal/client.js"),
-        ctx.fetchOverride ??
-          import("./portal/transport.js").then((m) => m.portalTransport(ctx, profile.timeoutMs)),
-      ]);
-      return new PortalClient({
-        baseUrl: profile.baseUrl,
-        fetch,
-        timeoutMs: profile.timeoutMs,
-        paths: profile.paths,
-        trace: ctx.trace,
-        clock: ctx.clock,
-        signal: ctx.signal,
-        budget: ctx.budget,
-        userAgent: "rxportal",
-      });
-    },
-    credentials() {
-      credentialsPromise ??= init.credentials ? Promise.resolve(init.credentials) : openCredentials(ctx);
-      return credentialsPromise;
-    },
-  };
-  return ctx;
-}
-
-/** Time at a prompt is the person's, not the portal's: the command's budget stops meanwhile. */
-function pausingBudget(prompter: Prompter, budget: () => Budget): Prompter {
-  return {
-    get interactive() {
-      return prompter.interactive;
-    },
-    input: (opts) => budget().paused(() => prompter.input(opts)),
-    password: (opts) => budget().paused(() => prompter.password(opts)),
-    confirm: (opts) => budget().paused(() => prompter.confirm(opts)),
-    select: (opts) => budget().paused(() => prompter.select(opts)),
-  };
-}
-
-async function openCredentials(ctx: AppContext): Promise<CredentialAccess> {
-  const { describeBackend } = await import("./credentials/backend.js");
-  const backend = await describeBackend(ctx.env);
-  if (backend.persistent) {
-    const { KeychainCredentialStore } = await import("./credentials/keychain.js");
-    const store = new KeychainCredentialStore({ env: ctx.env });
-    ctx.cleanups.push(() => store.close());
-    return { store, persistent: true, backend };
-  }
-  const { MemoryCredentialStore } = await import("./credentials/memory.js");
-  return { store: new MemoryCredentialStore(), persistent: false, backend };
-}
-
-/** --sandbox: the bundled portal, in this process, on a free loopback port. */
-async function startEmbeddedSandbox(ctx: AppContext): Promise<string> {
-  const [{ startSandbox }, { parseFaultSpec }] = await Promise.all([
-    import("./sandbox/server.js"),
-    import("./sandbox/faults.js"),
-  ]);
-  const faults = (ctx.globals.sandboxFault ?? []).map(parseFaultSpec);
-  const sandbox = await startSandbox({ host: "127.0.0.1", port: 0, faults });
-  ctx.cleanups.push(() => sandbox.close());
-  ctx.trace?.(`embedded sandbox portal listening at ${sandbox.baseUrl}`);
-  return sandbox.baseUrl;
-}
-
-/** The real process's context. The only place (with bin/) that reads `process`. */
-export async function createProcessContext(): Promise<AppContext> {
-  const paths = envPaths("rxportal", { suffix: "" });
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    // A second Ctrl-C means "stop now", even if something is still closing.
-    if (interrupts > 1) process.exit(130);
-    controller.abort(new Error("interrupted"));
-  };
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
-  const ctx = createContext({
-    io: {
-      stdout: outStream(1, () => process.stdout),
-      stderr: outStream(2, () => process.stderr),
-      // Lazy: creating process.stdin sets up a stream for fd 0, which most commands never read.
-      get stdin() {
-        return process.stdin;
-      },
-    },
-    env: process.env,
-    cwd: process.cwd(),
-    paths: {
-      configDir: paths.config,
-      dataDir: process.env.RXPORTAL_STATE_DIR ? resolve(process.env.RXPORTAL_STATE_DIR) : paths.data,
-    },
-    signal: controller.signal,
-    // performance.now() counts from the process's start: the budget includes Node's own start-up.
-    budgetStartedAt: 0,
-  });
-  ctx.cleanups.push(() => {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
-  });
-  return ctx;
 }

@@ -11,7 +11,8 @@ import { registerRecoveryCommands } from "./commands/recovery/register.js";
 import { registerRefillCommands } from "./commands/refill/register.js";
 import { requestedCommand, selectiveProgram, VALUE_OPTIONS } from "./commands/selective.js";
 import { registerTreeCommands } from "./commands/tree/register.js";
-import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
+import { createProcessContext } from "./compose.js";
+import type { AppContext, GlobalOptions } from "./context.js";
 import { CliError, ConfigError, ExitCode, UsageError } from "./errors.js";
 import { VERSION } from "./version.js";
 

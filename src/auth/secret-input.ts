@@ -2,8 +2,8 @@
 // --code-stdin, --new-password-stdin), the keychain, or for unattended runs RXPORTAL_PASSWORD /
 // --password-file.
 import { createInterface } from "node:readline";
-import type { AppContext } from "../context.js";
 import { UsageError } from "../errors.js";
+import type { IO } from "../ui/io.js";
 
 /**
  * Lines of stdin, read one at a time when asked for. The stream is read lazily so a script can
@@ -53,12 +53,15 @@ export class StdinLines {
 
 const stdinLines = new WeakMap<object, StdinLines>();
 
-/** One line reader per context: several questions share stdin in order. */
-export function stdinOf(ctx: AppContext): StdinLines {
-  let lines = stdinLines.get(ctx);
+/**
+ * One line reader per run (keyed by the dependencies object: the command's context): several
+ * questions share stdin in order.
+ */
+export function stdinOf(deps: { io: Pick<IO, "stdin"> }): StdinLines {
+  let lines = stdinLines.get(deps);
   if (!lines) {
-    lines = new StdinLines(ctx.io.stdin);
-    stdinLines.set(ctx, lines);
+    lines = new StdinLines(deps.io.stdin);
+    stdinLines.set(deps, lines);
   }
   return lines;
 }
@@ -67,10 +70,10 @@ export function stdinOf(ctx: AppContext): StdinLines {
  * Reads a password file for unattended runs. It must not be readable by others: a monitoring
  * password in a world-readable file is a leak waiting to happen.
  */
-export async function readPasswordFile(ctx: AppContext, file: string): Promise<string> {
+export async function readPasswordFile(deps: { cwd: string }, file: string): Promise<string> {
   const { resolve } = await import("node:path");
   const { readUserFile } = await import("../state/files.js");
-  const path = resolve(ctx.cwd, file);
+  const path = resolve(deps.cwd, file);
   const text = readUserFile(path, {
     maxBytes: MAX_PASSWORD_FILE_BYTES,
     label: `--password-file ${file}`,

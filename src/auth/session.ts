@@ -2,19 +2,32 @@
 // refreshed when it has expired; otherwise a fresh sign-in (offered, never forced on a script).
 import { join } from "node:path";
 import type { Profile } from "../config/load.js";
-import type { AppContext, CredentialAccess } from "../context.js";
+import type { CredentialAccess } from "../credentials/access.js";
 import { AuthRequiredError, CliError, ExitCode } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { LoginOk } from "../portal/schemas.js";
 import { readJsonFile, writePrivateFile } from "../state/files.js";
 import { note } from "../ui/output.js";
 import { readPasswordFile, stdinOf } from "./secret-input.js";
-import { signIn } from "./sign-in.js";
+import { type SignInDeps, signIn } from "./sign-in.js";
 import { lastUsername, rememberUsername } from "./users.js";
+
+/** What getting a session needs from the run: signing in's, and the profile, client and keychain. */
+export interface SessionDeps extends SignInDeps {
+  /** --password-file is read relative to it. */
+  cwd: string;
+  profile(): Promise<Profile>;
+  /** The profile's anonymous client; a session makes it act for someone (PortalClient.as). */
+  portal(): Promise<PortalClient>;
+  /** The OS keychain when a lasting one answers; otherwise a store for this run only. */
+  credentials(): Promise<CredentialAccess>;
+}
+
+type StateDeps = Pick<SessionDeps, "paths">;
 
 // -- where sessions live for this run.
 
-const runStores = new WeakMap<AppContext, CredentialAccess>();
+const runStores = new WeakMap<object, CredentialAccess>();
 
 /**
  * The credential store for this run. With --sandbox the portal is a fresh one started in this
@@ -22,7 +35,9 @@ const runStores = new WeakMap<AppContext, CredentialAccess>();
  * tokens in the keychain would only hand the next run a session its fresh portal rejects (77).
  * So --sandbox runs keep sessions in memory, for the run, and never touch the keychain.
  */
-export async function credentialsOf(ctx: AppContext): Promise<CredentialAccess> {
+export async function credentialsOf(
+  ctx: Pick<SessionDeps, "globals" | "credentials">,
+): Promise<CredentialAccess> {
   if (!ctx.globals.sandbox) return ctx.credentials();
   let access = runStores.get(ctx);
   if (!access) {
@@ -42,7 +57,7 @@ export async function credentialsOf(ctx: AppContext): Promise<CredentialAccess> 
 }
 
 /** Words for "why nothing lasts past this command", by situation (login's note, whoami's hint). */
-export function notKeptBecause(ctx: AppContext): { why: string; howToLast: string } {
+export function notKeptBecause(ctx: Pick<SessionDeps, "globals">): { why: string; howToLast: string } {
   if (ctx.globals.sandbox) {
     return {
       why: "--sandbox starts a fresh sandbox portal for each command, so a session ends with its command",
@@ -59,29 +74,29 @@ export function notKeptBecause(ctx: AppContext): { why: string; howToLast: strin
 
 // -- profiles that have something in the keychain, and users who signed out: names only, no secrets.
 
-function keptFile(ctx: AppContext): string {
+function keptFile(ctx: StateDeps): string {
   return join(ctx.paths.dataDir, "kept-profiles.json");
 }
 
 /** Profiles rxportal has kept something for on this machine (for `logout --all`, `keychain status`). */
-export async function keptProfiles(ctx: AppContext): Promise<string[]> {
+export async function keptProfiles(ctx: StateDeps): Promise<string[]> {
   const data = await readJsonFile(keptFile(ctx)).catch(() => undefined);
   return Array.isArray(data) ? data.filter((p): p is string => typeof p === "string") : [];
 }
 
-async function noteKeptProfile(ctx: AppContext, profile: string): Promise<void> {
+async function noteKeptProfile(ctx: StateDeps, profile: string): Promise<void> {
   const known = await keptProfiles(ctx);
   if (known.includes(profile)) return;
   await writePrivateFile(keptFile(ctx), `${JSON.stringify([...known, profile].sort(), null, 2)}\n`);
 }
 
-function signedOutFile(ctx: AppContext): string {
+function signedOutFile(ctx: StateDeps): string {
   return join(ctx.paths.dataDir, "signed-out.json");
 }
 
 const userKey = (profile: string, username: string) => `${profile}\u0000${username.toLowerCase()}`;
 
-async function signedOutMap(ctx: AppContext): Promise<Record<string, string>> {
+async function signedOutMap(ctx: StateDeps): Promise<Record<string, string>> {
   const data = await readJsonFile(signedOutFile(ctx)).catch(() => undefined);
   return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, string>) : {};
 }
@@ -90,7 +105,12 @@ async function signedOutMap(ctx: AppContext): Promise<Record<string, string>> {
  * `logout` ends access: after it, a password remembered in the keychain no longer signs commands
  * in by themselves; only `rxportal login` (which says so) uses it again.
  */
-export async function markSignedOut(ctx: AppContext, profile: string, username: string, out: boolean) {
+export async function markSignedOut(
+  ctx: Pick<SessionDeps, "paths" | "clock">,
+  profile: string,
+  username: string,
+  out: boolean,
+) {
   const data = await signedOutMap(ctx);
   const key = userKey(profile, username);
   if (out === key in data) return;
@@ -99,7 +119,7 @@ export async function markSignedOut(ctx: AppContext, profile: string, username: 
   await writePrivateFile(signedOutFile(ctx), `${JSON.stringify(data, null, 2)}\n`);
 }
 
-export async function isSignedOut(ctx: AppContext, profile: string, username: string): Promise<boolean> {
+export async function isSignedOut(ctx: StateDeps, profile: string, username: string): Promise<boolean> {
   return userKey(profile, username) in (await signedOutMap(ctx));
 }
 
@@ -123,6 +143,7 @@ export interface SessionOptions extends PasswordSourceOptions {
 }
 
 export interface SignedIn {
+  /** The profile's client acting for this session (PortalClient.as). */
   client: PortalClient;
   profile: Profile;
   username: string;
@@ -135,7 +156,11 @@ export interface SignedIn {
 export { lastUsername, rememberUsername };
 
 /** --username > the profile's username > the last one signed in > a prompt. */
-export async function resolveUsername(ctx: AppContext, profile: Profile, flag?: string): Promise<string> {
+export async function resolveUsername(
+  ctx: Pick<SessionDeps, "paths" | "prompter">,
+  profile: Profile,
+  flag?: string,
+): Promise<string> {
   const known = flag ?? profile.username ?? (await lastUsername(ctx, profile.name));
   if (known) return known;
   const typed = await ctx.prompter.input({
@@ -151,7 +176,7 @@ export async function resolveUsername(ctx: AppContext, profile: Profile, flag?: 
  * or a masked prompt. Never from argv.
  */
 export async function obtainPassword(
-  ctx: AppContext,
+  ctx: Pick<SessionDeps, "io" | "cwd" | "env" | "prompter" | "globals" | "credentials">,
   profile: Profile,
   username: string,
   opts: PasswordSourceOptions & { useRemembered?: boolean },
@@ -190,7 +215,7 @@ function sessionFrom(
 
 /** Signs in with a password and keeps the session when the keychain can. */
 export async function signInAndKeep(
-  ctx: AppContext,
+  ctx: SessionDeps,
   opts: SessionOptions & { remember?: boolean },
 ): Promise<SignedIn & { ok: LoginOk; passwordSource: string }> {
   const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), credentialsOf(ctx)]);
@@ -220,7 +245,7 @@ export async function signInAndKeep(
   }
   await rememberUsername(ctx, profile.name, username);
   await markSignedOut(ctx, profile.name, username, false);
-  return { client, profile, username, kept, ok, passwordSource: source };
+  return { client: client.as(ok), profile, username, kept, ok, passwordSource: source };
 }
 
 /**
@@ -228,14 +253,13 @@ export async function signInAndKeep(
  * expired; when there is none, signs in (asking first if a session had expired). A script without
  * any password source gets exit 77 rather than a question.
  */
-export async function requireSession(ctx: AppContext, opts: SessionOptions = {}): Promise<SignedIn> {
+export async function requireSession(ctx: SessionDeps, opts: SessionOptions = {}): Promise<SignedIn> {
   const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), credentialsOf(ctx)]);
   const username = opts.username ?? profile.username ?? (await lastUsername(ctx, profile.name));
   if (username && creds.persistent) {
     const session = await creds.store.getSession(profile.name, username).catch(() => undefined);
     if (session && Date.parse(session.expiresAt) - EXPIRY_MARGIN_MS > ctx.clock.now()) {
-      client.accessToken = session.accessToken;
-      return { client, profile, username, kept: true };
+      return { client: client.as(session), profile, username, kept: true };
     }
     if (session?.refreshToken) {
       try {
@@ -246,7 +270,7 @@ export async function requireSession(ctx: AppContext, opts: SessionOptions = {})
           memberId: session.memberId,
           name: session.name,
         });
-        return { client, profile, username, kept: true };
+        return { client: client.as(fresh), profile, username, kept: true };
       } catch (error) {
         if (!(error instanceof AuthRequiredError)) throw error;
         await creds.store.deleteSession(profile.name, username).catch(() => false);
@@ -293,7 +317,7 @@ export async function requireSession(ctx: AppContext, opts: SessionOptions = {})
 
 /** A password is to be had without asking: stdin, a file, the environment, or remembered in the keychain. */
 async function canSignInUnattended(
-  ctx: AppContext,
+  ctx: Pick<SessionDeps, "env" | "paths">,
   creds: CredentialAccess,
   profile: string,
   username: string | undefined,

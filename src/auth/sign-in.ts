@@ -1,14 +1,38 @@
 // Signing in: password, then the second step (MFA) if the portal asks, all behind the lockout guard.
+import type { Clock } from "../clock.js";
 import type { Profile } from "../config/load.js";
-import type { AppContext } from "../context.js";
 import { PortalRefusedError, TryLaterError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { AuthPolicy, LoginOk, LoginResponse, MfaRequired } from "../portal/schemas.js";
 import { sandboxOutbox } from "../portal/url.js";
+import type { IO } from "../ui/io.js";
 import { formatDuration, formatLocalTime, note } from "../ui/output.js";
+import type { Prompter } from "../ui/prompts.js";
 import { clearCodeRefusal, recordCodeRefusal } from "./code-record.js";
 import { type FailureKind, LockoutGuard, MemoryGuardStore, RESERVE_ATTEMPTS } from "./lockout-guard.js";
 import { stdinOf } from "./secret-input.js";
+
+/**
+ * What signing in needs from the run; the command's context has all of it. Pass one object for
+ * the whole run: what lasts the run (the stdin line reader, --sandbox's guard and sessions) is
+ * kept per object.
+ */
+export interface SignInDeps {
+  /** Notes on stderr; a code from stdin (--password-stdin). */
+  io: IO;
+  /** RXPORTAL_TOTP_SECRET. */
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  /** The lockout guard's state and the note of refused codes live in dataDir. */
+  paths: { dataDir: string };
+  /** --sandbox: a fresh portal for this run, so the guard's memory lasts this run only. */
+  globals: { sandbox?: boolean };
+  prompter: Prompter;
+  /** Ctrl-C. */
+  signal: AbortSignal;
+  /** The injected transport (tests), for the sandbox's /_sandbox/about. */
+  fetchOverride?: typeof globalThis.fetch;
+}
 
 export interface SignInOptions {
   username: string;
@@ -36,18 +60,18 @@ export function channelPhrase(channel: string): string {
  * --sandbox starts a fresh portal in this process for this one run, so what the guard learns of
  * it must not outlive the run (a fresh sandbox has no failures on record) nor reach another run.
  */
-const runGuards = new WeakMap<AppContext, LockoutGuard>();
+const runGuards = new WeakMap<object, LockoutGuard>();
 
-export function lockoutGuard(ctx: AppContext): LockoutGuard {
-  if (ctx.globals.sandbox) {
-    let guard = runGuards.get(ctx);
+export function lockoutGuard(deps: Pick<SignInDeps, "globals" | "clock" | "paths">): LockoutGuard {
+  if (deps.globals.sandbox) {
+    let guard = runGuards.get(deps);
     if (!guard) {
-      guard = new LockoutGuard(new MemoryGuardStore(), ctx.clock);
-      runGuards.set(ctx, guard);
+      guard = new LockoutGuard(new MemoryGuardStore(), deps.clock);
+      runGuards.set(deps, guard);
     }
     return guard;
   }
-  return new LockoutGuard(ctx.paths.dataDir, ctx.clock);
+  return new LockoutGuard(deps.paths.dataDir, deps.clock);
 }
 
 /**
@@ -55,14 +79,17 @@ export function lockoutGuard(ctx: AppContext): LockoutGuard {
  * started here (--sandbox), or `rxportal sandbox` answering its loopback-only /_sandbox/about.
  * A real portal on this machine (a proxy, a developer's server) has no outbox, so no such hint.
  */
-export async function bundledSandboxOutbox(ctx: AppContext, profile: Profile): Promise<string | undefined> {
+export async function bundledSandboxOutbox(
+  deps: Pick<SignInDeps, "globals" | "fetchOverride" | "signal">,
+  profile: Profile,
+): Promise<string | undefined> {
   const outbox = sandboxOutbox(profile.baseUrl);
-  if (!outbox || ctx.globals.sandbox) return outbox;
+  if (!outbox || deps.globals.sandbox) return outbox;
   try {
     const about = new URL("/_sandbox/about", profile.baseUrl);
-    const res = await (ctx.fetchOverride ?? globalThis.fetch)(about, {
+    const res = await (deps.fetchOverride ?? globalThis.fetch)(about, {
       headers: { accept: "application/json" },
-      signal: AbortSignal.any([AbortSignal.timeout(1_000), ctx.signal]),
+      signal: AbortSignal.any([AbortSignal.timeout(1_000), deps.signal]),
     });
     if (!res.ok) return undefined;
     const body = (await res.json()) as { sandbox?: unknown };
@@ -74,16 +101,16 @@ export async function bundledSandboxOutbox(ctx: AppContext, profile: Profile): P
 
 /** Signs in and returns the tokens. Every refusal updates the guard before it is rethrown. */
 export async function signIn(
-  ctx: AppContext,
+  deps: SignInDeps,
   client: PortalClient,
   profile: Profile,
   opts: SignInOptions,
 ): Promise<LoginOk> {
-  let answer = await submitPassword(ctx, client, profile, opts);
+  let answer = await submitPassword(deps, client, profile, opts);
   if (answer.result === "mfa_required") {
-    answer = await completeMfa(ctx, client, profile, answer, opts);
+    answer = await completeMfa(deps, client, profile, answer, opts);
   }
-  await lockoutGuard(ctx).clear(profile.name, opts.username);
+  await lockoutGuard(deps).clear(profile.name, opts.username);
   return answer;
 }
 
@@ -106,13 +133,13 @@ function classifyLoginFailure(error: unknown): FailureKind {
  * still to complete.
  */
 export async function submitPassword(
-  ctx: AppContext,
+  deps: SignInDeps,
   client: PortalClient,
   profile: Profile,
   opts: Pick<SignInOptions, "username" | "password" | "force" | "stopAfterRefusal">,
 ): Promise<LoginResponse> {
   const policy = await client.getAuthPolicy();
-  const guard = lockoutGuard(ctx);
+  const guard = lockoutGuard(deps);
   const result = await guard.attempt(
     profile.name,
     opts.username,
@@ -121,11 +148,11 @@ export async function submitPassword(
       force: opts.force,
       stopAfterRefusal: opts.stopAfterRefusal,
       // Waiting for another attempt spends this command's own time budget, never more.
-      budget: { waitMs: Math.max(profile.timeoutMs, 1_000), signal: ctx.signal },
+      budget: { waitMs: Math.max(profile.timeoutMs, 1_000), signal: deps.signal },
     },
     (before) => {
       if (opts.force && before.attemptsLeft <= 1) {
-        note(ctx, "rxportal: warning: --force given; if this password is wrong the account will be locked.");
+        note(deps, "rxportal: warning: --force given; if this password is wrong the account will be locked.");
       }
       return client.login({ username: opts.username, password: opts.password });
     },
@@ -196,7 +223,7 @@ function lifetimeOf(expiresIn: number | undefined): string | undefined {
 }
 
 async function completeMfa(
-  ctx: AppContext,
+  deps: SignInDeps,
   client: PortalClient,
   profile: Profile,
   challenge: MfaRequired,
@@ -212,35 +239,35 @@ async function completeMfa(
         : `A code was sent by ${c.channel} to ${c.destinationHint}.`;
     return `${sent}${lifetime ? ` It works for ${lifetime};` : ""} only the newest code works.`;
   };
-  note(ctx, describe(current));
+  note(deps, describe(current));
   // The outbox is the bundled sandbox's; a real portal on this machine (a proxy, a dev server) has none.
-  const outbox = current.channel === "totp" ? undefined : await bundledSandboxOutbox(ctx, profile);
-  if (outbox) note(ctx, `Sandbox portal: the code is shown at ${outbox}`);
-  const firstSentAt = new Date(ctx.clock.now()).toISOString();
+  const outbox = current.channel === "totp" ? undefined : await bundledSandboxOutbox(deps, profile);
+  if (outbox) note(deps, `Sandbox portal: the code is shown at ${outbox}`);
+  const firstSentAt = new Date(deps.clock.now()).toISOString();
   let resentAt: string | undefined;
   for (;;) {
-    const code = await readCode(ctx, current, opts);
+    const code = await readCode(deps, current, opts);
     if (code === "resend") {
       try {
         const sent = await client.resendMfa({ challengeId: current.challengeId });
-        resentAt = new Date(ctx.clock.now()).toISOString();
+        resentAt = new Date(deps.clock.now()).toISOString();
         current = { ...current, channel: sent.channel, destinationHint: sent.destinationHint };
-        note(ctx, `A new code was sent to ${sent.destinationHint}. Earlier codes no longer work.`);
+        note(deps, `A new code was sent to ${sent.destinationHint}. Earlier codes no longer work.`);
       } catch (error) {
         // Too soon for a new code is no reason to end the sign-in: the code already sent still works.
         if (!(error instanceof TryLaterError && error.code === "rate_limited")) throw error;
         const wait = error.retryAfterSeconds;
         const when =
           wait !== undefined && wait > 0
-            ? `A new code can be sent in ${formatDuration(wait)} (at ${formatClock(ctx.clock.now() + wait * 1000)}).`
+            ? `A new code can be sent in ${formatDuration(wait)} (at ${formatClock(deps.clock.now() + wait * 1000)}).`
             : "The portal will not send a new code yet.";
-        note(ctx, `${when} Type the code you have${wait !== undefined ? ", or r again after that" : ""}.`);
+        note(deps, `${when} Type the code you have${wait !== undefined ? ", or r again after that" : ""}.`);
       }
       continue;
     }
     try {
       const ok = await client.verifyMfa({ challengeId: current.challengeId, code });
-      await clearCodeRefusal(ctx, profile.name, opts.username).catch(() => undefined);
+      await clearCodeRefusal(deps, profile.name, opts.username).catch(() => undefined);
       return ok;
     } catch (error) {
       if (
@@ -248,18 +275,18 @@ async function completeMfa(
         (error.code === "invalid_code" || error.code === "challenge_expired")
       ) {
         // For `rxportal doctor`; losing this note must not change the sign-in's own outcome.
-        await recordCodeRefusal(ctx, profile.name, opts.username, {
-          at: new Date(ctx.clock.now()).toISOString(),
+        await recordCodeRefusal(deps, profile.name, opts.username, {
+          at: new Date(deps.clock.now()).toISOString(),
           problem: error.code,
           resentAt,
           firstSentAt,
           requestId: error.requestId,
         }).catch(() => undefined);
       }
-      if (error instanceof PortalRefusedError && error.code === "invalid_code" && ctx.prompter.interactive) {
+      if (error instanceof PortalRefusedError && error.code === "invalid_code" && deps.prompter.interactive) {
         const left = error.problem?.attemptsRemaining;
         note(
-          ctx,
+          deps,
           `That code was not accepted${typeof left === "number" ? ` (${left} ${left === 1 ? "try" : "tries"} left)` : ""}. Use the newest code, or type r for a new one.`,
         );
         continue;
@@ -288,20 +315,20 @@ function formatClock(ms: number): string {
 }
 
 async function readCode(
-  ctx: AppContext,
+  deps: SignInDeps,
   challenge: { channel: string },
   opts: SignInOptions,
 ): Promise<string> {
-  if (challenge.channel === "totp" && ctx.env.RXPORTAL_TOTP_SECRET) {
+  if (challenge.channel === "totp" && deps.env.RXPORTAL_TOTP_SECRET) {
     const { generateTotp } = await import("../portal/totp.js");
-    return generateTotp(ctx.env.RXPORTAL_TOTP_SECRET, ctx.clock.now());
+    return generateTotp(deps.env.RXPORTAL_TOTP_SECRET, deps.clock.now());
   }
   if (opts.codeFromStdin) {
     // A line "r" asks for a new code, as at the prompt.
-    const line = (await stdinOf(ctx).require("sign-in code", "--password-stdin")).trim();
+    const line = (await stdinOf(deps).require("sign-in code", "--password-stdin")).trim();
     return /^r$/i.test(line) ? "resend" : line;
   }
-  const answer = await ctx.prompter.input({
+  const answer = await deps.prompter.input({
     message: challenge.channel === "totp" ? "Code from your app:" : "Sign-in code (r for a new one):",
     noTty: "--password-stdin with the code on the line after the password",
     validate: (v) =>

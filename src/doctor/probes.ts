@@ -457,7 +457,10 @@ async function lockoutFinding(penv: ProbeEnv, username: string): Promise<ProbeFi
     if (answer.result === "ok") {
       await penv.guard.clear(profile, username);
       const client = await penv.portal();
-      await client.logout().catch(() => undefined);
+      await client
+        .as(answer)
+        .logout()
+        .catch(() => undefined);
       return {
         outcome: "ok",
         summary: `${username} is not locked: signing in with the saved password works.`,

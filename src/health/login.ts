@@ -11,13 +11,21 @@
 //   cannot be read by a monitor, and that is reported instead of waiting for a person.
 import { readPasswordFile } from "../auth/secret-input.js";
 import { credentialsOf } from "../auth/session.js";
-import { signIn } from "../auth/sign-in.js";
+import { type SignInDeps, signIn } from "../auth/sign-in.js";
 import type { Profile } from "../config/load.js";
-import type { AppContext, OutStream } from "../context.js";
+import type { CredentialAccess } from "../credentials/access.js";
 import { UsageError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
+import type { OutStream } from "../ui/io.js";
 import type { Prompter } from "../ui/prompts.js";
 import { type LoginOutcome, type LoginStep, type PhaseResult, timePhase } from "./probe.js";
+
+/** What health --login needs from the run: signing in's, and where a password may be found. */
+export interface HealthLoginDeps extends SignInDeps {
+  /** --password-file is read relative to it. */
+  cwd: string;
+  credentials(): Promise<CredentialAccess>;
+}
 
 export interface HealthCredentials {
   username: string;
@@ -27,7 +35,7 @@ export interface HealthCredentials {
 }
 
 export async function resolveHealthCredentials(
-  ctx: AppContext,
+  deps: HealthLoginDeps,
   profile: Profile,
   opts: { username?: string; passwordFile?: string },
 ): Promise<HealthCredentials> {
@@ -38,10 +46,10 @@ export async function resolveHealthCredentials(
     );
   }
   if (opts.passwordFile) {
-    return { username, password: await readPasswordFile(ctx, opts.passwordFile), source: "file" };
+    return { username, password: await readPasswordFile(deps, opts.passwordFile), source: "file" };
   }
-  if (ctx.env.RXPORTAL_PASSWORD) return { username, password: ctx.env.RXPORTAL_PASSWORD, source: "env" };
-  const creds = await credentialsOf(ctx);
+  if (deps.env.RXPORTAL_PASSWORD) return { username, password: deps.env.RXPORTAL_PASSWORD, source: "env" };
+  const creds = await credentialsOf(deps);
   const remembered = creds.persistent
     ? await creds.store.getPassword(profile.name, username).catch(() => undefined)
     : undefined;
@@ -77,42 +85,46 @@ const monitorPrompter: Prompter = {
 const sink: OutStream = { write: () => true };
 
 /**
- * The context sign-in sees: no prompts, and no notes on stderr ("Enter the code from your
+ * What sign-in sees: no prompts, and no notes on stderr ("Enter the code from your
  * authenticator app." means nothing in a monitor's log). Everything else, the lockout guard's
- * state folder and RXPORTAL_TOTP_SECRET included, is the real context's.
+ * state folder and RXPORTAL_TOTP_SECRET included, is the run's own.
  */
-function monitorContext(ctx: AppContext): AppContext {
-  const io = Object.create(ctx.io, { stderr: { value: sink } });
-  return Object.create(ctx, { io: { value: io }, prompter: { value: monitorPrompter } });
+function monitorDeps(deps: SignInDeps): SignInDeps {
+  // Views, not copies: the run's io reads stdin only when asked, and its prompter is built lazily.
+  const io = Object.create(deps.io, { stderr: { value: sink } });
+  return Object.create(deps, { io: { value: io }, prompter: { value: monitorPrompter } });
 }
 
-export function loginStep(ctx: AppContext, profile: Profile, credentials: HealthCredentials): LoginStep {
-  const quiet = monitorContext(ctx);
+export function loginStep(deps: SignInDeps, profile: Profile, credentials: HealthCredentials): LoginStep {
+  const quiet = monitorDeps(deps);
   return async (client: PortalClient): Promise<LoginOutcome> => {
-    const at = new Date(ctx.clock.now()).toISOString();
+    const at = new Date(deps.clock.now()).toISOString();
     const phases: PhaseResult[] = [];
+    let signedIn: PortalClient | undefined;
     const login = await timePhase("login", async () => {
-      await signIn(quiet, client, profile, {
+      const session = await signIn(quiet, client, profile, {
         username: credentials.username,
         password: credentials.password,
         // One attempt, and none at all once a refusal is on record: a monitor that retried a
         // wrong password every minute would spend the member's attempts for them.
         stopAfterRefusal: true,
       });
+      signedIn = client.as(session);
       return credentials.username;
     });
     phases.push(login);
-    if (login.ok) {
+    if (signedIn) {
+      const signed = signedIn;
       phases.push(
         await timePhase("me", async () => {
-          const me = await client.getMe();
+          const me = await signed.getMe();
           return me.memberId;
         }),
       );
       // Sign out even when /me failed: a monitor must not pile up sessions on the portal.
       phases.push(
         await timePhase("logout", async () => {
-          await client.logout();
+          await signed.logout();
           return undefined;
         }),
       );

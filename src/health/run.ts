@@ -1,13 +1,28 @@
 // Which portals to probe and with what: profiles (one, several, or --all), credentials for
 // --login, the fetch, the thresholds. Prepared once (health serve probes again on every scrape),
 // then every profile is probed in parallel.
-import { type Profile, requireApiProfile, resolveProfile } from "../config/load.js";
-import type { AppContext } from "../context.js";
+import { type LoadedConfig, type Profile, requireApiProfile, resolveProfile } from "../config/load.js";
 import { UsageError } from "../errors.js";
-import { loginStep, resolveHealthCredentials } from "./login.js";
+import { type HealthLoginDeps, loginStep, resolveHealthCredentials } from "./login.js";
 import { type LoginStep, probeProfile } from "./probe.js";
 import { combine, type HealthReport } from "./report.js";
 import type { Thresholds } from "./thresholds.js";
+
+/** What health needs from the run: the profiles, the transport, and --login's sign-in. */
+export interface HealthDeps extends HealthLoginDeps {
+  /** The global --profile, --sandbox and --timeout. */
+  globals: { profile?: string; sandbox?: boolean; timeout?: number };
+  /** The profile the global options name (with --sandbox, the embedded sandbox's). */
+  profile(): Promise<Profile>;
+  config(): Promise<LoadedConfig>;
+  /** The transport is closed at the end of the run. */
+  cleanups: (() => Promise<void> | void)[];
+  /** --verbose. */
+  trace?: (line: string) => void;
+}
+
+/** What probing needs once prepared (health serve probes on every scrape). */
+export type ProbeDeps = Pick<HealthDeps, "signal" | "clock" | "trace">;
 
 export interface HealthTargetOptions {
   /** health's own --profile, repeatable. */
@@ -30,16 +45,16 @@ export interface PreparedHealth {
   fetch: typeof globalThis.fetch;
 }
 
-async function selectProfiles(ctx: AppContext, opts: HealthTargetOptions): Promise<Profile[]> {
-  const named = opts.profile ?? (ctx.globals.profile ? [ctx.globals.profile] : undefined);
-  if (ctx.globals.sandbox) {
+async function selectProfiles(deps: HealthDeps, opts: HealthTargetOptions): Promise<Profile[]> {
+  const named = opts.profile ?? (deps.globals.profile ? [deps.globals.profile] : undefined);
+  if (deps.globals.sandbox) {
     if (opts.all || (opts.profile && opts.profile.length > 0)) {
       throw new UsageError("--sandbox probes the bundled sandbox only; leave out --all and --profile.");
     }
-    return [await ctx.profile()];
+    return [await deps.profile()];
   }
-  if (!opts.all && !named) return [await ctx.profile()];
-  const config = await ctx.config();
+  if (!opts.all && !named) return [await deps.profile()];
+  const config = await deps.config();
   let names: string[];
   if (opts.all) {
     if (named) throw new UsageError("Give either --all or --profile, not both.");
@@ -54,27 +69,27 @@ async function selectProfiles(ctx: AppContext, opts: HealthTargetOptions): Promi
     names = [...new Set(named)];
   }
   return names.map((name) =>
-    resolveProfile(config, { flag: name, env: ctx.env, timeoutMs: ctx.globals.timeout }),
+    resolveProfile(config, { flag: name, env: deps.env, timeoutMs: deps.globals.timeout }),
   );
 }
 
 /** The one portal transport (node:http, or undici behind a proxy), unless a test injects fetch. */
-async function portalFetch(ctx: AppContext, timeoutMs: number): Promise<typeof globalThis.fetch> {
-  if (ctx.fetchOverride) return ctx.fetchOverride;
+async function portalFetch(deps: HealthDeps, timeoutMs: number): Promise<typeof globalThis.fetch> {
+  if (deps.fetchOverride) return deps.fetchOverride;
   const { portalTransport } = await import("../portal/transport.js");
-  return portalTransport(ctx, timeoutMs);
+  return portalTransport(deps, timeoutMs);
 }
 
 export async function prepareHealth(
-  ctx: AppContext,
+  deps: HealthDeps,
   opts: HealthTargetOptions,
   thresholds: Thresholds,
 ): Promise<PreparedHealth> {
   if (!opts.login && (opts.username || opts.passwordFile)) {
     throw new UsageError("--username and --password-file are for --login; add --login to sign in.");
   }
-  const profiles = await selectProfiles(ctx, opts);
-  // Health builds its own client (not ctx.portal()), so it asks for the same guard itself.
+  const profiles = await selectProfiles(deps, opts);
+  // Health builds its own client (not the context's portal()), so it asks for the same guard itself.
   for (const profile of profiles) requireApiProfile(profile);
   const targets: HealthTarget[] = [];
   for (const profile of profiles) {
@@ -82,18 +97,18 @@ export async function prepareHealth(
     if (opts.login) {
       // Every credential is found before any probe runs: a missing one is a setup mistake
       // (UNKNOWN), not a portal failure.
-      const credentials = await resolveHealthCredentials(ctx, profile, opts);
-      target.login = loginStep(ctx, profile, credentials);
+      const credentials = await resolveHealthCredentials(deps, profile, opts);
+      target.login = loginStep(deps, profile, credentials);
     }
     targets.push(target);
   }
-  const fetch = await portalFetch(ctx, Math.max(...targets.map((t) => t.timeoutMs)));
+  const fetch = await portalFetch(deps, Math.max(...targets.map((t) => t.timeoutMs)));
   return { targets, thresholds, fetch };
 }
 
 /** Probes every target in parallel; `wrapLogin` lets health serve reuse recent sign-ins. */
 export async function runHealth(
-  ctx: AppContext,
+  deps: ProbeDeps,
   prepared: PreparedHealth,
   wrapLogin?: (target: HealthTarget) => LoginStep | undefined,
 ): Promise<HealthReport> {
@@ -104,10 +119,10 @@ export async function runHealth(
         fetch: prepared.fetch,
         timeoutMs: target.timeoutMs,
         thresholds: prepared.thresholds,
-        signal: ctx.signal,
-        now: () => ctx.clock.now(),
+        signal: deps.signal,
+        now: () => deps.clock.now(),
         login: wrapLogin ? wrapLogin(target) : target.login,
-        trace: ctx.trace,
+        trace: deps.trace,
       }),
     ),
   );

@@ -6,11 +6,10 @@
 // Overlapping scrapes share one probe run.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AppContext } from "../context.js";
 import { formatPrometheus } from "./format-prometheus.js";
 import type { LoginOutcome, LoginStep } from "./probe.js";
 import type { HealthReport } from "./report.js";
-import { type PreparedHealth, runHealth } from "./run.js";
+import { type PreparedHealth, type ProbeDeps, runHealth } from "./run.js";
 
 export const DEFAULT_MIN_LOGIN_INTERVAL_S = 300;
 export const DEFAULT_SERVE_PORT = 9687;
@@ -56,19 +55,19 @@ const LANDING = `<!doctype html>
 `;
 
 export async function startExporter(
-  ctx: AppContext,
+  deps: ProbeDeps,
   prepared: PreparedHealth,
   opts: ServeOptions,
 ): Promise<RunningExporter> {
   const throttled = new Map(
     prepared.targets.map((t) => [
       t,
-      t.login ? throttleLogin(t.login, opts.minLoginIntervalMs, () => ctx.clock.now()) : undefined,
+      t.login ? throttleLogin(t.login, opts.minLoginIntervalMs, () => deps.clock.now()) : undefined,
     ]),
   );
   let inFlight: Promise<HealthReport> | undefined;
   const probe = () => {
-    inFlight ??= runHealth(ctx, prepared, (t) => throttled.get(t)).finally(() => {
+    inFlight ??= runHealth(deps, prepared, (t) => throttled.get(t)).finally(() => {
       inFlight = undefined;
     });
     return inFlight;
@@ -98,7 +97,7 @@ export async function startExporter(
       },
       (error: unknown) => {
         // Interrupted (shutting down) or a bug: no metrics are better than wrong ones.
-        ctx.trace?.(`scrape failed: ${error instanceof Error ? error.message : String(error)}`);
+        deps.trace?.(`scrape failed: ${error instanceof Error ? error.message : String(error)}`);
         if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
         res.end("The probe could not run; see the exporter's log.\n");
       },

@@ -102,7 +102,7 @@ describe("successful calls", () => {
     expect(seen?.get("authorization")).toBeNull();
   });
 
-  it("keeps the access token from login and sends it only to authenticated operations", async () => {
+  it("login's answer is the session: as(it) sends the token only to authenticated operations", async () => {
     const auth: Record<string, string | null> = {};
     server.use(
       http.post(`${BASE}/auth/login`, async ({ request }) => {
@@ -122,11 +122,14 @@ describe("successful calls", () => {
     const { client } = makeClient();
     const login = await client.login({ username: "alice", password: "pw" });
     expect(login.result).toBe("ok");
-    expect(client.accessToken).toBe("at-from-server");
-    expect(await client.getMe()).toEqual(ME);
-    await client.logout();
+    if (login.result !== "ok") return;
+    expect(login.accessToken).toBe("at-from-server");
+    const signedIn = client.as(login);
+    expect(await signedIn.getMe()).toEqual(ME);
+    await signedIn.logout();
     expect(auth).toEqual({ login: null, me: "Bearer at-from-server", logout: "Bearer at-from-server" });
-    expect(client.accessToken).toBeUndefined();
+    // The client itself never picked the session up.
+    await expect(client.getMe()).rejects.toBeInstanceOf(AuthRequiredError);
   });
 
   it("never reports a previous call's X-Request-Id for an answer without one", async () => {
@@ -187,8 +190,8 @@ describe("refusals keyed on code", () => {
     "401 %s on an authenticated call: AuthRequiredError (77)",
     async (code) => {
       server.use(http.get(`${BASE}/me`, () => problem(401, code)));
-      const { client } = makeClient();
-      client.accessToken = "stale";
+      const { client: anonymous } = makeClient();
+      const client = anonymous.as({ accessToken: "stale" });
       const e = await rejection(client.getMe());
       expect(e).toBeInstanceOf(AuthRequiredError);
       expect(e).toMatchObject({
@@ -341,8 +344,8 @@ describe("rate limits and retries", () => {
         return problem(500, "internal_error");
       }),
     );
-    const { client, waits } = makeClient();
-    client.accessToken = "t";
+    const { client: anonymous, waits } = makeClient();
+    const client = anonymous.as({ accessToken: "t" });
     const e = await rejection(client.getMe());
     expect(e).toMatchObject({
       reason: "server_error",
@@ -380,8 +383,8 @@ describe("rate limits and retries", () => {
         return HttpResponse.error();
       }),
     );
-    const { client } = makeClient();
-    client.accessToken = "t";
+    const { client: anonymous } = makeClient();
+    const client = anonymous.as({ accessToken: "t" });
     await client.getStatus();
     expect(await client.setAutoRefill("RX1", true)).toEqual({ rxId: "RX1", autoRefill: true });
     const e = await rejection(client.requestPasswordReset({ username: "alice" }));
@@ -403,8 +406,8 @@ describe("rate limits and retries", () => {
         });
       }),
     );
-    const { client, waits } = makeClient();
-    client.accessToken = "t";
+    const { client: anonymous, waits } = makeClient();
+    const client = anonymous.as({ accessToken: "t" });
     const result = await client.orderRefills({ memberId: "M1", rxIds: ["RX1"] }, "key-123");
     expect(result).toEqual({ order: CREATED, replayed: true, requestId: "r-replay" });
     expect(keys).toEqual(["key-123", "key-123"]);
@@ -417,8 +420,8 @@ describe("rate limits and retries", () => {
 
   it("orderRefills reports replayed: false on a first-time order", async () => {
     server.use(http.post(`${BASE}/refills`, () => HttpResponse.json(CREATED, { status: 201 })));
-    const { client } = makeClient();
-    client.accessToken = "t";
+    const { client: anonymous } = makeClient();
+    const client = anonymous.as({ accessToken: "t" });
     expect((await client.orderRefills({ memberId: "M1", rxIds: ["RX1"] }, "k")).replayed).toBe(false);
   });
 
@@ -448,8 +451,8 @@ describe("rate limits and retries", () => {
         return HttpResponse.json(CREATED, { status: 201 });
       }),
     );
-    const { client } = makeClient({ timeoutMs: 300 });
-    client.accessToken = "t";
+    const { client: anonymous } = makeClient({ timeoutMs: 300 });
+    const client = anonymous.as({ accessToken: "t" });
     const started = performance.now();
     const e = await rejection(client.orderRefills({ memberId: "M1", rxIds: ["RX1"] }, "k"));
     expect(e).toBeInstanceOf(PortalUnavailableError);
@@ -521,8 +524,8 @@ describe("answers that are not what the contract promises", () => {
         HttpResponse.json({ items: { 0: { rxId: "RX1", drug: "Sertraline", status: "weird" } } }),
       ),
     );
-    const { client } = makeClient();
-    client.accessToken = "t";
+    const { client: anonymous } = makeClient();
+    const client = anonymous.as({ accessToken: "t" });
     const e = await rejection(client.listPrescriptions());
     expect(e).toMatchObject({ reason: "bad_response", code: "schema_mismatch" });
     expect(e.message).toMatch(
@@ -570,8 +573,9 @@ describe("URLs", () => {
       }),
     );
     const { client } = makeClient({ paths: { login: "/v2/signin", setAutoRefill: "/v2/rx/{rxId}/auto" } });
-    await client.login({ username: "a", password: "b" });
-    await client.setAutoRefill("RX9", false);
+    const session = await client.login({ username: "a", password: "b" });
+    if (session.result !== "ok") throw new Error("LOGIN_OK is a session");
+    await client.as(session).setAutoRefill("RX9", false);
     expect(hits).toEqual(["signin", "auto:RX9"]);
   });
 
@@ -594,16 +598,16 @@ describe("URLs", () => {
         return problem(403, "forbidden");
       }),
     );
-    const { client } = makeClient();
-    client.accessToken = "t";
+    const { client: anonymous } = makeClient();
+    const client = anonymous.as({ accessToken: "t" });
     await client.getOrder("a/b?c#d e");
     await rejection(client.getIdCard("M 2&x=1"));
     expect(urls).toEqual(["/api/v1/orders/a%2Fb%3Fc%23d%20e", "?memberId=M+2%26x%3D1"]);
   });
 
   it("refuses dot segments that would walk up the path", async () => {
-    const { client } = makeClient();
-    client.accessToken = "t";
+    const { client: anonymous } = makeClient();
+    const client = anonymous.as({ accessToken: "t" });
     for (const id of ["..", ".", "%2e%2E", ""]) {
       expect(await rejection(client.getOrder(id)), id).toBeInstanceOf(UsageError);
     }
@@ -706,8 +710,7 @@ describe("verbose trace", () => {
       code: canary.code,
       newPassword: canary.newPassword,
     });
-    client.accessToken = canary.accessToken;
-    await rejection(client.getMe());
+    await rejection(client.as({ accessToken: canary.accessToken }).getMe());
     const all = lines.join("\n");
     expect(lines.length).toBeGreaterThanOrEqual(10);
     expect(all).toContain("[redacted]");

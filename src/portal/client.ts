@@ -90,6 +90,14 @@ export interface PortalClientOptions {
   budget?: Budget;
 }
 
+/**
+ * A signed-in session as authenticated operations need it: the bearer that login, verifyMfa and
+ * refreshToken return (a LoginOk or a kept session from the keychain will do).
+ */
+export interface PortalSession {
+  readonly accessToken: string;
+}
+
 export interface CallMeta {
   requestId?: string;
   status: number;
@@ -229,10 +237,15 @@ type Attempt<T> =
   | { ok: true; data: T; status: number; replayed: boolean; requestId?: string }
   | { ok: false; error: PortalError };
 
+/**
+ * One portal's client. A client from the constructor is anonymous: it refuses authenticated
+ * operations (AuthRequiredError, nothing sent). `client.as(session)` is the same client acting for
+ * one session; the session is a value the caller holds, never state the client picks up from a
+ * login, so two sessions on one client cannot mix.
+ */
 export class PortalClient {
-  /** Sent as `Authorization: Bearer` on authenticated operations; set by login/verifyMfa/refresh. */
-  accessToken?: string;
-
+  /** Set only on the views `as()` makes; the constructor's client has none. */
+  private readonly session?: PortalSession;
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof globalThis.fetch;
   private readonly timeoutMs: number;
@@ -245,7 +258,8 @@ export class PortalClient {
   private readonly userAgent: string;
   private readonly signal?: AbortSignal;
   private readonly budget?: Budget;
-  private requestIdSeen?: string;
+  /** Shared by the client and every view `as()` makes of it: the latest answer is the latest. */
+  private readonly seen: { requestId?: string } = {};
 
   constructor(opts: PortalClientOptions) {
     this.baseUrl = PortalClient.checkBaseUrl(opts.baseUrl);
@@ -269,7 +283,22 @@ export class PortalClient {
 
   /** The X-Request-Id of the latest answer, for reports and "tell support this number". */
   get lastRequestId(): string | undefined {
-    return this.requestIdSeen;
+    return this.seen.requestId;
+  }
+
+  /**
+   * This client acting for `session`: the same portal, transport, budget and signal, with every
+   * authenticated operation carrying this session's bearer. The client itself stays as it was.
+   */
+  as(session: PortalSession): PortalClient {
+    const accessToken = session?.accessToken;
+    if (typeof accessToken !== "string" || accessToken === "") {
+      throw new Error("rxportal bug: a portal session needs an access token.");
+    }
+    // A view: everything else (options, the shared latest request id) comes from this client.
+    const view = Object.create(this) as PortalClient;
+    Object.defineProperty(view, "session", { value: Object.freeze({ accessToken }), enumerable: false });
+    return view;
   }
 
   private static checkBaseUrl(raw: string): string {
@@ -349,7 +378,8 @@ export class PortalClient {
   async call<T>(id: OperationId, init: CallInit = {}): Promise<{ data: T; meta: CallMeta }> {
     const op = operationsById.get(id);
     if (!op) throw new Error(`rxportal bug: unknown portal operation ${id}.`);
-    if (op.auth && !this.accessToken) {
+    const session = op.auth ? this.session : undefined;
+    if (op.auth && !session) {
       // Sending the request would only earn a 401; say so without a round trip.
       throw new AuthRequiredError("You are not signed in.", { code: "not_signed_in", hint: LOGIN_HINT });
     }
@@ -360,7 +390,7 @@ export class PortalClient {
     };
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
     if (body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
-    if (op.auth && this.accessToken) headers.authorization = `Bearer ${this.accessToken}`;
+    if (session) headers.authorization = `Bearer ${session.accessToken}`;
     for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
 
     // Only idempotent calls may be sent twice. orderRefills is a POST but the Idempotency-Key makes
@@ -465,7 +495,7 @@ export class PortalClient {
     const requestId = printable(response.headers.get("x-request-id"));
     // Every answer replaces it, even one without an id: a stale id would send support to the
     // wrong log line.
-    this.requestIdSeen = requestId;
+    this.seen.requestId = requestId;
     let text: string;
     try {
       text = await response.text();
@@ -516,38 +546,36 @@ export class PortalClient {
     return (await this.call<s.AuthPolicy>("getAuthPolicy")).data;
   }
 
-  /** Signs in; on `result: "ok"` the client keeps the access token for later calls. */
+  /** Signs in. On `result: "ok"` the answer is the session: `client.as(answer)` acts for it. */
   async login(body: z.input<typeof s.LoginRequestSchema>): Promise<s.LoginResponse> {
-    const { data } = await this.call<s.LoginResponse>("login", { body });
-    if (data.result === "ok") this.accessToken = data.accessToken;
-    return data;
+    return (await this.call<s.LoginResponse>("login", { body })).data;
   }
 
+  /** The second step; the answer is the session, as for login. */
   async verifyMfa(body: z.input<typeof s.MfaVerifyRequestSchema>): Promise<s.LoginOk> {
-    const { data } = await this.call<s.LoginOk>("verifyMfa", { body });
-    this.accessToken = data.accessToken;
-    return data;
+    return (await this.call<s.LoginOk>("verifyMfa", { body })).data;
   }
 
   async resendMfa(body: z.input<typeof s.MfaResendRequestSchema>): Promise<MfaResend> {
     return (await this.call<MfaResend>("resendMfa", { body })).data;
   }
 
+  /** A new session for a refresh token; the answer is the session, as for login. */
   async refreshToken(body: z.input<typeof s.RefreshRequestSchema>): Promise<s.RefreshResponse> {
-    const { data } = await this.call<s.RefreshResponse>("refreshToken", { body });
-    this.accessToken = data.accessToken;
-    return data;
+    return (await this.call<s.RefreshResponse>("refreshToken", { body })).data;
   }
 
-  /** Ends the session. A session the portal already forgot counts as signed out, not as a failure. */
+  /**
+   * Ends this view's session (nothing to do on an anonymous client). A session the portal already
+   * forgot counts as signed out, not as a failure.
+   */
   async logout(): Promise<void> {
-    if (!this.accessToken) return;
+    if (!this.session) return;
     try {
       await this.call("logout");
     } catch (error) {
       if (!(error instanceof AuthRequiredError)) throw error;
     }
-    this.accessToken = undefined;
   }
 
   async recoverUsername(body: z.input<typeof s.UsernameRecoverRequestSchema>): Promise<{ message: string }> {

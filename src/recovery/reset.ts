@@ -3,9 +3,11 @@
 // password was already remembered, to the keychain; never to stdout, stderr or a file.
 import { stdinOf } from "../auth/secret-input.js";
 import { credentialsOf } from "../auth/session.js";
-import { bundledSandboxOutbox, lockoutGuard } from "../auth/sign-in.js";
-import type { AppContext } from "../context.js";
+import { bundledSandboxOutbox, lockoutGuard, type SignInDeps } from "../auth/sign-in.js";
+import type { Profile } from "../config/load.js";
+import type { CredentialAccess } from "../credentials/access.js";
 import { CliError, PortalError, PortalRefusedError, UsageError } from "../errors.js";
+import type { PortalClient } from "../portal/client.js";
 import type { AuthPolicy } from "../portal/schemas.js";
 import { note } from "../ui/output.js";
 import type { MemberIdentity } from "./identity.js";
@@ -15,6 +17,16 @@ import {
   type PasswordProblem,
   STRONG_PASSWORD_TIP,
 } from "./password-check.js";
+
+/**
+ * What recovery needs from the run: the profile and its (anonymous) client, the keychain, and what
+ * signing in needs (the lockout guard, stdin, prompts, notes, the sandbox's outbox).
+ */
+export interface RecoveryDeps extends SignInDeps {
+  profile(): Promise<Profile>;
+  portal(): Promise<PortalClient>;
+  credentials(): Promise<CredentialAccess>;
+}
 
 /** How often a person at the keyboard may retype a refused or mistyped new password. */
 const PASSWORD_ROUNDS = 3;
@@ -32,10 +44,10 @@ export interface ResetRequested {
 
 /** Asks for a reset code. The answer is the same whether or not an account matched. */
 export async function requestReset(
-  ctx: AppContext,
+  deps: RecoveryDeps,
   who: { username: string } | MemberIdentity,
 ): Promise<ResetRequested> {
-  const [profile, client] = await Promise.all([ctx.profile(), ctx.portal()]);
+  const [profile, client] = await Promise.all([deps.profile(), deps.portal()]);
   const sent = await client.requestPasswordReset(who);
   const requestId = client.lastRequestId;
   // Only to tell the member how long the code lasts: a policy the portal will not give now
@@ -51,7 +63,7 @@ export async function requestReset(
     codeTtlMinutes: policy?.resetCode.ttlMinutes,
     requestId,
     // Only the bundled sandbox has an outbox; a real portal on this machine does not.
-    sandboxOutbox: await bundledSandboxOutbox(ctx, profile),
+    sandboxOutbox: await bundledSandboxOutbox(deps, profile),
   };
 }
 
@@ -74,12 +86,12 @@ export interface ResetDone {
 }
 
 /** Sets the new password with the code. The new password is checked here before it is sent. */
-export async function confirmReset(ctx: AppContext, opts: ConfirmOptions): Promise<ResetDone> {
+export async function confirmReset(deps: RecoveryDeps, opts: ConfirmOptions): Promise<ResetDone> {
   const { username } = opts;
-  const [profile, client] = await Promise.all([ctx.profile(), ctx.portal()]);
+  const [profile, client] = await Promise.all([deps.profile(), deps.portal()]);
   const policy = await client.getAuthPolicy();
-  let code = await readCode(ctx, opts);
-  let newPassword = await readNewPassword(ctx, opts, policy);
+  let code = await readCode(deps, opts);
+  let newPassword = await readNewPassword(deps, opts, policy);
   for (;;) {
     try {
       await client.confirmPasswordReset({ username, code, newPassword });
@@ -88,17 +100,17 @@ export async function confirmReset(ctx: AppContext, opts: ConfirmOptions): Promi
       if (!(error instanceof PortalRefusedError)) throw error;
       if (error.code === "invalid_or_expired_code") {
         const left = error.problem?.attemptsRemaining;
-        if (!opts.codeStdin && ctx.prompter.interactive && typeof left === "number" && left > 0) {
-          note(ctx, `That code was not accepted (${attempts(left)} left). Check it and type it again.`);
-          code = await readCode(ctx, opts);
+        if (!opts.codeStdin && deps.prompter.interactive && typeof left === "number" && left > 0) {
+          note(deps, `That code was not accepted (${attempts(left)} left). Check it and type it again.`);
+          code = await readCode(deps, opts);
           continue;
         }
         throw codeRefused(error, policy);
       }
       if (error.code === "password_policy") {
-        if (!opts.newPasswordStdin && ctx.prompter.interactive) {
-          note(ctx, error.message);
-          newPassword = await readNewPassword(ctx, opts, policy);
+        if (!opts.newPasswordStdin && deps.prompter.interactive) {
+          note(deps, error.message);
+          newPassword = await readNewPassword(deps, opts, policy);
           continue;
         }
         throw new PortalRefusedError(error.message, {
@@ -114,9 +126,9 @@ export async function confirmReset(ctx: AppContext, opts: ConfirmOptions): Promi
   }
   const requestId = client.lastRequestId;
   // The portal has unlocked the account; the guard must stop counting the old failures too.
-  await lockoutGuard(ctx).clear(profile.name, username);
+  await lockoutGuard(deps).clear(profile.name, username);
   const { rememberedPasswordUpdated, sessionCleared } = await updateKeychain(
-    ctx,
+    deps,
     profile.name,
     username,
     newPassword,
@@ -140,10 +152,10 @@ function codeRefused(error: PortalRefusedError, policy: AuthPolicy): PortalRefus
   });
 }
 
-async function readCode(ctx: AppContext, opts: ConfirmOptions): Promise<string> {
-  if (opts.codeStdin) return (await stdinOf(ctx).require("reset code", "--code-stdin")).trim();
+async function readCode(deps: RecoveryDeps, opts: ConfirmOptions): Promise<string> {
+  if (opts.codeStdin) return (await stdinOf(deps).require("reset code", "--code-stdin")).trim();
   // Masked: a reset code on screen is as good as the password it is about to set.
-  const code = await ctx.prompter.password({
+  const code = await deps.prompter.password({
     message: "Reset code from the message:",
     noTty: "--code-stdin (the code on the first line of stdin)",
     validate: (v) => (v.trim() ? true : "Type the code from the message."),
@@ -151,35 +163,39 @@ async function readCode(ctx: AppContext, opts: ConfirmOptions): Promise<string> 
   return code.trim();
 }
 
-async function readNewPassword(ctx: AppContext, opts: ConfirmOptions, policy: AuthPolicy): Promise<string> {
+async function readNewPassword(
+  deps: RecoveryDeps,
+  opts: ConfirmOptions,
+  policy: AuthPolicy,
+): Promise<string> {
   const rules = policy.password;
   if (opts.newPasswordStdin) {
     // Not trimmed: spaces may be part of a password.
-    const password = await stdinOf(ctx).require("new password", "--new-password-stdin");
+    const password = await stdinOf(deps).require("new password", "--new-password-stdin");
     const problems = await newPasswordProblems(password, opts.username, rules);
     if (problems.length > 0) throw new NewPasswordRefusedError(problems);
     return password;
   }
   let problems: PasswordProblem[] = [];
   for (let round = 1; round <= PASSWORD_ROUNDS; round++) {
-    const first = await ctx.prompter.password({
+    const first = await deps.prompter.password({
       message: `New password (at least ${rules.minLength} characters):`,
       noTty: "--new-password-stdin (the new password on the next line of stdin)",
       validate: (v) => (v ? true : "Type a new password."),
     });
     problems = await newPasswordProblems(first, opts.username, rules);
     if (problems.length > 0) {
-      note(ctx, "That password will not do:");
-      for (const p of problems) note(ctx, `  - ${p.message}`);
-      note(ctx, STRONG_PASSWORD_TIP);
+      note(deps, "That password will not do:");
+      for (const p of problems) note(deps, `  - ${p.message}`);
+      note(deps, STRONG_PASSWORD_TIP);
       continue;
     }
-    const second = await ctx.prompter.password({
+    const second = await deps.prompter.password({
       message: "The new password again:",
       noTty: "--new-password-stdin",
     });
     if (second === first) return first;
-    note(ctx, "The two entries differ; type the new password twice again.");
+    note(deps, "The two entries differ; type the new password twice again.");
   }
   if (problems.length > 0) throw new NewPasswordRefusedError(problems);
   throw new UsageError("The two entries of the new password did not match; nothing was sent.");
@@ -187,12 +203,12 @@ async function readNewPassword(ctx: AppContext, opts: ConfirmOptions, policy: Au
 
 /** Puts the new password where the old one was remembered, and drops the session the reset ended. */
 async function updateKeychain(
-  ctx: AppContext,
+  deps: RecoveryDeps,
   profile: string,
   username: string,
   newPassword: string,
 ): Promise<{ rememberedPasswordUpdated: boolean; sessionCleared: boolean }> {
-  const { store } = await credentialsOf(ctx);
+  const { store } = await credentialsOf(deps);
   let rememberedPasswordUpdated = false;
   try {
     // Only a password the member asked to remember is replaced; none is stored otherwise.
@@ -204,7 +220,7 @@ async function updateKeychain(
     if (!(error instanceof CliError)) throw error;
     // The reset itself worked; a stale remembered password would only fail the next sign-in.
     note(
-      ctx,
+      deps,
       `rxportal: warning: the keychain could not be updated (${error.message}); if a password was remembered, run \`rxportal logout --forget\`.`,
     );
   }
@@ -216,8 +232,8 @@ async function updateKeychain(
  * The full flow asks for the code between its two calls, so it needs a terminal. Checked before
  * a code is requested, so a script does not trigger a code it has no way to type.
  */
-export function requireTerminalForFullReset(ctx: AppContext): void {
-  if (ctx.prompter.interactive) return;
+export function requireTerminalForFullReset(deps: Pick<RecoveryDeps, "prompter">): void {
+  if (deps.prompter.interactive) return;
   throw new UsageError(
     "`rxportal reset` asks for the code and the new password, and there is no terminal here.",
     {

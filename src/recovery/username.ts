@@ -2,8 +2,8 @@
 // or not an account matched, and so is ours.
 
 import { bundledSandboxOutbox } from "../auth/sign-in.js";
-import type { AppContext } from "../context.js";
 import type { UsernameRecovery } from "./identity.js";
+import type { RecoveryDeps } from "./reset.js";
 
 export interface UsernameRecoveryRequested {
   profile: string;
@@ -14,16 +14,16 @@ export interface UsernameRecoveryRequested {
 }
 
 export async function recoverUsername(
-  ctx: AppContext,
+  deps: Pick<RecoveryDeps, "profile" | "portal" | "globals" | "fetchOverride" | "signal">,
   who: UsernameRecovery,
 ): Promise<UsernameRecoveryRequested> {
-  const [profile, client] = await Promise.all([ctx.profile(), ctx.portal()]);
+  const [profile, client] = await Promise.all([deps.profile(), deps.portal()]);
   await client.recoverUsername(who);
   return {
     profile: profile.name,
     by: "email" in who ? "email" : "memberId",
     requestId: client.lastRequestId,
     // Only the bundled sandbox has an outbox; a real portal on this machine does not.
-    sandboxOutbox: await bundledSandboxOutbox(ctx, profile),
+    sandboxOutbox: await bundledSandboxOutbox(deps, profile),
   };
 }

@@ -1,6 +1,6 @@
 // What everything that draws needs from the outside world: the three streams, the environment
 // (NO_COLOR, TERM, CI), the output flags and the Ctrl-C signal. A leaf: ui/ depends on nothing of
-// the composition (src/context.ts builds an AppContext, which satisfies UiContext).
+// the composition (src/compose.ts builds an AppContext, which satisfies UiContext).
 
 export interface OutStream {
   write(chunk: string): unknown;

@@ -1,7 +1,8 @@
 // The shape of the code, checked: no import cycle among src/ files (type-only and lazy imports
-// included), ui/ depends on nothing of the composition, and `process` is touched only by the
-// composition (context.ts, process-streams.ts, boot.ts) and the files that need a pid or a child
-// process.
+// included), ui/ depends on nothing of the composition, only the command layer knows the context
+// (everything below it takes narrow dependencies), only main.ts builds it, and `process` is
+// touched only by the composition (compose.ts, process-streams.ts, boot.ts) and the files that
+// need a pid or a child process.
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -42,9 +43,30 @@ describe("src/ architecture", () => {
     expect(outside).toEqual([]);
   });
 
+  it("only the command layer, main.ts and the composition import the context module", () => {
+    expect(importersOf("context.ts", importGraph(root))).toEqual([]);
+  });
+
+  it("only main.ts imports the composition module", () => {
+    expect(importersOf("compose.ts", importGraph(root), ["main.ts"])).toEqual([]);
+  });
+
+  it("the importer check finds an import of the context from below the commands (so it can fail)", () => {
+    const file = (name: string) => resolve(root, name);
+    const graph = new Map([
+      [file("commands/auth/login.ts"), new Set([file("context.ts")])],
+      [file("main.ts"), new Set([file("context.ts"), file("compose.ts")])],
+      [file("compose.ts"), new Set([file("context.ts")])],
+      [file("auth/session.ts"), new Set([file("context.ts")])],
+      [file("refill/order.ts"), new Set([file("compose.ts")])],
+    ]);
+    expect(importersOf("context.ts", graph)).toEqual(["auth/session.ts -> context.ts"]);
+    expect(importersOf("compose.ts", graph, ["main.ts"])).toEqual(["refill/order.ts -> compose.ts"]);
+  });
+
   it("touches `process` only in the composition and where a pid or a child process is needed", () => {
     const allowed = new Set([
-      "context.ts", // the composition: env, argv, signals, the real streams
+      "compose.ts", // the composition: env, argv, signals, the real streams
       "process-streams.ts", // the process's own stdout/stderr
       "boot.ts", // the launcher's loader: Node's version and built-ins
       "credentials/helper.ts", // the keychain helper is a child process
@@ -58,6 +80,26 @@ describe("src/ architecture", () => {
     expect(users).toEqual([]);
   });
 });
+
+/**
+ * "a -> target" for every file that imports `target` (type-only and lazy imports included) and
+ * may not: by default anything but the command layer, main.ts and the composition.
+ */
+function importersOf(
+  target: string,
+  graph: Map<string, Set<string>>,
+  allowed = ["main.ts", "compose.ts"],
+): string[] {
+  const wanted = resolve(root, target);
+  const out: string[] = [];
+  for (const [file, deps] of graph) {
+    const name = rel(file);
+    if (!deps.has(wanted) || allowed.includes(name)) continue;
+    if (target === "context.ts" && name.startsWith("commands/")) continue;
+    out.push(`${name} -> ${target}`);
+  }
+  return out.sort();
+}
 
 function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");

@@ -5,12 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { Clock } from "../../src/clock.js";
-import {
-  type AppContext,
-  type CredentialAccess,
-  createContext,
-  type GlobalOptions,
-} from "../../src/context.js";
+import { createContext } from "../../src/compose.js";
+import type { AppContext, CredentialAccess, GlobalOptions } from "../../src/context.js";
 import { MemoryCredentialStore } from "../../src/credentials/memory.js";
 import type { Prompter } from "../../src/ui/prompts.js";
 import { noTerminal } from "./prompter.js";

@@ -72,8 +72,10 @@ async function control(path: string, body?: unknown, method = "POST"): Promise<v
 
 /** The orders the portal holds for a member, asked straight from the sandbox. */
 async function ordersOf(memberId: string): Promise<{ orderId: string; createdAt: string }[]> {
-  const client = new PortalClient({ baseUrl: sandboxBase, fetch: globalThis.fetch });
-  await client.login({ username: "pat.sample", password: PASSWORD });
+  const anonymous = new PortalClient({ baseUrl: sandboxBase, fetch: globalThis.fetch });
+  const answer = await anonymous.login({ username: "pat.sample", password: PASSWORD });
+  if (answer.result !== "ok") throw new Error("pat.sample signs in without a second step");
+  const client = anonymous.as(answer);
   return (await client.listOrders(memberId)).items.map((o) => ({
     orderId: o.orderId,
     createdAt: o.createdAt,

@@ -47,8 +47,10 @@ function cli(dir?: string, globals: { timeout?: number } = {}, requestTimeoutMs?
 
 /** The orders the portal holds for a member, asked directly. */
 async function ordersOf(memberId: string): Promise<string[]> {
-  const client = new PortalClient({ baseUrl: sandbox.baseUrl, fetch: globalThis.fetch });
-  await client.login({ username: "pat.sample", password: PASSWORD });
+  const anonymous = new PortalClient({ baseUrl: sandbox.baseUrl, fetch: globalThis.fetch });
+  const answer = await anonymous.login({ username: "pat.sample", password: PASSWORD });
+  if (answer.result !== "ok") throw new Error("pat.sample signs in without a second step");
+  const client = anonymous.as(answer);
   return (await client.listOrders(memberId)).items.map((o) => o.orderId);
 }
 

@@ -73,8 +73,10 @@ async function control(path: string, body?: unknown): Promise<void> {
 
 /** Every order id the portal holds for the family, asked straight from the sandbox. */
 async function portalOrders(): Promise<Map<string, string[]>> {
-  const client = new PortalClient({ baseUrl: sandboxBase, fetch: globalThis.fetch });
-  await client.login({ username: "pat.sample", password: PASSWORD });
+  const anonymous = new PortalClient({ baseUrl: sandboxBase, fetch: globalThis.fetch });
+  const answer = await anonymous.login({ username: "pat.sample", password: PASSWORD });
+  if (answer.result !== "ok") throw new Error("pat.sample signs in without a second step");
+  const client = anonymous.as(answer);
   const out = new Map<string, string[]>();
   for (const m of MEMBERS)
     out.set(

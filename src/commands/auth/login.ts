@@ -12,7 +12,7 @@ import {
 import type { AppContext, CredentialAccess } from "../../context.js";
 import type { KeptItem } from "../../credentials/store.js";
 import { AuthRequiredError, CliError, PortalError } from "../../errors.js";
-import type { PortalClient } from "../../portal/client.js";
+import type { PortalClient, PortalSession } from "../../portal/client.js";
 import { note, printable, printJson, printLine } from "../../ui/output.js";
 import type { CommandResult } from "../kit.js";
 
@@ -55,16 +55,13 @@ export async function loginCommand(ctx: AppContext, opts: LoginOptions): Promise
 }
 
 /** Tells the portal a session is over; the local copy goes whatever the portal says. */
-async function endAtPortal(client: PortalClient, accessToken: string): Promise<string> {
-  client.accessToken = accessToken;
+async function endAtPortal(client: PortalClient, session: PortalSession): Promise<string> {
   try {
-    await client.logout();
+    await client.as(session).logout();
     return "signed out";
   } catch (error) {
     if (!(error instanceof PortalError)) throw error;
     return `could not be told (${error.message})`;
-  } finally {
-    client.accessToken = undefined;
   }
 }
 
@@ -88,7 +85,7 @@ async function signOutOne(
   let portal = "not contacted (no session was kept)";
   if (session) {
     const client = await opts.client().catch(() => undefined);
-    portal = client ? await endAtPortal(client, session.accessToken) : "not contacted (profile not found)";
+    portal = client ? await endAtPortal(client, session) : "not contacted (profile not found)";
     if (portal.startsWith("could not")) {
       note(ctx, `rxportal: warning: the portal ${portal}; the session is removed here anyway.`);
     }
