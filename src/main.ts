@@ -2,15 +2,15 @@
 // Command modules are imported only when their command runs, so `--help` and light commands do
 // not pay for inquirer, undici, zod or the sandbox (shared/STYLE.md, "Fast").
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { registerAuthCommands } from "./commands/auth/register.js";
-import { registerDoctorCommands } from "./commands/doctor/register.js";
-import { registerHealthCommands } from "./commands/health/register.js";
+import { requestedCommand, selectiveProgram, VALUE_OPTIONS } from "./commands/argv.js";
+import { registerAuthCommands } from "./commands/auth/spec.js";
+import { registerDoctorCommands } from "./commands/doctor/spec.js";
+import { registerHealthCommands } from "./commands/health/spec.js";
 import { type Act, type CommandResult, collect, examples, type Register } from "./commands/kit.js";
-import { registerMemberCommands } from "./commands/member/register.js";
-import { registerRecoveryCommands } from "./commands/recovery/register.js";
-import { registerRefillCommands } from "./commands/refill/register.js";
-import { requestedCommand, selectiveProgram, VALUE_OPTIONS } from "./commands/selective.js";
-import { registerTreeCommands } from "./commands/tree/register.js";
+import { registerMemberCommands } from "./commands/member/spec.js";
+import { registerRecoveryCommands } from "./commands/recovery/spec.js";
+import { registerRefillCommands } from "./commands/refill/spec.js";
+import { registerTreeCommands } from "./commands/tree/spec.js";
 import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
 import { CliError, ConfigError, ExitCode, UsageError } from "./errors.js";
 import { VERSION } from "./version.js";
@@ -159,8 +159,9 @@ or cannot be reached.
       .description(description)
       .action(
         act(async () => {
-          const commands = await import("./commands/config.js");
-          return commands.configCommand(ctx, name);
+          if (name === "path") return (await import("./commands/config/path.js")).configPathCommand(ctx);
+          if (name === "show") return (await import("./commands/config/show.js")).configShowCommand(ctx);
+          return (await import("./commands/config/validate.js")).configValidateCommand(ctx);
         }),
       );
   }
@@ -171,7 +172,7 @@ or cannot be reached.
     .addHelpText("after", examples("rxportal profiles", "rxportal profiles --json"))
     .action(
       act(async () => {
-        const { profilesCommand } = await import("./commands/config.js");
+        const { profilesCommand } = await import("./commands/config/profiles.js");
         return profilesCommand(ctx);
       }),
     );
@@ -241,7 +242,7 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
   } catch (error) {
     if (requestedCommand(argv) === "health") {
       // A monitor reading stdout gets its UNKNOWN line even for arguments commander rejected.
-      const { writeRejectedArgsUnknown } = await import("./commands/health/health.js");
+      const { writeRejectedArgsUnknown } = await import("./commands/health/shared.js");
       await writeRejectedArgsUnknown(ctx, argv, error);
     }
     // A usage error can happen before --json was parsed: the raw arguments say whether it was asked for.

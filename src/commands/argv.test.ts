@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { requestedCommand, selectiveProgram } from "./selective.js";
+import { requestedCommand, selectiveProgram } from "./argv.js";
 
 describe("requestedCommand", () => {
   it.each([

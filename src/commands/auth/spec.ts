@@ -42,7 +42,7 @@ export function registerAuthCommands(program: Command, ctx: AppContext, act: Act
     )
     .action(
       act(async (opts) => {
-        const { logoutCommand } = await import("./login.js");
+        const { logoutCommand } = await import("./logout.js");
         return logoutCommand(ctx, opts);
       }),
     );
@@ -54,7 +54,7 @@ export function registerAuthCommands(program: Command, ctx: AppContext, act: Act
     .addHelpText("after", examples("rxportal whoami", "rxportal whoami --json"))
     .action(
       act(async (opts) => {
-        const { whoamiCommand } = await import("./login.js");
+        const { whoamiCommand } = await import("./whoami.js");
         return whoamiCommand(ctx, opts);
       }),
     );
@@ -69,7 +69,7 @@ export function registerAuthCommands(program: Command, ctx: AppContext, act: Act
     .addHelpText("after", examples("rxportal keychain status", "rxportal keychain status --json"))
     .action(
       act(async () => {
-        const { keychainStatusCommand } = await import("./login.js");
+        const { keychainStatusCommand } = await import("../keychain/status.js");
         return keychainStatusCommand(ctx);
       }),
     );

@@ -5,7 +5,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { AppContext } from "../../context.js";
 import { type Act, collect, examples } from "../kit.js";
-import type { HealthFlags, ServeFlags } from "./health.js";
+import type { HealthFlags, ServeFlags } from "./shared.js";
 
 // Kept here rather than imported from health.ts so --help does not load that module.
 const formats = ["human", "json", "prometheus", "nagios"] as const;
@@ -95,7 +95,7 @@ Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments or configurat
     .action(
       act(async (opts: Omit<HealthFlags, "profiles">) => {
         if (opts.login) await checkTotpSecret(ctx);
-        const { healthCommand } = await import("./health.js");
+        const { healthCommand } = await import("./check.js");
         return healthCommand(ctx, { ...opts, profiles: profilesFromArgs(rawArgs()) });
       }),
     );
@@ -125,7 +125,7 @@ Prints the metrics URL on stdout, then serves until Ctrl-C.
     .action(
       act(async (opts: Omit<ServeFlags, "profiles">) => {
         if (opts.login || health.opts().login) await checkTotpSecret(ctx);
-        const { healthServeCommand } = await import("./health.js");
+        const { healthServeCommand } = await import("./serve.js");
         // commander gives an option that `health` knows to `health`, even after "serve" (the
         // program does not use positional options), so the probe options are read from both.
         return healthServeCommand(ctx, { ...health.opts(), ...opts, profiles: profilesFromArgs(rawArgs()) });

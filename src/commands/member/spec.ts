@@ -40,7 +40,7 @@ export function registerMemberCommands(program: Command, ctx: AppContext, act: A
     )
     .action(
       act(async (opts) => {
-        const { ordersListCommand } = await import("./orders.js");
+        const { ordersListCommand } = await import("./orders-list.js");
         return ordersListCommand(ctx, opts);
       }),
     );
@@ -57,7 +57,7 @@ export function registerMemberCommands(program: Command, ctx: AppContext, act: A
     )
     .action(
       act(async (orderId: string, opts) => {
-        const { orderShowCommand } = await import("./orders.js");
+        const { orderShowCommand } = await import("./orders-show.js");
         return orderShowCommand(ctx, orderId, opts);
       }),
     );

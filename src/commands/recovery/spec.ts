@@ -76,7 +76,7 @@ ${examples(
     )
     .action(
       act(async (opts) => {
-        const { resetRequestCommand } = await import("./reset.js");
+        const { resetRequestCommand } = await import("./reset-request.js");
         return resetRequestCommand(ctx, opts);
       }),
     );
@@ -100,7 +100,7 @@ problem is named before anything is sent. Exit status: 0 changed, 1 code or pass
     )
     .action(
       act(async (opts) => {
-        const { resetConfirmCommand } = await import("./reset.js");
+        const { resetConfirmCommand } = await import("./reset-confirm.js");
         return resetConfirmCommand(ctx, opts);
       }),
     );

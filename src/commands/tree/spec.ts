@@ -32,7 +32,7 @@ Exit status: 0 when the tree is clean, 78 with every problem listed (one per lin
     )
     .action(
       act(async (file: string | undefined) => {
-        const { treeLintCommand } = await import("./tree.js");
+        const { treeLintCommand } = await import("./lint.js");
         return treeLintCommand(ctx, file);
       }),
     );
@@ -51,7 +51,7 @@ Exit status: 0 when the tree is clean, 78 with every problem listed (one per lin
     )
     .action(
       act(async (file: string | undefined, opts: { format: (typeof formats)[number] }) => {
-        const { treeExportCommand } = await import("./tree.js");
+        const { treeExportCommand } = await import("./export.js");
         return treeExportCommand(ctx, file, opts.format);
       }),
     );
@@ -72,7 +72,7 @@ Paste the link; it is never opened. Exit status: 0 safe, 1 suspicious, 64 not a 
     )
     .action(
       act(async (url: string) => {
-        const { checkLinkCommand } = await import("./tree.js");
+        const { checkLinkCommand } = await import("./check-link.js");
         return checkLinkCommand(ctx, url);
       }),
     );
