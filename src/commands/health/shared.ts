@@ -3,6 +3,7 @@ import type { AppContext } from "../../context.js";
 import { CliError, UsageError } from "../../errors.js";
 import { prepareHealth } from "../../health/run.js";
 import { buildThresholds } from "../../health/thresholds.js";
+import { FlagError } from "../kit.js";
 
 export const HEALTH_FORMATS = ["human", "json", "prometheus", "nagios"] as const;
 
@@ -63,8 +64,8 @@ export async function writeUnknown(ctx: AppContext, format: HealthFormat, error:
 }
 
 /**
- * For main.ts, when commander rejected `health`'s arguments before the command ran (an unknown
- * option, `--cert-warn-days -1`, a missing value): a monitor that asked for nagios or prometheus
+ * For main.ts, when commander or the flag schema rejected `health`'s arguments before the command
+ * ran (an unknown option, `--cert-warn-days -1`, a missing value): a monitor that asked for nagios or prometheus
  * output still gets its UNKNOWN on stdout. Help and version are not errors; `health serve` has
  * no output format.
  */
@@ -73,9 +74,14 @@ export async function writeRejectedArgsUnknown(
   argv: readonly string[],
   error: unknown,
 ): Promise<void> {
-  if (!(error instanceof Error) || !("code" in error) || typeof error.code !== "string") return;
-  if (!error.code.startsWith("commander.") || /^commander\.(help|helpDisplayed|version)$/.test(error.code))
-    return;
+  const rejected =
+    error instanceof FlagError ||
+    (error instanceof Error &&
+      "code" in error &&
+      typeof error.code === "string" &&
+      error.code.startsWith("commander.") &&
+      !/^commander\.(help|helpDisplayed|version)$/.test(error.code));
+  if (!rejected) return;
   let format: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -87,4 +93,31 @@ export async function writeRejectedArgsUnknown(
   if (format === "nagios" || format === "prometheus") {
     await writeUnknown(ctx, format, new UsageError(error.message.replace(/^error: /, "")));
   }
+}
+
+/**
+ * Every --profile value on the command line. The global option keeps only the last one, and
+ * commander hands a program option given after the command name to the program too, so health
+ * reads the repeats from the raw arguments (already split by commander).
+ */
+export function profilesFromArgs(args: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--") break;
+    if (arg === "--profile" && i + 1 < args.length) names.push(args[++i] as string);
+    else if (arg.startsWith("--profile=")) names.push(arg.slice("--profile=".length));
+  }
+  return names;
+}
+
+/**
+ * A malformed RXPORTAL_TOTP_SECRET is the monitor's configuration, not the portal's state: UNKNOWN
+ * (exit 3) with one line before any probe, rather than a CRITICAL sign-in failure on every run.
+ */
+export async function checkTotpSecret(ctx: AppContext): Promise<void> {
+  const secret = ctx.env.RXPORTAL_TOTP_SECRET;
+  if (!secret) return;
+  const { decodeBase32 } = await import("../../portal/totp.js");
+  decodeBase32(secret);
 }
