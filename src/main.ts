@@ -81,7 +81,7 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
     return result ?? ExitCode.ok;
   } catch (error) {
-    if (requestedCommand(argv) === "health") {
+    if (requestedCommand(argv) === "health" && !isHelpOrVersion(error)) {
       // A monitor reading stdout gets its UNKNOWN line even for arguments commander rejected.
       const { writeRejectedArgsUnknown } = await import("./commands/health/shared.js");
       await writeRejectedArgsUnknown(ctx, argv, error);
@@ -129,6 +129,15 @@ function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 }
 
 class InterruptSignal extends Error {}
+
+/** Help and version end a run through commander's errors, but are not errors. */
+function isHelpOrVersion(error: unknown): boolean {
+  return (
+    error instanceof CommanderError &&
+    /^commander\.(help|helpDisplayed|version)$/.test(error.code) &&
+    error.exitCode === 0
+  );
+}
 
 /** True when `--json` is among the options (before any `--`). */
 function wantsJson(argv: readonly string[]): boolean {
