@@ -51,7 +51,7 @@ export interface CommandSpec {
   usage?: string;
   /** Help text before the examples (after the options). */
   intro?: string;
-  /** Every command has at least one; the help shows them after the options. */
+  /** The help shows them after the options (and the intro). */
   examples?: readonly string[];
   /** Help text after the examples and a blank line: exit statuses, formats, caveats. */
   notes?: string;
