@@ -93,5 +93,13 @@ export function checkOptions(schema: ZodType, command: Command): void {
   }
   const given = values[key as string];
   const raw = Array.isArray(given) && typeof issue.path[1] === "number" ? given[issue.path[1]] : given;
-  throw new FlagError(`option '${option.flags}' argument '${String(raw)}' is invalid. ${issue.message}`);
+  // On one line, as main.ts folds commander's own messages (a value may hold a line break).
+  const message = `option '${option.flags}' argument '${String(raw)}' is invalid. ${issue.message}`;
+  throw new FlagError(
+    message
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join(" "),
+  );
 }
