@@ -4,7 +4,7 @@
 // zod or the sandbox (shared/STYLE.md, "Fast").
 import { Command, CommanderError } from "commander";
 import { requestedCommand, VALUE_OPTIONS } from "./commands/argv.js";
-import { ALL, addCommands, helpAfter, optionOf } from "./commands/build.js";
+import { ALL, addCommands, helpAfter, loadSchemas, optionOf, type Schemas } from "./commands/build.js";
 import type { CommandResult } from "./commands/kit.js";
 import { commands, program as programSpec } from "./commands/table.js";
 import { type AppContext, createProcessContext, type GlobalOptions } from "./context.js";
@@ -19,13 +19,15 @@ export function buildProgram(
   ctx: AppContext,
   setResult: (code: CommandResult) => void,
   argv?: readonly string[],
+  /** The flag schemas of this run (`loadSchemas`); without them values are not checked. */
+  schemas: Schemas = new Map(),
 ): Command {
   const program = new Command(programSpec.name);
   const globals = () => program.opts<GlobalOptions>();
   program
     .version(VERSION, programSpec.version.flags, programSpec.version.description)
     .description(programSpec.summary);
-  for (const option of programSpec.options) program.addOption(optionOf(option));
+  for (const option of programSpec.options) program.addOption(optionOf(option, schemas.get(programSpec)));
   program
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -41,17 +43,6 @@ export function buildProgram(
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })
-    // The global options are parsed before any command's: their values are checked before a
-    // command is chosen, as commander would have at parse time. Only --timeout takes a value to
-    // check, so zod loads only when it is given.
-    .hook("preSubcommand", async () => {
-      if (globals().timeout === undefined) return;
-      const [schema, { checkOptions }] = await Promise.all([
-        programSpec.flags(),
-        import("./commands/flags.js"),
-      ]);
-      checkOptions(schema, program);
-    })
     .hook("preAction", () => {
       ctx.setGlobals(globals());
       if (ctx.globals.sandboxFault?.length && !ctx.globals.sandbox) {
@@ -62,7 +53,7 @@ export function buildProgram(
       "after",
       helpAfter({ name: programSpec.name, summary: programSpec.summary, examples: programSpec.examples }),
     );
-  addCommands(program, commands, argv ? requestedCommand(argv) : ALL, { ctx, setResult });
+  addCommands(program, commands, argv ? requestedCommand(argv) : ALL, { ctx, setResult, schemas });
   return program;
 }
 
@@ -76,6 +67,7 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
       result = code;
     },
     argv,
+    await loadSchemas(argv, programSpec, commands),
   );
   try {
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);

@@ -1,11 +1,11 @@
-// Option values checked and coerced by zod, per command. commander only splits the command line
-// into options; the command's schema (named in the table, loaded only when that command runs)
-// says what each value may be, and a refused value is one line in commander's own words:
+// Option values checked and coerced by zod, per command: the pieces the schemas in
+// <noun>/flags.ts are built from. commander splits the command line; each value goes through its
+// key of the command's schema (src/commands/build.ts), and a refused value is one line in
+// commander's own words:
 //   option '--port <n>' argument '70000' is invalid. --port must be a number from 0 to 65535.
-// This module loads zod: nothing imports it at start-up (src/commands/build.ts imports it lazily).
-import type { Command } from "commander";
-import { type ZodType, z } from "zod";
-import { FlagError } from "./kit.js";
+// This module loads zod: nothing imports it at start-up (the table's entries import their schemas
+// lazily, and src/commands/build.ts loads them only for a command line that gives them values).
+import { z } from "zod";
 
 /** The longest --timeout: a day (timers past 2^31 ms fire at once in Node, with a warning). */
 export const MAX_TIMEOUT_MS = 86_400_000;
@@ -67,39 +67,3 @@ export const sandboxFlags = z.strictObject({
   fault: texts,
   seed: text,
 });
-
-/**
- * Checks the options `command` was given against `schema` and puts the coerced values back, so
- * `command.opts()` returns them. The first refused value throws a FlagError naming the option
- * as the command line spelled it. Keys the schema does not know are a bug in the table.
- */
-export function checkOptions(schema: ZodType, command: Command): void {
-  const values = command.opts();
-  const result = schema.safeParse(values);
-  if (result.success) {
-    for (const [key, value] of Object.entries(result.data as Record<string, unknown>)) {
-      if (value !== undefined && value !== values[key])
-        command.setOptionValueWithSource(key, value, command.getOptionValueSource(key));
-    }
-    return;
-  }
-  const issue = result.error.issues[0];
-  const key = issue?.path[0];
-  const option = command.options.find((o) => o.attributeName() === key);
-  if (!issue || !option || issue.code === "unrecognized_keys") {
-    throw new Error(
-      `the flag schema of \`${command.name()}\` does not match its options: ${issue?.message ?? "no issue"}`,
-    );
-  }
-  const given = values[key as string];
-  const raw = Array.isArray(given) && typeof issue.path[1] === "number" ? given[issue.path[1]] : given;
-  // On one line, as main.ts folds commander's own messages (a value may hold a line break).
-  const message = `option '${option.flags}' argument '${String(raw)}' is invalid. ${issue.message}`;
-  throw new FlagError(
-    message
-      .split(/\r?\n/)
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .join(" "),
-  );
-}

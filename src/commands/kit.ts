@@ -2,7 +2,6 @@
 // Loaded at every start: types and strings only, nothing heavy.
 import type { ZodType } from "zod";
 import type { AppContext } from "../context.js";
-import { UsageError } from "../errors.js";
 
 /** What a command's handler hands back: an exit code, or nothing for success. */
 export type CommandResult = number | undefined;
@@ -71,9 +70,6 @@ export interface CommandSpec {
   /** Why the options are checked by the handler rather than a schema (start-up cost). */
   lightFlags?: string;
 }
-
-/** An option value the command's schema refused: one line, exit 64, like commander's own. */
-export class FlagError extends UsageError {}
 
 /** Help text with examples; every command has at least one. */
 export const examples = (...lines: readonly string[]) =>

@@ -3,7 +3,6 @@ import type { AppContext } from "../../context.js";
 import { CliError, UsageError } from "../../errors.js";
 import { prepareHealth } from "../../health/run.js";
 import { buildThresholds } from "../../health/thresholds.js";
-import { FlagError } from "../kit.js";
 
 export const HEALTH_FORMATS = ["human", "json", "prometheus", "nagios"] as const;
 
@@ -64,8 +63,8 @@ export async function writeUnknown(ctx: AppContext, format: HealthFormat, error:
 }
 
 /**
- * For main.ts, when commander or the flag schema rejected `health`'s arguments before the command
- * ran (an unknown option, `--cert-warn-days -1`, a missing value): a monitor that asked for nagios or prometheus
+ * For main.ts, when commander rejected `health`'s arguments before the command ran (an unknown
+ * option, `--cert-warn-days -1`, a missing value): a monitor that asked for nagios or prometheus
  * output still gets its UNKNOWN on stdout. Help and version are not errors; `health serve` has
  * no output format.
  */
@@ -74,14 +73,9 @@ export async function writeRejectedArgsUnknown(
   argv: readonly string[],
   error: unknown,
 ): Promise<void> {
-  const rejected =
-    error instanceof FlagError ||
-    (error instanceof Error &&
-      "code" in error &&
-      typeof error.code === "string" &&
-      error.code.startsWith("commander.") &&
-      !/^commander\.(help|helpDisplayed|version)$/.test(error.code));
-  if (!rejected) return;
+  if (!(error instanceof Error) || !("code" in error) || typeof error.code !== "string") return;
+  if (!error.code.startsWith("commander.") || /^commander\.(help|helpDisplayed|version)$/.test(error.code))
+    return;
   let format: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
