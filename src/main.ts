@@ -1,73 +1,35 @@
-// Builds the command line and runs it. The ONE place where errors become messages and exit codes.
-// Command modules are imported only when their command runs, so `--help` and light commands do
-// not pay for inquirer, undici, zod or the sandbox (shared/STYLE.md, "Fast").
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { registerAuthCommands } from "./commands/auth/register.js";
-import { registerDoctorCommands } from "./commands/doctor/register.js";
-import { registerHealthCommands } from "./commands/health/register.js";
-import { type Act, type CommandResult, collect, examples, type Register } from "./commands/kit.js";
-import { registerMemberCommands } from "./commands/member/register.js";
-import { registerRecoveryCommands } from "./commands/recovery/register.js";
-import { registerRefillCommands } from "./commands/refill/register.js";
-import { requestedCommand, selectiveProgram, VALUE_OPTIONS } from "./commands/selective.js";
-import { registerTreeCommands } from "./commands/tree/register.js";
+// Builds the command line from the command table and runs it. The ONE place where errors become
+// messages and exit codes. Command modules (and zod, which checks option values) are imported
+// only when their command runs, so `--help` and light commands do not pay for inquirer, undici,
+// zod or the sandbox (shared/STYLE.md, "Fast").
+import { Command, CommanderError } from "commander";
+import { requestedCommand, VALUE_OPTIONS } from "./commands/argv.js";
+import { ALL, addCommands, helpAfter, loadSchemas, optionOf, type Schemas } from "./commands/build.js";
+import type { CommandResult } from "./commands/kit.js";
+import { commands, program as programSpec } from "./commands/table.js";
 import { createProcessContext } from "./compose.js";
 import type { AppContext, GlobalOptions } from "./context.js";
 import { CliError, ConfigError, ExitCode, UsageError } from "./errors.js";
 import { VERSION } from "./version.js";
 
-/** The longest --timeout: a day (timers past 2^31 ms fire at once in Node, with a warning). */
-export const MAX_TIMEOUT_MS = 86_400_000;
-
-function positiveInt(name: string, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0 || n > max) {
-      throw new InvalidArgumentError(`${name} must be a whole number of milliseconds from 1 to ${max}.`);
-    }
-    return n;
-  };
-}
-
+/**
+ * commander's program for this run, from the table (src/commands/table.ts). With `argv`, only the
+ * command it asks for is defined in full; without, every command is.
+ */
 export function buildProgram(
   ctx: AppContext,
   setResult: (code: CommandResult) => void,
   argv?: readonly string[],
+  /** The flag schemas of this run (`loadSchemas`); without them values are not checked. */
+  schemas: Schemas = new Map(),
 ): Command {
-  const program = new Command("rxportal");
+  const program = new Command(programSpec.name);
   const globals = () => program.opts<GlobalOptions>();
-  // Every action goes through here: globals are applied once, and the exit code is kept.
-  const act: Act =
-    <A extends unknown[]>(fn: (...args: A) => Promise<CommandResult>) =>
-    async (...args: A) => {
-      setResult(await fn(...args));
-    };
-
   program
-    .version(VERSION, "-V, --version", "print the version")
-    .description(
-      "Get a pharmacy-benefit member back into their portal account: guided diagnosis with live checks, sign-in, recovery, refills, the ID card, portal status and whom to call.",
-    )
-    .option("--profile <name>", "portal profile to use (or RXPORTAL_PROFILE)")
-    .option("--config <file>", "config file (default: the platform config dir, or RXPORTAL_CONFIG)")
-    .option("--sandbox", "start the bundled sandbox portal in-process on 127.0.0.1 and use it")
-    .addOption(
-      new Option(
-        "--sandbox-fault <spec>",
-        "with --sandbox: inject a fault, e.g. maintenance:120 (repeatable)",
-      )
-        .argParser(collect)
-        .hideHelp(),
-    )
-    .option("--json", "print one JSON document on stdout and nothing else there")
-    .option("--plain", "no spinners, colours or box drawing (screen readers, logs)")
-    .option("--no-color", "no colour (also NO_COLOR=1)")
-    .option("--verbose", "HTTP trace on stderr with every secret redacted (also RXPORTAL_DEBUG=1)")
-    .option(
-      "--timeout <ms>",
-      "the whole command's time budget in milliseconds, retries and follow-up requests included",
-      positiveInt("--timeout", MAX_TIMEOUT_MS),
-    )
+    .version(VERSION, programSpec.version.flags, programSpec.version.description)
+    .description(programSpec.summary);
+  for (const option of programSpec.options) program.addOption(optionOf(option, schemas.get(programSpec)));
+  program
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -90,139 +52,10 @@ export function buildProgram(
     })
     .addHelpText(
       "after",
-      examples(
-        "rxportal doctor",
-        "rxportal doctor --sandbox",
-        "rxportal status --sandbox",
-        "rxportal contacts --enrollee medicare --tty",
-        "rxportal --profile acme status --json",
-      ),
+      helpAfter({ name: programSpec.name, summary: programSpec.summary, examples: programSpec.examples }),
     );
-
-  // Commands are defined in full only when this run needs them (src/commands/selective.ts).
-  const commands = argv ? selectiveProgram(program, requestedCommand(argv)) : program;
-
-  // The main job comes first in the command list.
-  registerDoctorCommands(commands, ctx, act);
-
-  commands
-    .command("status")
-    .description("the portal's service status: components, maintenance window, minimum app versions")
-    .addHelpText(
-      "after",
-      `${examples("rxportal status", "rxportal status --sandbox --json")}
-Exit status: 0 when the portal is operational or degraded, 69 when it is in maintenance or down,
-or cannot be reached.
-`,
-    )
-    .action(
-      act(async () => {
-        const { statusCommand } = await import("./commands/status.js");
-        return statusCommand(ctx);
-      }),
-    );
-
-  commands
-    .command("contacts")
-    .description("whom to call, by enrollee type and topic, with TTY lines and hours")
-    .option("--enrollee <type>", "commercial, medicare or tricare")
-    .option("--topic <topic>", "prescriptions, benefits, registration, website (sign-in), security")
-    .option("--tty", "only lines with a TTY number, for Deaf, hard-of-hearing or speech-disabled callers")
-    .addHelpText(
-      "after",
-      examples(
-        "rxportal contacts",
-        "rxportal contacts --enrollee tricare --topic sign-in",
-        "rxportal contacts --tty --json",
-      ),
-    )
-    .action(
-      act(async (opts: { enrollee?: string; topic?: string; tty?: boolean }) => {
-        const { contactsCommand } = await import("./commands/contacts.js");
-        return contactsCommand(ctx, opts);
-      }),
-    );
-
-  const config = commands
-    .command("config")
-    .description("where the config file is, what is in force, and whether it is valid")
-    .addHelpText(
-      "after",
-      examples("rxportal config path", "rxportal config show --json", "rxportal config validate"),
-    );
-  for (const [name, description] of [
-    ["path", "print the config file in use and whether it exists"],
-    ["show", "print the profile in force after flags, environment, file and built-ins"],
-    ["validate", "check the config file; exit 78 naming the file and key path if it is wrong"],
-  ] as const) {
-    config
-      .command(name)
-      .description(description)
-      .action(
-        act(async () => {
-          const commands = await import("./commands/config.js");
-          return commands.configCommand(ctx, name);
-        }),
-      );
-  }
-
-  commands
-    .command("profiles")
-    .description("list the portal profiles, marking the one in force")
-    .addHelpText("after", examples("rxportal profiles", "rxportal profiles --json"))
-    .action(
-      act(async () => {
-        const { profilesCommand } = await import("./commands/config.js");
-        return profilesCommand(ctx);
-      }),
-    );
-
-  commands
-    .command("sandbox")
-    .description("run the bundled sandbox portal as a server (for demos, tests and training)")
-    .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--port <n>", "port to listen on (0 picks a free one)", portNumber, 8787)
-    .option(
-      "--fault <spec>",
-      "inject a fault: latency:300, status:500@/auth/login, maintenance:120, ... (repeatable)",
-      collect,
-    )
-    .option("--seed <file>", "add members, prescriptions and orders from a JSON or YAML file")
-    .addHelpText(
-      "after",
-      `${examples("rxportal sandbox", "rxportal sandbox --port 0 --fault maintenance:120", "rxportal sandbox --fault latency:300@/status")}
-Fault specs: kind[:value][@path][#count]; kinds: latency, status, maintenance, malformed, truncated, reset, hang.
-Seed file: {"members": [...], "prescriptions": [...], "orders": [...]}, each entry shaped as in
-fixtures/sandbox/seed.json; a prescription or order goes to the family its memberId names.
-The control surface (outbox of sent codes, faults, state reset) is under /_sandbox, loopback only.
-`,
-    )
-    .action(
-      act(async (opts: { host: string; port: number; fault?: string[]; seed?: string }) => {
-        const { sandboxCommand } = await import("./commands/sandbox.js");
-        return sandboxCommand(ctx, opts);
-      }),
-    );
-
-  for (const register of registers) register(commands, ctx, act);
+  addCommands(program, commands, argv ? requestedCommand(argv) : ALL, { ctx, setResult, schemas });
   return program;
-}
-
-/** Command groups kept in their own register modules (src/commands/<noun>/register.ts). */
-const registers: Register[] = [
-  registerAuthCommands,
-  registerMemberCommands,
-  registerRecoveryCommands,
-  registerRefillCommands,
-  registerTreeCommands,
-  registerHealthCommands,
-];
-
-function portNumber(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535)
-    throw new InvalidArgumentError("--port must be a number from 0 to 65535.");
-  return n;
 }
 
 /** Runs the CLI and returns the exit code. bin/rxportal.js sets it on the process. */
@@ -235,14 +68,15 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
       result = code;
     },
     argv,
+    await loadSchemas(argv, programSpec, commands),
   );
   try {
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
     return result ?? ExitCode.ok;
   } catch (error) {
-    if (requestedCommand(argv) === "health") {
+    if (requestedCommand(argv) === "health" && !isHelpOrVersion(error)) {
       // A monitor reading stdout gets its UNKNOWN line even for arguments commander rejected.
-      const { writeRejectedArgsUnknown } = await import("./commands/health/health.js");
+      const { writeRejectedArgsUnknown } = await import("./commands/health/shared.js");
       await writeRejectedArgsUnknown(ctx, argv, error);
     }
     // A usage error can happen before --json was parsed: the raw arguments say whether it was asked for.
@@ -288,6 +122,15 @@ function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 }
 
 class InterruptSignal extends Error {}
+
+/** Help and version end a run through commander's errors, but are not errors. */
+function isHelpOrVersion(error: unknown): boolean {
+  return (
+    error instanceof CommanderError &&
+    /^commander\.(help|helpDisplayed|version)$/.test(error.code) &&
+    error.exitCode === 0
+  );
+}
 
 /** True when `--json` is among the options (before any `--`). */
 function wantsJson(argv: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { profilesFromArgs } from "./register.js";
+import { profilesFromArgs } from "./shared.js";
 
 describe("profilesFromArgs", () => {
   it("collects every --profile, before and after the command, in both spellings, up to --", () => {

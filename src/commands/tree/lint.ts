@@ -1,10 +1,8 @@
-// `rxportal tree lint`, `tree export` and `check-link`: thin adapters over src/doctor/.
+// `rxportal tree lint`: a thin adapter over src/doctor/tree-lint.ts.
 import type { AppContext } from "../../context.js";
-import { checkLink, describeVerdict, UnparsableLinkError } from "../../doctor/check-link.js";
-import { type ExportFormat, exportTree } from "../../doctor/tree-export.js";
 import { readParsedTree } from "../../doctor/tree-file.js";
 import { lintTree } from "../../doctor/tree-lint.js";
-import { ExitCode, UsageError } from "../../errors.js";
+import { ExitCode } from "../../errors.js";
 import { note, printJson, printLine } from "../../ui/output.js";
 import type { CommandResult } from "../kit.js";
 
@@ -36,41 +34,6 @@ export async function treeLintCommand(ctx: AppContext, file: string | undefined)
     note(ctx, `rxportal: ${problems.length} problem${problems.length === 1 ? "" : "s"} in ${source.name}.`);
   }
   return problems.length === 0 ? ExitCode.ok : ExitCode.config;
-}
-
-export async function treeExportCommand(
-  ctx: AppContext,
-  file: string | undefined,
-  format: ExportFormat,
-): Promise<CommandResult> {
-  const source = await readParsedTree(file);
-  const { tree, problems } = source;
-  const all = [...problems, ...lintTree(tree)];
-  if (all.length) {
-    note(
-      ctx,
-      `rxportal: ${source.name} has ${all.length} lint problem(s); run \`rxportal tree lint\` to list them.`,
-    );
-  }
-  ctx.io.stdout.write(exportTree(tree, format));
-  return ExitCode.ok;
-}
-
-export async function checkLinkCommand(ctx: AppContext, url: string): Promise<CommandResult> {
-  const profile = await ctx.profile();
-  let verdict: Awaited<ReturnType<typeof checkLink>>;
-  try {
-    verdict = await checkLink(url, profile.officialHosts);
-  } catch (error) {
-    if (error instanceof UnparsableLinkError) throw new UsageError(error.message);
-    throw error;
-  }
-  if (ctx.globals.json) {
-    printJson(ctx, { ...verdict, profile: profile.name, officialHosts: profile.officialHosts });
-  } else {
-    for (const line of describeVerdict(verdict, profile.name, profile.officialHosts)) printLine(ctx, line);
-  }
-  return verdict.safe ? ExitCode.ok : ExitCode.refused;
 }
 
 function count(n: number, one: string, many = `${one}s`): string {

@@ -1,0 +1,7 @@
+// The flag schemas of login, logout and whoami (loaded with zod, only when one of them runs).
+import { z } from "zod";
+import { flag, sessionFlags, text } from "../flags.js";
+
+export const login = z.strictObject({ ...sessionFlags, remember: flag, force: flag });
+export const logout = z.strictObject({ username: text, forget: flag, all: flag });
+export const whoami = z.strictObject({ username: text });

@@ -1,0 +1,12 @@
+// The flag schema of doctor (loaded with zod, only when doctor runs).
+import { z } from "zod";
+import { text, texts } from "../flags.js";
+
+export const doctor = z.strictObject({
+  answers: text,
+  answer: texts,
+  start: text,
+  tree: text,
+  report: text,
+  agent: text,
+});

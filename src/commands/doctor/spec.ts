@@ -1,0 +1,52 @@
+// `rxportal doctor`: the table's entry (src/commands/table.ts).
+import type { CommandSpec } from "../kit.js";
+
+export const doctor: CommandSpec = {
+  name: "doctor",
+  summary: "guided diagnosis through the troubleshooting tree; runs the automated probes itself",
+  options: [
+    {
+      flags: "--answers <file>",
+      description: "answers in advance, a YAML or JSON map of question id to value",
+    },
+    {
+      flags: "--answer <id=value>",
+      description: "one answer in advance (repeatable; wins over --answers)",
+      repeatable: true,
+    },
+    {
+      flags: "--start <branch>",
+      description:
+        "begin at a branch: credentials, two-step, reset, browser, app, lockout, outage, network, support",
+    },
+    {
+      flags: "--tree <file>",
+      description: "walk your own tree instead of the built-in one (check it with `tree lint`)",
+    },
+    {
+      flags: "--report <dir>",
+      description: "write report.md and report.json for the help desk (private files)",
+    },
+    {
+      flags: "--agent <name>",
+      description: "help-desk agent running the session; recorded in the report with the member's consent",
+    },
+  ],
+  examples: [
+    "rxportal doctor",
+    "rxportal doctor --sandbox",
+    "rxportal doctor --start network --plain",
+    "rxportal doctor --answer start=locked --answer username=pat.sample --json",
+    "rxportal doctor --answers answers.yaml --report ./case-1234 --agent 'J. Rivera'",
+  ],
+  notes: `Without a terminal every question needs an answer in advance; a missing one stops the run with
+exit 64 and lists the ids to pass. A --json run prints its answers, ready for --answers.
+`,
+  flags: () => import("./flags.js").then((f) => f.doctor),
+  handler: () =>
+    import("./doctor.js").then(
+      (m) =>
+        (ctx, { opts }) =>
+          m.doctorCommand(ctx, opts),
+    ),
+};

@@ -1,0 +1,32 @@
+// `rxportal health serve`: /metrics for Prometheus, each scrape runs the probe.
+import type { AppContext } from "../../context.js";
+import { note, printLine } from "../../ui/output.js";
+import type { CommandResult } from "../kit.js";
+import { prepare, type ServeFlags } from "./shared.js";
+
+export async function healthServeCommand(ctx: AppContext, flags: ServeFlags): Promise<CommandResult> {
+  const prepared = await prepare(ctx, flags);
+  const { startExporter } = await import("../../health/serve.js");
+  const exporter = await startExporter(ctx, prepared, {
+    host: flags.host,
+    port: flags.port,
+    minLoginIntervalMs: flags.minLoginInterval * 1000,
+  });
+  ctx.cleanups.push(() => exporter.close());
+  // The first line on stdout is the address, so scripts (and tests) can use --port 0.
+  printLine(ctx, exporter.url);
+  note(
+    ctx,
+    `rxportal: serving metrics for ${prepared.targets.map((t) => t.profile.name).join(", ")}${
+      prepared.targets.some((t) => t.login)
+        ? `; a real sign-in at most every ${flags.minLoginInterval} s per profile`
+        : ""
+    }. Ctrl-C stops.`,
+  );
+  // Runs until Ctrl-C or SIGTERM; main.ts then runs the cleanups, which close the server.
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  return 0;
+}

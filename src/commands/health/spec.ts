@@ -1,0 +1,105 @@
+// health and health serve: the table's entries (src/commands/table.ts).
+//
+// health follows the monitoring-plugin convention for its exit status (0 OK, 1 WARNING,
+// 2 CRITICAL, 3 UNKNOWN); main.ts maps its usage and configuration errors to 3.
+import type { CommandSpec, OptionSpec } from "../kit.js";
+
+// Kept here rather than imported from shared.ts so --help does not load that module.
+const formats = ["human", "json", "prometheus", "nagios"] as const;
+
+const probeOptions: readonly OptionSpec[] = [
+  { flags: "--login", description: "also sign in (TOTP from RXPORTAL_TOTP_SECRET), read /me and sign out" },
+  {
+    flags: "--username <u>",
+    description: "with --login: the monitoring account (default: the profile's username)",
+  },
+  {
+    flags: "--password-file <file>",
+    description: "with --login: a file (mode 0600) whose first line is the password",
+  },
+  { flags: "--all", description: "probe every profile in the config file, in parallel" },
+  {
+    flags: "--warn-ms <ms>",
+    description:
+      "WARNING above this: total ms, or per phase as tls=500 (repeatable; phases dns, connect, tls, status, login, me, logout)",
+    repeatable: true,
+  },
+  {
+    flags: "--crit-ms <ms>",
+    description: "CRITICAL above this: total ms, or per phase as login=3000 (repeatable)",
+    repeatable: true,
+  },
+  {
+    flags: "--cert-warn-days <n>",
+    description: "WARNING when the certificate expires in fewer days (default 14)",
+  },
+  {
+    flags: "--cert-crit-days <n>",
+    description: "CRITICAL when the certificate expires in fewer days (default 3)",
+  },
+];
+
+const serve: CommandSpec = {
+  name: "serve",
+  summary: "serve /metrics for Prometheus; each scrape runs the probe",
+  options: [
+    { flags: "--host <host>", description: "address to listen on", default: "127.0.0.1" },
+    { flags: "--port <n>", description: "port to listen on (0 picks a free one)", default: 9687 },
+    {
+      flags: "--min-login-interval <s>",
+      description: "with --login: seconds between real sign-ins; scrapes in between reuse the last result",
+      default: 300,
+    },
+    ...probeOptions,
+  ],
+  examples: [
+    "rxportal health serve --port 9687",
+    "RXPORTAL_PASSWORD=... rxportal health serve --all --login --min-login-interval 600",
+  ],
+  notes: `Prints the metrics URL on stdout, then serves until Ctrl-C.
+`,
+  flags: () => import("./flags.js").then((f) => f.serve),
+  handler: () =>
+    import("./serve.js").then((m) => async (ctx, { opts, rawArgs }) => {
+      const { checkTotpSecret, profilesFromArgs } = await import("./shared.js");
+      // commander gives an option that `health` knows to `health`, even after "serve" (the
+      // program does not use positional options): the options here are health's and serve's.
+      if (opts.login) await checkTotpSecret(ctx);
+      const flags = opts as Parameters<typeof m.healthServeCommand>[1];
+      return m.healthServeCommand(ctx, { ...flags, profiles: profilesFromArgs(rawArgs) });
+    }),
+};
+
+export const health: CommandSpec = {
+  name: "health",
+  summary: "timed login health probe for scripts and monitors (Nagios exit codes)",
+  options: [
+    ...probeOptions,
+    {
+      flags: "--format <format>",
+      description: "output format (default human; --json is --format json)",
+      choices: formats,
+    },
+  ],
+  examples: [
+    "rxportal health --sandbox",
+    "rxportal health --login --username monitor.totp --format nagios --warn-ms 2000 --crit-ms 5000",
+    "rxportal health --all --format prometheus",
+    "rxportal health --profile acme --profile beta --crit-ms tls=500 --json",
+    "rxportal health serve --port 9687 --login --min-login-interval 300",
+  ],
+  notes: `Phases: dns, connect, tls (with the certificate's days left), status (GET /status); with --login also
+login, me and logout. The password comes from --password-file, RXPORTAL_PASSWORD or the keychain,
+never from the command line; a failed sign-in is reported, never retried, and the lockout guard
+stops before a monitor could lock the account.
+Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments or configuration).
+`,
+  flags: () => import("./flags.js").then((f) => f.health),
+  handler: () =>
+    import("./check.js").then((m) => async (ctx, { opts, rawArgs }) => {
+      const { checkTotpSecret, profilesFromArgs } = await import("./shared.js");
+      if (opts.login) await checkTotpSecret(ctx);
+      return m.healthCommand(ctx, { ...opts, profiles: profilesFromArgs(rawArgs) });
+    }),
+  commands: [serve],
+};

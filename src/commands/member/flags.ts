@@ -1,0 +1,8 @@
+// The flag schemas of orders, auto-refill and id-card (loaded with zod, only when one of them runs).
+import { z } from "zod";
+import { flag, sessionFlags, text } from "../flags.js";
+
+export const ordersList = z.strictObject({ member: text, all: flag, ...sessionFlags });
+export const ordersShow = z.strictObject(sessionFlags);
+export const autoRefill = z.strictObject({ member: text, ...sessionFlags });
+export const idCard = z.strictObject({ member: text, save: flag, offline: flag, ...sessionFlags });

@@ -1,0 +1,122 @@
+// orders (list, show), auto-refill, id-card: what a signed-in member does with their prescriptions.
+// The table's entries (src/commands/table.ts).
+import type { CommandSpec, OptionSpec } from "../kit.js";
+
+/** --username, --password-stdin, --password-file: used only when no kept session answers. */
+const sessionOptions: readonly OptionSpec[] = [
+  { flags: "--username <u>", description: "whose session (default: the profile's, or the last one used)" },
+  {
+    flags: "--password-stdin",
+    description: "if a sign-in is needed, read the password from the first line of stdin",
+  },
+  {
+    flags: "--password-file <file>",
+    description: "if a sign-in is needed, read the password from a file only you can read",
+  },
+];
+
+export const orders: CommandSpec = {
+  name: "orders",
+  summary: "refill orders: where they are, and their tracking numbers",
+  examples: ["rxportal orders", "rxportal orders --all", "rxportal orders show ORD-200101 --json"],
+  commands: [
+    {
+      name: "list",
+      isDefault: true,
+      summary: "your orders, newest first (or one dependent's, or the whole family's)",
+      options: [
+        { flags: "--member <id>", description: "a dependent's orders (member id from `rxportal whoami`)" },
+        { flags: "--all", description: "your orders and every dependent's" },
+        ...sessionOptions,
+      ],
+      examples: [
+        "rxportal orders list",
+        "rxportal orders list --member SBX100001-01",
+        "rxportal orders --all --plain",
+      ],
+      flags: () => import("./flags.js").then((f) => f.ordersList),
+      handler: () =>
+        import("./orders-list.js").then(
+          (m) =>
+            (ctx, { opts }) =>
+              m.ordersListCommand(ctx, opts),
+        ),
+    },
+    {
+      name: "show",
+      arguments: [{ name: "<orderId>", description: "the order number, e.g. ORD-200101" }],
+      summary: "one order: status in words, items, progress and tracking",
+      options: sessionOptions,
+      examples: ["rxportal orders show ORD-200101", "rxportal orders show ORD-200101 --json"],
+      flags: () => import("./flags.js").then((f) => f.ordersShow),
+      handler: () =>
+        import("./orders-show.js").then(
+          (m) =>
+            (ctx, { args, opts }) =>
+              m.orderShowCommand(ctx, args[0] as string, opts),
+        ),
+    },
+  ],
+};
+
+export const autoRefill: CommandSpec = {
+  name: "auto-refill",
+  arguments: [
+    {
+      name: "<rxId>",
+      description: "the prescription number, e.g. RX-100101 (`rxportal refill list` shows them)",
+    },
+    {
+      name: "<on|off>",
+      description: "on: the pharmacy refills it when due; off: you order refills yourself",
+    },
+  ],
+  summary: "turn automatic refills on or off for one prescription",
+  options: [
+    {
+      flags: "--member <id>",
+      description: "check that the prescription is this member's before changing it",
+    },
+    ...sessionOptions,
+  ],
+  examples: [
+    "rxportal auto-refill RX-100101 on",
+    "rxportal auto-refill RX-100105 off --member SBX100001-01 --json",
+  ],
+  notes: `Exit status: 0 when changed; 1 when there is no such prescription or it cannot refill automatically
+(expired, or no refills left: ask the prescriber for a new prescription); 64 for a word other than on or off.
+`,
+  flags: () => import("./flags.js").then((f) => f.autoRefill),
+  handler: () =>
+    import("./auto-refill.js").then(
+      (m) =>
+        (ctx, { args, opts }) =>
+          m.autoRefillCommand(ctx, args[0] as string, args[1] as string, opts),
+    ),
+};
+
+export const idCard: CommandSpec = {
+  name: "id-card",
+  summary: "the digital prescription ID card (BIN, PCN, group) to show at the pharmacy",
+  options: [
+    { flags: "--member <id>", description: "a dependent's card (member id from `rxportal whoami`)" },
+    { flags: "--save", description: "also keep an offline copy on this computer (only you can read it)" },
+    { flags: "--offline", description: "show the saved copy without contacting the portal" },
+    ...sessionOptions,
+  ],
+  examples: [
+    "rxportal id-card --save",
+    "rxportal id-card --member SBX100001-02 --plain",
+    "rxportal id-card --offline",
+  ],
+  notes: `The card is health information: it is printed on stdout only. A saved copy may be out of date
+(a new plan year can change the group or BIN); --offline says when it was saved.
+`,
+  flags: () => import("./flags.js").then((f) => f.idCard),
+  handler: () =>
+    import("./id-card.js").then(
+      (m) =>
+        (ctx, { opts }) =>
+          m.idCardCommand(ctx, opts),
+    ),
+};

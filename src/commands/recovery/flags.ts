@@ -1,0 +1,8 @@
+// The flag schemas of username recover and the reset commands (loaded with zod, only then).
+import { z } from "zod";
+import { flag, text } from "../flags.js";
+
+export const usernameRecover = z.strictObject({ email: text, memberId: text, dob: text });
+export const resetStart = z.strictObject({ username: text });
+export const resetRequest = z.strictObject({ username: text, memberId: text, dob: text });
+export const resetConfirm = z.strictObject({ username: text, codeStdin: flag, newPasswordStdin: flag });

@@ -1,0 +1,126 @@
+// Option values through the built binary: a bad one is one line on stderr and exit 64 (health:
+// UNKNOWN, 3), and zod, which checks them, loads only for a command that has values to check:
+// never for --help, --version or contacts (start-up time).
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/spawn.js";
+
+const dist = new URL("../../dist/", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "rxportal-flags-"));
+const preload = join(dir, "log-reads.cjs");
+
+/** The bundle's files whose source map names zod. */
+function zodFiles(): Set<string> {
+  const found = new Set<string>();
+  const maps = [
+    join(dist, "main.js.map"),
+    ...readdirSync(join(dist, "chunks"))
+      .filter((f) => f.endsWith(".js.map"))
+      .map((f) => join(dist, "chunks", f)),
+  ];
+  for (const map of maps) {
+    const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
+    if (sources.some((s) => s.includes("node_modules/zod/"))) found.add(map.replace(/\.map$/, ""));
+  }
+  return found;
+}
+
+/** Runs the binary and says which of the bundle's files it read. */
+async function withReads(args: string[]) {
+  const log = join(dir, `reads-${Math.random().toString(36).slice(2)}.txt`);
+  const r = await runCli(args, { env: { NODE_OPTIONS: `--require ${preload}`, RXPORTAL_READS_LOG: log } });
+  let reads: string[] = [];
+  try {
+    reads = readFileSync(log, "utf8").split("\n").filter(Boolean);
+  } catch {
+    // Nothing read.
+  }
+  return { ...r, reads };
+}
+
+let zod: Set<string>;
+
+beforeAll(() => {
+  writeFileSync(
+    preload,
+    `const fs = require("node:fs");
+const read = fs.readFileSync;
+fs.readFileSync = function (file, ...rest) {
+  if (typeof file === "string" && file.endsWith(".js")) fs.appendFileSync(process.env.RXPORTAL_READS_LOG, file + "\\n");
+  return read.call(this, file, ...rest);
+};
+`,
+  );
+  zod = zodFiles();
+  expect(zod.size).toBeGreaterThan(0);
+  expect(zod.has(join(dist, "main.js"))).toBe(false);
+});
+
+describe("zod loads only for commands with values to check", () => {
+  it.each([
+    [["--help"]],
+    [["--version"]],
+    [["contacts", "--enrollee", "medicare", "--json"]],
+    [["contacts", "--tty"]],
+    [["sandbox", "--help"]],
+    [["health", "--help"]],
+    [["help", "refill", "order"]],
+  ])("%j does not load zod", async (args) => {
+    const r = await withReads(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.reads.length).toBeGreaterThan(0);
+    expect(r.reads.filter((f) => zod.has(f))).toEqual([]);
+  });
+
+  it("a command whose value is checked does (so the check above can fail)", async () => {
+    const r = await withReads(["sandbox", "--port", "x"]);
+    expect(r.code).toBe(64);
+    expect(r.reads.some((f) => zod.has(f))).toBe(true);
+  });
+});
+
+describe("bad option values through the binary", () => {
+  it.each([
+    [
+      ["--timeout", "0", "status"],
+      64,
+      "option '--timeout <ms>' argument '0' is invalid. --timeout must be a whole number of milliseconds from 1 to 86400000.",
+    ],
+    [
+      ["sandbox", "--port", "70000"],
+      64,
+      "option '--port <n>' argument '70000' is invalid. --port must be a number from 0 to 65535.",
+    ],
+    [
+      ["tree", "export", "--format", "png"],
+      64,
+      "option '--format <format>' argument 'png' is invalid. Allowed choices are mermaid, dot, json.",
+    ],
+    [
+      ["health", "serve", "--min-login-interval", "0"],
+      3,
+      "option '--min-login-interval <s>' argument '0' is invalid. --min-login-interval must be a whole number from 1 to 9007199254740991.",
+    ],
+  ])("%j: exit %i, one line", async (args, code, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`rxportal: ${message}\n`);
+  });
+
+  it("with --json the error is also the JSON document on stdout", async () => {
+    const r = await runCli(["--json", "health", "--cert-warn-days", "-1"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: "usage", exitCode: 3 } });
+  });
+
+  it("health --format nagios still gets its UNKNOWN line on stdout", async () => {
+    const r = await runCli(["health", "--format", "nagios", "--cert-crit-days", "1.5"]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^RXPORTAL UNKNOWN/);
+    expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+  });
+});
