@@ -36,6 +36,16 @@ const POP = 6;
 const PLAIN = 1;
 const LITERAL_BLOCK = 4;
 const FOLDED_BLOCK = 5;
+const KEEP = 3;
+
+/**
+ * Texts the two parsers read differently, found by comparing them on generated texts: a tab in
+ * a line's indentation (yaml refuses it; js-yaml may take it as a separator), a "..." line (yaml
+ * counts a document before it), an indented "---", a block scalar's explicit indentation (they
+ * count from different columns at the top level), a byte-order mark (yaml counts it as a
+ * column of indentation).
+ */
+const AMBIGUOUS = /^ *\t|^ *\.\.\.|^ +---|[|>][-+]?[1-9]|\ufeff/m;
 
 /** A collection being built, with how its parent holds it (for the path of a repeated key). */
 interface Frame {
@@ -51,6 +61,7 @@ interface Frame {
 
 /** The data and repeated keys of `text`, or undefined when the yaml library must say. */
 export function readYamlEvents(jy: JsYamlModule, text: string): ParsedYaml | undefined {
+  if (AMBIGUOUS.test(text)) return undefined;
   let events: JsYaml.Event[];
   try {
     events = jy.parseEvents(text, {});
@@ -90,6 +101,9 @@ export function readYamlEvents(jy: JsYamlModule, text: string): ParsedYaml | und
     switch (event.type) {
       case SCALAR: {
         if (event.anchorStart !== -1 || event.tagStart !== -1) return undefined;
+        // "|+" and ">+" keep trailing blank lines, which the two count differently at the end.
+        if (event.chomping === KEEP && (event.style === LITERAL_BLOCK || event.style === FOLDED_BLOCK))
+          return undefined;
         const value = resolveScalar(jy.getScalarValue(text, event), event.style);
         if (top?.map && top.key === undefined) {
           // A key: only plain names, as the yaml library's walk takes them (its null key is "").
