@@ -2,7 +2,8 @@
 // (`doctor --tree`), so every problem is listed at once with the node it concerns: fixing them one
 // run at a time would be tedious.
 import { ConfigError } from "../errors.js";
-import { edgesOf, probeOutcomes, type Tree, type TreeNode } from "./tree-schema.js";
+import type { Tree, TreeNode } from "./tree-schema.js";
+import { checkTreeQuickly, edgesOf, probeOutcomes } from "./tree-shape.js";
 
 export type LintCode =
   | "duplicate-id"
@@ -39,6 +40,9 @@ export async function parseTree(file: string, text: string): Promise<ParsedTree>
     node: key,
     message: `"${key}" is defined more than once${line ? ` (again at line ${line})` : ""}; only the last one counts`,
   }));
+  // What zod would give back, without zod, for a tree it would accept; zod says what is wrong.
+  const quick = checkTreeQuickly(data ?? {}) as Tree | undefined;
+  if (quick) return { tree: quick, problems };
   const { TreeSchema } = await import("./tree-schema.js");
   const parsed = TreeSchema.safeParse(data ?? {}, { reportInput: true });
   if (!parsed.success) {
