@@ -1,8 +1,14 @@
+import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
+import * as jsYaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { chainTreeYaml } from "../../test/helpers/tree-gen.js";
+import { arbitraryYamlDocument, arbitraryYamlFragments } from "../../test/helpers/yaml-gen.js";
 import { ConfigError } from "../errors.js";
 import { linePos, MAX_YAML_DEPTH, parseUserJson, parseUserYaml, parseUserYamlWith } from "./yaml.js";
+import { lineOf, lineStarts, readYamlEvents } from "./yaml-events.js";
 
 const opts = { label: "f.yaml", file: "f.yaml" };
 const fails = async (text: string) =>
@@ -121,6 +127,99 @@ describe("parseUserYaml", () => {
     const large = await cpu(tree(8_000));
     // Linear: about 4 times; quadratic would be about 16.
     expect(large / small).toBeLessThan(9);
+  });
+});
+
+describe("the fast path (js-yaml's events) against the yaml library", () => {
+  const outcome = async (read: () => unknown) => {
+    try {
+      return { data: await read() };
+    } catch (error) {
+      return {
+        error: error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error),
+      };
+    }
+  };
+  const same = async (text: string) => {
+    const now = await outcome(() => parseUserYaml(text, opts));
+    const before = await outcome(() => parseUserYamlWith(YAML, text, opts));
+    // isDeepStrictEqual tells -0 from 0 and a missing key from an undefined one.
+    if (!isDeepStrictEqual(now, before)) expect(now).toEqual(before);
+    return now;
+  };
+
+  it("takes the fast path for ordinary trees and configs, with the yaml library's data", async () => {
+    const builtin = readFileSync(new URL("../../trees/default.yaml", import.meta.url), "utf8");
+    const config = "profiles:\n  acme:\n    baseUrl: https://portal.example\n    timeoutMs: 0x10\n";
+    for (const text of [builtin, chainTreeYaml(50), config]) {
+      const fast = readYamlEvents(jsYaml, text);
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(parseUserYamlWith(YAML, text, opts));
+    }
+  });
+
+  it("finds repeated keys with the line of the repeat and the map's path, quoted and in flow maps too", async () => {
+    const text =
+      "nodes:\n  a: 1\n  \"a\": 2\n  list:\n    - {x: 1, y: 2, 'x': 3}\n    - q: 1\n      q: 2\nnodes: 3\n";
+    const fast = readYamlEvents(jsYaml, text);
+    expect(fast?.duplicates).toEqual([
+      { key: "a", line: 3, path: "nodes" },
+      { key: "x", line: 5, path: "nodes.list[0]" },
+      { key: "q", line: 7, path: "nodes.list[1]" },
+      { key: "nodes", line: 8, path: "" },
+    ]);
+    expect(fast).toEqual(parseUserYamlWith(YAML, text, opts));
+  });
+
+  it("leaves to the yaml library what it is not sure about, which then answers as it always did", async () => {
+    for (const text of [
+      "a: &x 1\nb: *x\n",
+      "a: !!str 1\n",
+      "%YAML 1.1\n---\na: yes\n",
+      "? [a]\n: b\n",
+      "a: 1\n---\nb: 2\n",
+      "a:\n\tb: 1\n",
+      "\ufeffa: 1\n",
+      "a:\n  __proto__: 1\n",
+      "~: 1\n",
+      "a: |+\n  x\n\n",
+      "a: [\n",
+    ]) {
+      expect(readYamlEvents(jsYaml, text), text).toBeUndefined();
+      await same(text);
+    }
+  });
+
+  it("reads generated documents of random shape exactly as the yaml library does", async () => {
+    let fast = 0;
+    await fc.assert(
+      fc.asyncProperty(arbitraryYamlDocument, async (text) => {
+        if (readYamlEvents(jsYaml, text)) fast++;
+        await same(text);
+      }),
+      { numRuns: 600, seed: 31 },
+    );
+    // The comparison means something only if most valid documents took the fast path.
+    expect(fast).toBeGreaterThan(150);
+  });
+
+  it("reads runs of raw YAML fragments exactly as the yaml library does, errors included", async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitraryYamlFragments, async (text) => {
+        await same(text);
+      }),
+      { numRuns: 800, seed: 32 },
+    );
+  });
+
+  it("numbers lines from an index as linePos does from the top", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 50 }), fc.nat(60), (text, offset) => {
+        const at = Math.min(offset, text.length);
+        expect(lineOf(lineStarts(text), at)).toBe(linePos(text, at).line);
+      }),
+      { numRuns: 300, seed: 33 },
+    );
   });
 });
 

@@ -5,28 +5,20 @@
 // - aliases are limited (a "billion laughs" file expands to nothing), nesting too;
 // - duplicate keys are found by our own linear walk (yaml's own check is quadratic in a map's
 //   size: a 40,000-node tree took 24 s to lint);
+// - the text is read by js-yaml's event parser and our own pass over its events
+//   (./yaml-events.ts), about 20 times faster than the yaml library's parser; the yaml library
+//   reads what that pass is not sure about (errors, anchors, tags...), so messages stay its own;
 // - a key named __proto__ is refused: JavaScript objects treat it as the prototype, not a name.
 import { ConfigError } from "../errors.js";
 import { cjsExports } from "../interop.js";
+import { type DuplicateKey, lineOf, lineStarts, type ParsedYaml, readYamlEvents } from "./yaml-events.js";
 
 /** Deeper than any config or tree needs; deep enough nesting would overflow the stack later. */
 export const MAX_YAML_DEPTH = 64;
 /** Aliases (*name) one file may use. */
 export const MAX_YAML_ALIASES = 100;
 
-export interface DuplicateKey {
-  key: string;
-  /** Where the repeat is (1-based). */
-  line: number;
-  /** The path of the map holding it, e.g. "nodes" or "profiles.acme". */
-  path: string;
-}
-
-export interface ParsedYaml {
-  data: unknown;
-  /** Keys given more than once in one map (only the last one counts in `data`). */
-  duplicates: DuplicateKey[];
-}
+export type { DuplicateKey, ParsedYaml };
 
 export interface ParseYamlOptions {
   /** What messages call the file: its path, or "--answers a.yaml". */
@@ -54,10 +46,15 @@ export function linePos(text: string, offset: number): { line: number; column: n
 }
 
 export async function parseUserYaml(text: string, opts: ParseYamlOptions): Promise<ParsedYaml> {
+  if (bracketDepth(text) <= MAX_FLOW_BRACKETS) {
+    const fast = readYamlEvents(await import("js-yaml"), text);
+    if (fast) return fast;
+  }
   const YAML = cjsExports(await import("yaml")) as YamlModule;
   return parseUserYamlWith(YAML, text, opts);
 }
 
+/** The same with the yaml library alone (the reference the fast path is tested against). */
 export function parseUserYamlWith(YAML: YamlModule, text: string, opts: ParseYamlOptions): ParsedYaml {
   const fail = (why: string, cause?: unknown): never => {
     const message = `${opts.label}: ${why}`;
@@ -141,6 +138,12 @@ function walk(
   fail: (why: string) => never,
 ): DuplicateKey[] {
   const duplicates: DuplicateKey[] = [];
+  // Line numbers from an index built on first need: linePos scans from the top, once per repeat.
+  let starts: number[] | undefined;
+  const lineAt = (offset: number) => {
+    starts ??= lineStarts(text);
+    return lineOf(starts, offset);
+  };
   const stack: Frame[] = [{ node: doc.contents, depth: 0, path: "" }];
   const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
   while (stack.length) {
@@ -148,7 +151,7 @@ function walk(
     if (!node || typeof node !== "object") continue;
     if (depth > MAX_YAML_DEPTH) {
       const range = (node as { range?: [number, number, number] }).range;
-      const at = range ? ` (line ${linePos(text, range[0]).line})` : "";
+      const at = range ? ` (line ${lineAt(range[0])})` : "";
       fail(`nested more than ${MAX_YAML_DEPTH} levels deep${at}.`);
     }
     if (YAML.isMap(node)) {
@@ -158,25 +161,24 @@ function walk(
         const plain = YAML.isScalar(key) && (key.value === null || typeof key.value !== "object");
         if (YAML.isScalar(key) && !plain) {
           // !!binary and other tags that make a key an object.
-          const at = key.range ? ` at line ${linePos(text, key.range[0]).line}` : "";
+          const at = key.range ? ` at line ${lineAt(key.range[0])}` : "";
           fail(`${path || "(top level)"}: a key${at} is not a plain name.`);
         }
         const name = plain && YAML.isScalar(key) ? String(key.value) : undefined;
         if (name !== undefined) {
           if (name === "__proto__") {
-            const at =
-              key && YAML.isScalar(key) && key.range ? ` (line ${linePos(text, key.range[0]).line})` : "";
+            const at = key && YAML.isScalar(key) && key.range ? ` (line ${lineAt(key.range[0])})` : "";
             fail(`${join(path, name)}: "__proto__" cannot be used as a key${at}.`);
           }
           if (seen.has(name)) {
-            const line = YAML.isScalar(key) && key.range ? linePos(text, key.range[0]).line : 0;
+            const line = YAML.isScalar(key) && key.range ? lineAt(key.range[0]) : 0;
             duplicates.push({ key: name, line, path });
           }
           seen.add(name);
         } else if (key && typeof key === "object") {
           // JavaScript objects can only have names as keys (yaml would stringify it, with a warning).
           const range = (key as { range?: [number, number, number] }).range;
-          const at = range ? ` at line ${linePos(text, range[0]).line}` : "";
+          const at = range ? ` at line ${lineAt(range[0])}` : "";
           fail(`${path || "(top level)"}: a key${at} is a list or map; keys must be plain names.`);
         }
         stack.push({ node: pair.value, depth: depth + 1, path: join(path, name ?? "?") });

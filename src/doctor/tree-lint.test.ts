@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { arbitraryTree, chainTree, chainTreeYaml } from "../../test/helpers/tree-gen.js";
+import { lintTreeBefore, lintTreeNaive } from "../../test/helpers/tree-lint-reference.js";
 import { ConfigError } from "../errors.js";
 import { lintTree, parseTree, stronglyConnected } from "./tree-lint.js";
 import { probeOutcomes, type Tree } from "./tree-schema.js";
@@ -140,5 +142,63 @@ describe("tree lint", () => {
         .map((c) => c.join())
         .sort(),
     ).toEqual(["a,b", "c"]);
+  });
+
+  it("finds in random trees the same problems, in the same order, as the version before it numbered nodes", () => {
+    fc.assert(
+      fc.property(arbitraryTree(), (tree) => {
+        expect(lintTree(tree)).toEqual(lintTreeBefore(tree));
+      }),
+      { numRuns: 600, seed: 21 },
+    );
+  });
+
+  it("finds in random trees exactly the problems a naive reading of the definitions finds", () => {
+    const key = (p: { code: string; node: string; message: string }) => `${p.code} ${p.node} ${p.message}`;
+    fc.assert(
+      fc.property(arbitraryTree(8), (tree) => {
+        expect(lintTree(tree).map(key).sort()).toEqual(lintTreeNaive(tree).map(key).sort());
+      }),
+      { numRuns: 600, seed: 22 },
+    );
+  });
+
+  it("lints in time that grows linearly with the tree", () => {
+    // CPU time, least of five runs each, so load elsewhere on the machine counts little; 4 times
+    // the nodes should take about 4 times as long, and quadratic work would take 16.
+    const cpu = (tree: Tree) => {
+      let least = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 5; run++) {
+        const before = process.cpuUsage();
+        expect(lintTree(tree)).toEqual([]);
+        const used = process.cpuUsage(before);
+        least = Math.min(least, used.user + used.system);
+      }
+      return least;
+    };
+    cpu(chainTree(2_000)); // warm up
+    const small = cpu(chainTree(5_000));
+    const large = cpu(chainTree(20_000));
+    expect(large / small).toBeLessThan(9);
+  });
+
+  it("reads, validates and lints in time that grows linearly with the tree", async () => {
+    // CPU time, least of three runs each, so load elsewhere on the machine counts little; 4 times
+    // the nodes should take about 4 times as long, and quadratic work would take 16.
+    const cpu = async (text: string) => {
+      let least = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 3; run++) {
+        const before = process.cpuUsage();
+        const { tree } = await parseTree("t.yaml", text);
+        expect(lintTree(tree)).toEqual([]);
+        const used = process.cpuUsage(before);
+        least = Math.min(least, used.user + used.system);
+      }
+      return least;
+    };
+    await cpu(chainTreeYaml(500)); // warm up
+    const small = await cpu(chainTreeYaml(1_000));
+    const large = await cpu(chainTreeYaml(4_000));
+    expect(large / small).toBeLessThan(9);
   });
 });

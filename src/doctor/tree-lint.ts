@@ -2,7 +2,8 @@
 // (`doctor --tree`), so every problem is listed at once with the node it concerns: fixing them one
 // run at a time would be tedious.
 import { ConfigError } from "../errors.js";
-import { edgesOf, probeOutcomes, type Tree } from "./tree-schema.js";
+import type { Tree, TreeNode } from "./tree-schema.js";
+import { checkTreeQuickly, edgesOf, probeOutcomes } from "./tree-shape.js";
 
 export type LintCode =
   | "duplicate-id"
@@ -39,6 +40,9 @@ export async function parseTree(file: string, text: string): Promise<ParsedTree>
     node: key,
     message: `"${key}" is defined more than once${line ? ` (again at line ${line})` : ""}; only the last one counts`,
   }));
+  // What zod would give back, without zod, for a tree it would accept; zod says what is wrong.
+  const quick = checkTreeQuickly(data ?? {}) as Tree | undefined;
+  if (quick) return { tree: quick, problems };
   const { TreeSchema } = await import("./tree-schema.js");
   const parsed = TreeSchema.safeParse(data ?? {}, { reportInput: true });
   if (!parsed.success) {
@@ -52,70 +56,75 @@ export async function parseTree(file: string, text: string): Promise<ParsedTree>
   return { tree: parsed.data, problems };
 }
 
-/** Every graph problem in a tree, in a stable order (by check, then node id). */
+/** Every graph problem in a tree, in a stable order (by check, then node id). Linear in the size
+ * of the tree: nodes are numbered once and the graph passes run on arrays of those numbers. */
 export function lintTree(tree: Tree): LintProblem[] {
   const problems: LintProblem[] = [];
   const ids = Object.keys(tree.nodes);
-  const exists = (id: string) => Object.hasOwn(tree.nodes, id);
+  const n = ids.length;
+  const number = new Map<string, number>();
+  for (let i = 0; i < n; i++) number.set(ids[i] as string, i);
+  const nodes = ids.map((id) => tree.nodes[id] as TreeNode);
 
   // Entry points: the start, and every branch `doctor --start <branch>` can jump to.
-  const entries: string[] = [];
-  if (exists(tree.start)) entries.push(tree.start);
+  const entries: number[] = [];
+  const start = number.get(tree.start);
+  if (start !== undefined) entries.push(start);
   else problems.push(dangling("start", tree.start));
   for (const [name, target] of Object.entries(tree.branches)) {
-    if (exists(target)) entries.push(target);
+    const to = number.get(target);
+    if (to !== undefined) entries.push(to);
     else problems.push(dangling(`branches.${name}`, target));
   }
 
-  for (const id of ids) {
-    for (const edge of edgesOf(tree.nodes[id] as Tree["nodes"][string])) {
-      if (!exists(edge.to)) problems.push(dangling(id, edge.to, edge.label));
+  // The edges to nodes that exist, in order, as one array with an offset per node.
+  const first = new Int32Array(n + 1);
+  const targets: number[] = [];
+  for (let i = 0; i < n; i++) {
+    first[i] = targets.length;
+    for (const edge of edgesOf(nodes[i] as TreeNode)) {
+      const to = number.get(edge.to);
+      if (to === undefined) problems.push(dangling(ids[i] as string, edge.to, edge.label));
+      else targets.push(to);
     }
   }
+  first[n] = targets.length;
+  const graph: Graph = { first, targets: Int32Array.from(targets) };
 
-  const successors = new Map<string, string[]>(
-    ids.map((id) => [
-      id,
-      edgesOf(tree.nodes[id] as Tree["nodes"][string])
-        .map((e) => e.to)
-        .filter(exists),
-    ]),
-  );
-
-  const reached = new Set<string>();
+  const reached = new Uint8Array(n);
   const queue = [...entries];
   while (queue.length) {
-    const id = queue.pop() as string;
-    if (reached.has(id)) continue;
-    reached.add(id);
-    queue.push(...(successors.get(id) ?? []));
+    const i = queue.pop() as number;
+    if (reached[i]) continue;
+    reached[i] = 1;
+    for (let e = graph.first[i] as number; e < (graph.first[i + 1] as number); e++)
+      queue.push(graph.targets[e] as number);
   }
-  for (const id of ids) {
-    if (!reached.has(id)) {
+  for (let i = 0; i < n; i++) {
+    if (!reached[i]) {
       problems.push({
         code: "unreachable",
-        node: id,
+        node: ids[i] as string,
         message: "no path from the start or any branch leads here",
       });
     }
   }
 
   // A loop is fine (e.g. "try again") as long as the member can still leave it for an end.
-  const reachesEnd = nodesThatReachAnEnd(tree, successors);
-  for (const component of stronglyConnected(ids, successors)) {
-    const first = component[0] as string;
-    const looping = component.length > 1 || (successors.get(first) ?? []).includes(first);
-    if (looping && !component.some((id) => reachesEnd.has(id))) {
-      problems.push({
-        code: "cycle-without-exit",
-        node: first,
-        message: `these nodes lead only to each other, never to an end: ${component.join(", ")}`,
-      });
-    }
+  const reachesEnd = nodesThatReachAnEnd(nodes, graph);
+  for (const members of loops(graph)) {
+    if (members.some((i) => reachesEnd[i])) continue;
+    const component = members.map((i) => ids[i] as string).sort();
+    problems.push({
+      code: "cycle-without-exit",
+      node: component[0] as string,
+      message: `these nodes lead only to each other, never to an end: ${component.join(", ")}`,
+    });
   }
 
-  for (const id of ids) {
-    const node = tree.nodes[id] as Tree["nodes"][string];
+  for (let i = 0; i < n; i++) {
+    const id = ids[i] as string;
+    const node = nodes[i] as TreeNode;
     const missing = (message: string) => problems.push({ code: "no-remedy", node: id, message });
     if (node.kind === "end" && node.remedy.length === 0) missing("end without remedy steps");
     if (node.kind === "question" && node.answers.length === 0) missing("question without answers");
@@ -124,7 +133,7 @@ export function lintTree(tree: Tree): LintProblem[] {
       const without = probeOutcomes.filter((o) => !node.next?.[o]);
       if (without.length) missing(`probe without next for ${without.join(", ")}`);
     }
-    if (node.kind === "question") {
+    if (node.kind === "question" && node.answers.length > 1) {
       const seen = new Set<string>();
       for (const answer of node.answers) {
         if (seen.has(answer.value)) {
@@ -141,6 +150,12 @@ export function lintTree(tree: Tree): LintProblem[] {
   return problems;
 }
 
+/** A graph of numbered nodes: node i's edges go to targets[first[i]] .. targets[first[i + 1] - 1]. */
+interface Graph {
+  first: Int32Array;
+  targets: Int32Array;
+}
+
 function dangling(node: string, target: string, label?: string): LintProblem {
   return {
     code: "dangling-reference",
@@ -149,72 +164,126 @@ function dangling(node: string, target: string, label?: string): LintProblem {
   };
 }
 
-function nodesThatReachAnEnd(tree: Tree, successors: Map<string, string[]>): Set<string> {
-  const predecessors = new Map<string, string[]>();
-  for (const [from, tos] of successors) {
-    for (const to of tos) {
-      // push, not a copy per edge: a node many others lead to (a common end) made this quadratic.
-      const list = predecessors.get(to);
-      if (list) list.push(from);
-      else predecessors.set(to, [from]);
+/** 1 for every node with a path to an end node (ends included), by walking edges backwards. */
+function nodesThatReachAnEnd(nodes: TreeNode[], graph: Graph): Uint8Array {
+  const n = nodes.length;
+  // The reversed graph, built the same way: count, offsets, fill.
+  const count = new Int32Array(n + 1);
+  for (const to of graph.targets) count[to + 1] = (count[to + 1] as number) + 1;
+  for (let i = 0; i < n; i++) count[i + 1] = (count[i + 1] as number) + (count[i] as number);
+  const from = new Int32Array(graph.targets.length);
+  const fill = count.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    for (let e = graph.first[i] as number; e < (graph.first[i + 1] as number); e++) {
+      const to = graph.targets[e] as number;
+      const slot = fill[to] as number;
+      fill[to] = slot + 1;
+      from[slot] = i;
     }
   }
-  const good = new Set<string>();
-  const queue = Object.keys(tree.nodes).filter((id) => tree.nodes[id]?.kind === "end");
+  const good = new Uint8Array(n);
+  const queue: number[] = [];
+  for (let i = 0; i < n; i++) if ((nodes[i] as TreeNode).kind === "end") queue.push(i);
   while (queue.length) {
-    const id = queue.pop() as string;
-    if (good.has(id)) continue;
-    good.add(id);
-    queue.push(...(predecessors.get(id) ?? []));
+    const i = queue.pop() as number;
+    if (good[i]) continue;
+    good[i] = 1;
+    for (let e = count[i] as number; e < (count[i + 1] as number); e++) queue.push(from[e] as number);
   }
   return good;
 }
 
-/** Tarjan's algorithm, iterative so that a long chain in a big tree cannot overflow the stack. */
-export function stronglyConnected(ids: string[], successors: Map<string, string[]>): string[][] {
+/** The strongly connected components that loop (more than one node, or a node leading to
+ * itself), in the order Tarjan's algorithm finds them. */
+function loops(graph: Graph): number[][] {
+  const found: number[][] = [];
+  tarjan(graph, (members) => {
+    const only = members[0] as number;
+    if (members.length > 1) found.push(members);
+    else {
+      for (let e = graph.first[only] as number; e < (graph.first[only + 1] as number); e++) {
+        if (graph.targets[e] === only) {
+          found.push(members);
+          break;
+        }
+      }
+    }
+  });
+  return found;
+}
+
+/** Tarjan's algorithm, iterative so that a long chain in a big tree cannot overflow the stack;
+ * roots in node order, edges in their order. Calls `emit` with each component's members. */
+function tarjan(graph: Graph, emit: (members: number[]) => void): void {
+  const n = graph.first.length - 1;
   let counter = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const components: string[][] = [];
-  for (const root of ids) {
-    if (index.has(root)) continue;
-    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
+  // index 0 means not visited yet: indexes start at 1.
+  const index = new Int32Array(n);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const work: number[] = [];
+  const next = new Int32Array(n);
+  for (let root = 0; root < n; root++) {
+    if (index[root]) continue;
+    index[root] = low[root] = ++counter;
+    next[root] = graph.first[root] as number;
     stack.push(root);
-    onStack.add(root);
+    onStack[root] = 1;
+    work.push(root);
     while (work.length) {
-      const frame = work[work.length - 1] as { id: string; next: number };
-      const succ = successors.get(frame.id) ?? [];
-      if (frame.next < succ.length) {
-        const to = succ[frame.next++] as string;
-        if (!index.has(to)) {
-          index.set(to, counter);
-          low.set(to, counter++);
+      const at = work[work.length - 1] as number;
+      const edge = next[at] as number;
+      if (edge < (graph.first[at + 1] as number)) {
+        next[at] = edge + 1;
+        const to = graph.targets[edge] as number;
+        if (!index[to]) {
+          index[to] = low[to] = ++counter;
+          next[to] = graph.first[to] as number;
           stack.push(to);
-          onStack.add(to);
-          work.push({ id: to, next: 0 });
-        } else if (onStack.has(to)) {
-          low.set(frame.id, Math.min(low.get(frame.id) as number, index.get(to) as number));
+          onStack[to] = 1;
+          work.push(to);
+        } else if (onStack[to]) {
+          low[at] = Math.min(low[at] as number, index[to] as number);
         }
         continue;
       }
       work.pop();
       const parent = work[work.length - 1];
-      if (parent) low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(frame.id) as number));
-      if (low.get(frame.id) === index.get(frame.id)) {
-        const component: string[] = [];
-        let member: string;
+      if (parent !== undefined) low[parent] = Math.min(low[parent] as number, low[at] as number);
+      if (low[at] === index[at]) {
+        const members: number[] = [];
+        let member: number;
         do {
-          member = stack.pop() as string;
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.id);
-        components.push(component.sort());
+          member = stack.pop() as number;
+          onStack[member] = 0;
+          members.push(member);
+        } while (member !== at);
+        emit(members);
       }
     }
   }
+}
+
+/** Strongly connected components of a graph given by id, each sorted (Tarjan's order). */
+export function stronglyConnected(ids: string[], successors: Map<string, string[]>): string[][] {
+  const number = new Map<string, number>();
+  ids.forEach((id, i) => {
+    number.set(id, i);
+  });
+  const first = new Int32Array(ids.length + 1);
+  const targets: number[] = [];
+  ids.forEach((id, i) => {
+    first[i] = targets.length;
+    for (const to of successors.get(id) ?? []) {
+      const j = number.get(to);
+      if (j !== undefined) targets.push(j);
+    }
+  });
+  first[ids.length] = targets.length;
+  const components: string[][] = [];
+  tarjan({ first, targets: Int32Array.from(targets) }, (members) => {
+    components.push(members.map((i) => ids[i] as string).sort());
+  });
   return components;
 }

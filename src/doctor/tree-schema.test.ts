@@ -1,5 +1,9 @@
+import { isDeepStrictEqual } from "node:util";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { arbitraryTree } from "../../test/helpers/tree-gen.js";
 import { edgesOf, TreeSchema } from "./tree-schema.js";
+import { checkTreeQuickly } from "./tree-shape.js";
 
 const minimal = {
   version: 1,
@@ -42,5 +46,93 @@ describe("TreeSchema", () => {
 
   it("rejects another version", () => {
     expect(TreeSchema.safeParse({ ...minimal, version: 2 }).success).toBe(false);
+  });
+});
+
+describe("checkTreeQuickly", () => {
+  // Trees of random shape with a few random edits: a value replaced, a key added or removed.
+  const junk = fc.constantFrom<unknown>(
+    " ",
+    "",
+    "  padded  ",
+    "Bad Id",
+    "ok",
+    1,
+    1.5,
+    null,
+    true,
+    [],
+    {},
+    ["x"],
+    {
+      kind: "end",
+    },
+    "dns",
+    "reset",
+    "info",
+    "website",
+    "question",
+    "probe",
+    "action",
+    "end",
+    "n0",
+  );
+  const edit = fc.tuple(
+    fc.nat(),
+    fc.constantFrom("replace", "add", "remove"),
+    junk,
+    fc.constantFrom("extra", "help", "text", "next", "run", "severity", "contacts", "kind", "version"),
+  );
+  const edited = fc
+    .tuple(arbitraryTree(), fc.array(edit, { maxLength: 3 }), fc.boolean())
+    .map(([tree, edits, pad]) => {
+      const data = JSON.parse(JSON.stringify(tree)) as unknown;
+      if (pad) {
+        // Whitespace around texts, which the schema trims.
+        for (const node of Object.values((data as { nodes: Record<string, Record<string, unknown>> }).nodes))
+          if (typeof node.text === "string") node.text = ` ${node.text}\n`;
+      }
+      for (const [at, op, value, key] of edits) {
+        const holders: Record<string, unknown>[] = [];
+        const visit = (v: unknown) => {
+          if (v && typeof v === "object") {
+            holders.push(v as Record<string, unknown>);
+            for (const child of Object.values(v)) visit(child);
+          }
+        };
+        visit(data);
+        const holder = holders[at % holders.length] as Record<string, unknown>;
+        const keys = Object.keys(holder);
+        const target = keys.length ? (keys[at % keys.length] as string) : key;
+        // A copy: fast-check hands the same junk object to several edits.
+        if (op === "replace") holder[target] = structuredClone(value);
+        else if (op === "add") holder[key] = structuredClone(value);
+        else delete holder[target];
+      }
+      return data;
+    });
+
+  it("gives back exactly what TreeSchema gives for every tree it accepts, and accepts every one TreeSchema does", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(edited, (data) => {
+        const quick = checkTreeQuickly(data);
+        const parsed = TreeSchema.safeParse(data);
+        expect(quick !== undefined).toBe(parsed.success);
+        if (quick !== undefined) {
+          accepted++;
+          // Key order too: `tree export --format json` prints the tree as it is.
+          expect(JSON.stringify(quick)).toBe(JSON.stringify(parsed.data));
+          expect(isDeepStrictEqual(quick, parsed.data)).toBe(true);
+        }
+      }),
+      { numRuns: 3000, seed: 41 },
+    );
+    expect(accepted).toBeGreaterThan(300);
+  });
+
+  it("accepts the minimal tree of every kind as the schema gives it", () => {
+    expect(checkTreeQuickly(minimal)).toEqual(TreeSchema.parse(minimal));
+    expect(checkTreeQuickly({ ...minimal, extra: 1 })).toBeUndefined();
   });
 });

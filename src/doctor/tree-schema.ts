@@ -4,35 +4,22 @@
 // error only. What the schema rejects is what no linter could make sense of.
 import { z } from "zod";
 import { contactTopics } from "../contacts/types.js";
+import { actionRuns, NODE_ID, probeNames, severities } from "./tree-shape.js";
 
-/** Probe names the doctor engine knows how to run. */
-export const probeNames = [
-  "dns",
-  "tcp",
-  "tls",
-  "status",
-  "clock",
-  "lockout",
-  "app-version",
-  "mx",
-  "proxy",
-  "last-code",
-] as const;
-export type ProbeName = (typeof probeNames)[number];
-
-/** Flows an action node can start inline. */
-export const actionRuns = ["reset", "contacts", "lockout-time", "check-link", "status"] as const;
-export type ActionRun = (typeof actionRuns)[number];
-
-export const probeOutcomes = ["ok", "problem", "unknown"] as const;
-export type ProbeOutcome = (typeof probeOutcomes)[number];
-
-export const severities = ["info", "warning", "urgent"] as const;
+// The names, edgesOf and the quick check live in tree-shape.ts, without zod; the schema uses them.
+export {
+  type ActionRun,
+  actionRuns,
+  edgesOf,
+  type ProbeName,
+  type ProbeOutcome,
+  probeNames,
+  probeOutcomes,
+  severities,
+} from "./tree-shape.js";
 
 // Lower-case words with dashes: ids end up in `--answer id=value`, Mermaid and DOT output.
-const NodeIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "expected a node id of lower-case letters, digits and dashes");
+const NodeIdSchema = z.string().regex(NODE_ID, "expected a node id of lower-case letters, digits and dashes");
 
 const text = z.string().trim().min(1);
 
@@ -100,17 +87,3 @@ export type QuestionNode = z.infer<typeof QuestionNodeSchema>;
 export type ProbeNode = z.infer<typeof ProbeNodeSchema>;
 export type ActionNode = z.infer<typeof ActionNodeSchema>;
 export type EndNode = z.infer<typeof EndNodeSchema>;
-
-/** Every edge leaving a node, labelled (answer value, probe outcome, or "next"). */
-export function edgesOf(node: TreeNode): { label: string; to: string }[] {
-  switch (node.kind) {
-    case "question":
-      return node.answers.map((a) => ({ label: a.value, to: a.next }));
-    case "probe":
-      return probeOutcomes.flatMap((o) => (node.next?.[o] ? [{ label: o, to: node.next[o] as string }] : []));
-    case "action":
-      return node.next ? [{ label: "next", to: node.next }] : [];
-    case "end":
-      return [];
-  }
-}
