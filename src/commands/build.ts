@@ -9,7 +9,7 @@
 // The schemas (and zod) load before the parse, and only when the command line gives a value to
 // an option that has one (`loadSchemas`): never for --help, --version or contacts.
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { ZodType } from "zod";
+import type { ZodMiniType as ZodType } from "zod/mini";
 import type { AppContext } from "../context.js";
 import { requestedCommand } from "./argv.js";
 import {

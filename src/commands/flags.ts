@@ -5,27 +5,30 @@
 //   option '--port <n>' argument '70000' is invalid. --port must be a number from 0 to 65535.
 // This module loads zod: nothing imports it at start-up (the table's entries import their schemas
 // lazily, and src/commands/build.ts loads them only for a command line that gives them values).
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** The longest --timeout: a day (timers past 2^31 ms fire at once in Node, with a warning). */
 export const MAX_TIMEOUT_MS = 86_400_000;
 
-export const text = z.string().optional();
-export const flag = z.boolean().optional();
-export const texts = z.array(z.string()).optional();
+export const text = z.optional(z.string());
+export const flag = z.optional(z.boolean());
+export const texts = z.optional(z.array(z.string()));
 
 /**
  * Digits only (no sign, point or exponent), then `ok` on the number. A default from the table
  * arrives as a number and is taken as it is.
  */
 export function digits(message: string, ok: (n: number) => boolean) {
-  return z.union([z.number(), z.string()]).transform((value, check) => {
-    if (typeof value === "number") return value;
-    const n = Number(value);
-    if (/^\d+$/.test(value) && Number.isSafeInteger(n) && ok(n)) return n;
-    check.addIssue({ code: "custom", message });
-    return z.NEVER;
-  });
+  return z.pipe(
+    z.union([z.number(), z.string()]),
+    z.transform((value: number | string, check) => {
+      if (typeof value === "number") return value;
+      const n = Number(value);
+      if (/^\d+$/.test(value) && Number.isSafeInteger(n) && ok(n)) return n;
+      check.issues.push({ code: "custom", message, input: value });
+      return z.NEVER;
+    }),
+  );
 }
 
 /** `name must be a whole number from min to max.` (health's thresholds and its port). */
@@ -48,10 +51,12 @@ export const globalFlags = z.strictObject({
   plain: flag,
   color: flag,
   verbose: flag,
-  timeout: digits(
-    `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.`,
-    (n) => n >= 1 && n <= MAX_TIMEOUT_MS,
-  ).optional(),
+  timeout: z.optional(
+    digits(
+      `--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.`,
+      (n) => n >= 1 && n <= MAX_TIMEOUT_MS,
+    ),
+  ),
 });
 
 /** --username, --password-stdin, --password-file: the sign-in flags of the portal commands. */

@@ -1,6 +1,6 @@
 // The shape of the command table (src/commands/table.ts) and small pieces its entries share.
 // Loaded at every start: types and strings only, nothing heavy.
-import type { ZodType } from "zod";
+import type { ZodMiniType as ZodType } from "zod/mini";
 import type { AppContext } from "../context.js";
 
 /** What a command's handler hands back: an exit code, or nothing for success. */

@@ -2,7 +2,7 @@
 // deliberately lenient about graph shape (empty remedies, missing `next`, empty answer lists):
 // those are lint problems, reported all at once by tree-lint.ts, rather than the first schema
 // error only. What the schema rejects is what no linter could make sense of.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { contactTopics } from "../contacts/types.js";
 import { actionRuns, NODE_ID, probeNames, severities } from "./tree-shape.js";
 
@@ -19,14 +19,18 @@ export {
 } from "./tree-shape.js";
 
 // Lower-case words with dashes: ids end up in `--answer id=value`, Mermaid and DOT output.
-const NodeIdSchema = z.string().regex(NODE_ID, "expected a node id of lower-case letters, digits and dashes");
+const NodeIdSchema = z
+  .string()
+  .check(z.regex(NODE_ID, "expected a node id of lower-case letters, digits and dashes"));
 
-const text = z.string().trim().min(1);
+const text = z.string().check(z.trim(), z.minLength(1));
 
 export const AnswerSchema = z.strictObject({
   value: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, "expected an answer value of lower-case letters, digits and dashes"),
+    .check(
+      z.regex(/^[a-z0-9][a-z0-9-]*$/, "expected an answer value of lower-case letters, digits and dashes"),
+    ),
   label: text,
   next: NodeIdSchema,
 });
@@ -34,7 +38,7 @@ export const AnswerSchema = z.strictObject({
 export const QuestionNodeSchema = z.strictObject({
   kind: z.literal("question"),
   text,
-  help: text.optional(),
+  help: z.optional(text),
   answers: z.array(AnswerSchema),
 });
 
@@ -42,29 +46,29 @@ export const ProbeNodeSchema = z.strictObject({
   kind: z.literal("probe"),
   probe: z.enum(probeNames),
   /** What the probe looks at, in words for the transcript. */
-  text: text.optional(),
-  next: z
-    .strictObject({
-      ok: NodeIdSchema.optional(),
-      problem: NodeIdSchema.optional(),
-      unknown: NodeIdSchema.optional(),
-    })
-    .optional(),
+  text: z.optional(text),
+  next: z.optional(
+    z.strictObject({
+      ok: z.optional(NodeIdSchema),
+      problem: z.optional(NodeIdSchema),
+      unknown: z.optional(NodeIdSchema),
+    }),
+  ),
 });
 
 export const ActionNodeSchema = z.strictObject({
   kind: z.literal("action"),
   text,
-  run: z.enum(actionRuns).optional(),
-  next: NodeIdSchema.optional(),
+  run: z.optional(z.enum(actionRuns)),
+  next: z.optional(NodeIdSchema),
 });
 
 export const EndNodeSchema = z.strictObject({
   kind: z.literal("end"),
   title: text,
   remedy: z.array(text),
-  contacts: z.enum(contactTopics).optional(),
-  severity: z.enum(severities).optional(),
+  contacts: z.optional(z.enum(contactTopics)),
+  severity: z.optional(z.enum(severities)),
 });
 
 export const TreeNodeSchema = z.discriminatedUnion("kind", [

@@ -1,5 +1,5 @@
 // The flag schema of doctor (loaded with zod, only when doctor runs).
-import { z } from "zod";
+import * as z from "zod/mini";
 import { text, texts } from "../flags.js";
 
 export const doctor = z.strictObject({

@@ -1,5 +1,5 @@
 // The flag schemas of health and health serve (loaded with zod, only when one of them runs).
-import { z } from "zod";
+import * as z from "zod/mini";
 import { choice, flag, text, texts, wholeNumber } from "../flags.js";
 
 const probe = {
@@ -9,13 +9,13 @@ const probe = {
   all: flag,
   warnMs: texts,
   critMs: texts,
-  certWarnDays: wholeNumber("--cert-warn-days", 0).optional(),
-  certCritDays: wholeNumber("--cert-crit-days", 0).optional(),
+  certWarnDays: z.optional(wholeNumber("--cert-warn-days", 0)),
+  certCritDays: z.optional(wholeNumber("--cert-crit-days", 0)),
 };
 
 export const health = z.strictObject({
   ...probe,
-  format: choice(["human", "json", "prometheus", "nagios"]).optional(),
+  format: z.optional(choice(["human", "json", "prometheus", "nagios"])),
 });
 
 export const serve = z.strictObject({

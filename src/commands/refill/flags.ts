@@ -1,5 +1,5 @@
 // The flag schemas of the refill commands (loaded with zod, only when one of them runs).
-import { z } from "zod";
+import * as z from "zod/mini";
 import { flag, sessionFlags, text } from "../flags.js";
 
 export const list = z.strictObject({ member: text, ...sessionFlags });

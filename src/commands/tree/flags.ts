@@ -1,5 +1,5 @@
 // The flag schema of tree export (loaded with zod, only when it runs).
-import { z } from "zod";
+import * as z from "zod/mini";
 import { choice } from "../flags.js";
 
 export const treeExport = z.strictObject({ format: choice(["mermaid", "dot", "json"]) });
