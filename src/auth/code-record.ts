@@ -7,6 +7,7 @@
 // then has no story to tell, nothing worse); an entry of the wrong shape is dropped on read.
 import { join } from "node:path";
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { type DataDirOf, jsonStore } from "../state/json-store.js";
 
 export const CodeRefusalSchema = z.object({

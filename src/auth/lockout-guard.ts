@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import type { Clock } from "../clock.js";
 import { TryLaterError } from "../errors.js";
 import { ensurePrivateDir } from "../state/files.js";

@@ -4,6 +4,7 @@
 // Checked with zod/mini, as the credential store and the portal schemas on the same paths are.
 import { join } from "node:path";
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { type DataDirOf, jsonStore } from "../state/json-store.js";
 
 /** users.json: profile name → username. Entries that are not strings are dropped on read. */

@@ -6,6 +6,7 @@
 // This module loads zod: nothing imports it at start-up (the table's entries import their schemas
 // lazily, and src/commands/build.ts loads them only for a command line that gives them values).
 import * as z from "zod/mini";
+import "../zod-messages.js";
 
 /** The longest --timeout: a day (timers past 2^31 ms fire at once in Node, with a warning). */
 export const MAX_TIMEOUT_MS = 86_400_000;

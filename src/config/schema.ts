@@ -1,6 +1,7 @@
 // The config file's schema (shared/cli.md, "Config file"). Loaded only when a config file exists,
 // so that commands on the built-in profiles never pay for zod at start-up.
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { ContactsDirectorySchema } from "../contacts/schema.js";
 import { baseUrlProblem, type OperationId, operationPlaceholders, pathOverrideProblem } from "./base-url.js";
 

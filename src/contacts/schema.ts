@@ -1,5 +1,6 @@
 // The shape of an inline contacts directory in a config profile (a help desk's own numbers).
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { contactTopics, enrolleeTypes } from "./types.js";
 
 const Phone = z

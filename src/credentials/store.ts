@@ -14,6 +14,7 @@
 // session under its own account means forgetting the password never drops the session, and the
 // reverse. Which username signed in last is not a secret and lives in the state files, not here.
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { UsageError } from "../errors.js";
 
 export interface StoredSession {

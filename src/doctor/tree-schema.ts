@@ -3,6 +3,7 @@
 // those are lint problems, reported all at once by tree-lint.ts, rather than the first schema
 // error only. What the schema rejects is what no linter could make sense of.
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { contactTopics } from "../contacts/types.js";
 import { actionRuns, NODE_ID, probeNames, severities } from "./tree-shape.js";
 

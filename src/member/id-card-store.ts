@@ -6,6 +6,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { CliError, ExitCode } from "../errors.js";
 import { type IdCard, IdCardSchema } from "../portal/schemas.js";
 import { type JsonStore, jsonStore } from "../state/json-store.js";

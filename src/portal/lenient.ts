@@ -6,12 +6,10 @@
 // - enums open: a value rxportal does not know is kept as sent, for the display to word neutrally;
 // - lists read item by item: an unusable item becomes a problem, the others are kept.
 import * as z from "zod/mini";
-import en from "zod/v4/locales/en.js";
+import "../zod-messages.js";
 
 // zod/mini: the client's schemas are built on every portal command's start, and mini's schemas
 // are far cheaper to build and load than classic zod's (`npm run bench` measures the commands).
-// Mini carries no messages of its own: the English ones are what users and tests read.
-z.config(en());
 
 // ---------------------------------------------------------------------------------------------
 // Times

@@ -1,6 +1,7 @@
 // OpenAPI 3.1 generated from the canonical zod schemas and the contract table (`npm run openapi`).
 // A test compares the result with the committed openapi.json, so the two cannot drift apart.
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { type ContractOperation, maintenanceAnyPath, operations } from "./contract.js";
 import { ProblemSchema } from "./schemas.js";
 

@@ -8,6 +8,7 @@
 // what rxportal and the sandbox send. Types named after answers are the reading types: they are
 // what the client hands out. Change the contract here first.
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import {
   type ItemProblem,
   listOf,

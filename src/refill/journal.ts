@@ -26,6 +26,7 @@ import {
 } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { CliError, ConfigError, ExitCode, InterruptedError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFile } from "../state/files.js";
 

@@ -3,6 +3,7 @@
 // to loopback peers, never to the network the sandbox may be listening on.
 import type { IncomingMessage } from "node:http";
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import type { OffsetClock } from "../clock.js";
 import { UsageError } from "../errors.js";
 import {

@@ -7,6 +7,7 @@
 // A file that is not valid is refused whole (exit 78), naming the key path.
 import { readFileSync } from "node:fs";
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import { ConfigError } from "../errors.js";
 import { cjsExports } from "../interop.js";
 import {

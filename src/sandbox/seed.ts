@@ -1,6 +1,7 @@
 // The seeded members. The JSON is bundled into the CLI (esbuild inlines it) and checked with zod
 // at load, so a broken edit to the fixture fails loudly at start-up instead of as an odd answer.
 import * as z from "zod/mini";
+import "../zod-messages.js";
 import seedJson from "../../fixtures/sandbox/seed.json" with { type: "json" };
 import {
   AppVersionsSchema,

@@ -1,5 +1,6 @@
 // The flag schema of doctor (loaded with zod, only when doctor runs).
 import * as z from "zod/mini";
+import "../../zod-messages.js";
 import { text, texts } from "../flags.js";
 
 export const doctor = z.strictObject({

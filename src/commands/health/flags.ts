@@ -1,5 +1,6 @@
 // The flag schemas of health and health serve (loaded with zod, only when one of them runs).
 import * as z from "zod/mini";
+import "../../zod-messages.js";
 import { choice, flag, text, texts, wholeNumber } from "../flags.js";
 
 const probe = {

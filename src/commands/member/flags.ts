@@ -1,5 +1,6 @@
 // The flag schemas of orders, auto-refill and id-card (loaded with zod, only when one of them runs).
 import * as z from "zod/mini";
+import "../../zod-messages.js";
 import { flag, sessionFlags, text } from "../flags.js";
 
 export const ordersList = z.strictObject({ member: text, all: flag, ...sessionFlags });

@@ -1,5 +1,6 @@
 // The flag schemas of username recover and the reset commands (loaded with zod, only then).
 import * as z from "zod/mini";
+import "../../zod-messages.js";
 import { flag, text } from "../flags.js";
 
 export const usernameRecover = z.strictObject({ email: text, memberId: text, dob: text });

@@ -1,5 +1,6 @@
 // The flag schemas of the refill commands (loaded with zod, only when one of them runs).
 import * as z from "zod/mini";
+import "../../zod-messages.js";
 import { flag, sessionFlags, text } from "../flags.js";
 
 export const list = z.strictObject({ member: text, ...sessionFlags });
