@@ -1,12 +1,14 @@
 // Getting a signed-in portal client for commands that need one: a kept session from the keychain,
 // refreshed when it has expired; otherwise a fresh sign-in (offered, never forced on a script).
 import { join } from "node:path";
+import * as z from "zod/mini";
 import type { Profile } from "../config/load.js";
 import type { CredentialAccess } from "../credentials/access.js";
 import { AuthRequiredError, CliError, ExitCode } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { LoginOk } from "../portal/schemas.js";
-import { readJsonFile, writePrivateFile } from "../state/files.js";
+import "../zod-messages.js";
+import { jsonStore } from "../state/json-store.js";
 import { note } from "../ui/output.js";
 import { readPasswordFile, stdinOf } from "./secret-input.js";
 import { type SignInDeps, signIn } from "./sign-in.js";
@@ -74,32 +76,33 @@ export function notKeptBecause(ctx: Pick<SessionDeps, "globals">): { why: string
 
 // -- profiles that have something in the keychain, and users who signed out: names only, no secrets.
 
-function keptFile(ctx: StateDeps): string {
-  return join(ctx.paths.dataDir, "kept-profiles.json");
-}
+// A damaged file of either kind reads as empty, as it always did: the next change writes a good one.
+const keptStore = (ctx: StateDeps) =>
+  jsonStore(
+    join(ctx.paths.dataDir, "kept-profiles.json"),
+    z.pipe(
+      z.array(z.unknown()),
+      z.transform((names: unknown[]) => names.filter((p): p is string => typeof p === "string")),
+    ),
+    { empty: (): string[] => [] },
+  );
 
 /** Profiles rxportal has kept something for on this machine (for `logout --all`, `keychain status`). */
 export async function keptProfiles(ctx: StateDeps): Promise<string[]> {
-  const data = await readJsonFile(keptFile(ctx)).catch(() => undefined);
-  return Array.isArray(data) ? data.filter((p): p is string => typeof p === "string") : [];
+  return keptStore(ctx).read();
 }
 
 async function noteKeptProfile(ctx: StateDeps, profile: string): Promise<void> {
-  const known = await keptProfiles(ctx);
-  if (known.includes(profile)) return;
-  await writePrivateFile(keptFile(ctx), `${JSON.stringify([...known, profile].sort(), null, 2)}\n`);
+  await keptStore(ctx).update((known) => (known.includes(profile) ? undefined : [...known, profile].sort()));
 }
 
-function signedOutFile(ctx: StateDeps): string {
-  return join(ctx.paths.dataDir, "signed-out.json");
-}
+/** signed-out.json: "<profile>\0<username in lower case>" → when that member signed out. */
+const signedOutStore = (ctx: StateDeps) =>
+  jsonStore(join(ctx.paths.dataDir, "signed-out.json"), z.record(z.string(), z.unknown()), {
+    empty: (): Record<string, unknown> => ({}),
+  });
 
 const userKey = (profile: string, username: string) => `${profile}\u0000${username.toLowerCase()}`;
-
-async function signedOutMap(ctx: StateDeps): Promise<Record<string, string>> {
-  const data = await readJsonFile(signedOutFile(ctx)).catch(() => undefined);
-  return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, string>) : {};
-}
 
 /**
  * `logout` ends access: after it, a password remembered in the keychain no longer signs commands
@@ -111,16 +114,17 @@ export async function markSignedOut(
   username: string,
   out: boolean,
 ) {
-  const data = await signedOutMap(ctx);
   const key = userKey(profile, username);
-  if (out === key in data) return;
-  if (out) data[key] = new Date(ctx.clock.now()).toISOString();
-  else delete data[key];
-  await writePrivateFile(signedOutFile(ctx), `${JSON.stringify(data, null, 2)}\n`);
+  await signedOutStore(ctx).update((data) => {
+    if (out === key in data) return undefined;
+    if (out) data[key] = new Date(ctx.clock.now()).toISOString();
+    else delete data[key];
+    return data;
+  });
 }
 
 export async function isSignedOut(ctx: StateDeps, profile: string, username: string): Promise<boolean> {
-  return userKey(profile, username) in (await signedOutMap(ctx));
+  return userKey(profile, username) in (await signedOutStore(ctx).read());
 }
 
 /** Refresh a little before the portal's expiry so a request does not race it. */

@@ -2,7 +2,7 @@
 // written atomically (temp file, fsync, rename) so a crash leaves the old or the new file, never half.
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../errors.js";
 
@@ -44,19 +44,6 @@ async function syncDir(dir: string): Promise<void> {
     }
   } catch {
     // Some platforms cannot open or fsync a folder; the rename itself is still atomic there.
-  }
-}
-
-/**
- * Reads a JSON file; undefined when it does not exist. Unbounded and unchecked: new state belongs
- * in a JsonStore (state/json-store.ts), which bounds the read and checks the file's shape.
- */
-export async function readJsonFile(file: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(file, "utf8"));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
   }
 }
 
