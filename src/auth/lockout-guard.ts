@@ -257,14 +257,16 @@ export class LockoutGuard {
   async attempt<T>(
     profile: string,
     username: string,
-    maxAttempts: number,
+    /** The portal's limit; a promise lets its request run while the lock is taken. */
+    maxAttemptsOf: number | Promise<number>,
     opts: AttemptOptions,
     send: (before: GuardStatus) => Promise<T>,
     classify: (error: unknown) => FailureKind,
   ): Promise<AttemptResult<T>> {
     const key = LockoutGuard.key(profile, username);
     const step = async (): Promise<AttemptResult<T>> => {
-      const before = this.statusOf(await this.entry(key), maxAttempts);
+      const [entry, maxAttempts] = await Promise.all([this.entry(key), maxAttemptsOf]);
+      const before = this.statusOf(entry, maxAttempts);
       if (!opts.force) this.judge(before, maxAttempts, opts.stopAfterRefusal);
       try {
         const value = await send(before);

@@ -1,7 +1,6 @@
 // Where secrets come from: never argv. A masked prompt, lines on stdin (--password-stdin,
 // --code-stdin, --new-password-stdin), the keychain, or for unattended runs RXPORTAL_PASSWORD /
 // --password-file.
-import { createInterface } from "node:readline";
 import { UsageError } from "../errors.js";
 import type { IO } from "../ui/io.js";
 
@@ -13,13 +12,17 @@ export class StdinLines {
   private lines: string[] = [];
   private waiting: ((line: string | undefined) => void)[] = [];
   private ended = false;
-  private started = false;
+  private started: Promise<void> | undefined;
 
   constructor(private readonly stdin: NodeJS.ReadableStream) {}
 
-  private start(): void {
-    if (this.started) return;
-    this.started = true;
+  /** node:readline is loaded by the first question, not by every command that could ask one. */
+  private start(): Promise<void> {
+    this.started ??= import("node:readline").then(({ createInterface }) => this.listen(createInterface));
+    return this.started;
+  }
+
+  private listen(createInterface: typeof import("node:readline").createInterface): void {
     const rl = createInterface({ input: this.stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
     rl.on("line", (line) => {
       const waiter = this.waiting.shift();
@@ -33,11 +36,11 @@ export class StdinLines {
   }
 
   /** The next line, or undefined at the end of input. */
-  next(): Promise<string | undefined> {
-    this.start();
+  async next(): Promise<string | undefined> {
+    await this.start();
     const line = this.lines.shift();
-    if (line !== undefined) return Promise.resolve(line);
-    if (this.ended) return Promise.resolve(undefined);
+    if (line !== undefined) return line;
+    if (this.ended) return undefined;
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 

@@ -138,12 +138,17 @@ export async function submitPassword(
   profile: Profile,
   opts: Pick<SignInOptions, "username" | "password" | "force" | "stopAfterRefusal">,
 ): Promise<LoginResponse> {
-  const policy = await client.getAuthPolicy();
+  // The policy's request goes out while the guard takes its lock and reads its record; the
+  // password is sent only once both are in. (Handled here so that a guard that stops first, say
+  // on a busy lock, leaves no unhandled rejection behind; the step awaits the same promise.)
+  const policyRequest = client.getAuthPolicy();
+  const maxAttempts = policyRequest.then((policy) => policy.lockout.maxAttempts);
+  maxAttempts.catch(() => undefined);
   const guard = lockoutGuard(deps);
   const result = await guard.attempt(
     profile.name,
     opts.username,
-    policy.lockout.maxAttempts,
+    maxAttempts,
     {
       force: opts.force,
       stopAfterRefusal: opts.stopAfterRefusal,
@@ -159,7 +164,7 @@ export async function submitPassword(
     classifyLoginFailure,
   );
   if (result.ok) return result.value;
-  throw explainLoginFailure(policy, result.error, result.after.attemptsLeft, opts.stopAfterRefusal);
+  throw explainLoginFailure(await policyRequest, result.error, result.after.attemptsLeft, opts.stopAfterRefusal);
 }
 
 function explainLoginFailure(

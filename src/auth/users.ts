@@ -32,6 +32,9 @@ export async function lastUsername(where: DataDirOf, profile: string): Promise<s
 
 export async function rememberUsername(where: DataDirOf, profile: string, username: string | undefined) {
   await usersStore(where).update((data) => {
+    const known = Object.hasOwn(data, profile) ? data[profile] : undefined;
+    // The same name again (every unattended sign-in): the file stays as it is, unwritten.
+    if (known === username) return undefined;
     if (username === undefined) delete data[profile];
     else data[profile] = username;
     return data;

@@ -4,7 +4,8 @@
 // port), "*" matches everything. ALL_PROXY is reported but not used by rxportal (undici ignores
 // it): a member who set only ALL_PROXY goes direct, which is worth telling them.
 // Proxy URLs may carry a user and password: they are always shown redacted.
-import { type ConnectionTrace, endpointOf, traceConnection } from "./trace-connection.js";
+import { endpointOf } from "./endpoint.js";
+import type { ConnectionTrace } from "./trace-connection.js";
 
 export interface ProxyVariable {
   /** The variable's name as set, e.g. "https_proxy". */
@@ -123,6 +124,7 @@ export async function checkProxy(
   }
   // Only reachability is asked here: a plain-http probe to the proxy's host and port, no credentials.
   const port = target.port || (target.protocol === "https:" ? "443" : "80");
+  const { traceConnection } = await import("./trace-connection.js");
   const trace = await traceConnection(`http://${target.host.replace(/:\d+$/, "")}:${port}/`, opts);
   return { ...trace, url: `${target.protocol}//${target.host}` };
 }

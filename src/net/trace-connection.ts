@@ -15,6 +15,9 @@ import {
   type TLSSocket,
   connect as tlsConnect,
 } from "node:tls";
+import { endpointOf } from "./endpoint.js";
+
+export { endpointOf };
 
 export type NetPhaseName = "dns" | "connect" | "tls";
 
@@ -228,16 +231,6 @@ export function certificateInfo(
     hostMatches: checkServerIdentity(host, cert) === undefined,
     fingerprint256: cert.fingerprint256,
   };
-}
-
-/** host, port and scheme of a URL the way a connection sees them (IPv6 brackets removed). */
-export function endpointOf(url: string): { host: string; port: number; secure: boolean } {
-  const parsed = new URL(url);
-  const secure = parsed.protocol === "https:";
-  if (!secure && parsed.protocol !== "http:") throw new Error(`Not an http(s) URL: ${url}`);
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
-  const port = parsed.port ? Number(parsed.port) : secure ? 443 : 80;
-  return { host, port, secure };
 }
 
 /** Times DNS, TCP connect and (for https) the TLS handshake to the host of `url`. Never rejects for network trouble. */

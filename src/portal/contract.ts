@@ -1,6 +1,7 @@
 // Every operation of the portal contract (docs/portal-api.md) with every answer it may give. This
 // table is the single source for the client (which reads each answer with `schema`), openapi.json
-// and the sandbox's conformance tests (which hold answers to `canonical`), row by row.
+// and the sandbox's conformance tests, row by row; what a portal should send where the reading is
+// lenient is in ./canonical.ts (`canonicalSchemaOf`), which only those two load.
 import type * as z from "zod/mini";
 import * as s from "./schemas.js";
 
@@ -12,8 +13,6 @@ export interface ContractResponse {
    * allows, src/portal/lenient.ts), or for problems the problem schema. Absent for bodiless answers.
    */
   schema?: z.ZodMiniType;
-  /** What a portal should send, exactly: openapi.json and the conformance tests. Default: `schema`. */
-  canonical?: z.ZodMiniType;
   /** For problem answers: the `code` values the contract names for this status. */
   codes?: readonly string[];
   description: string;
@@ -51,7 +50,7 @@ export const operations: readonly ContractOperation[] = [
     summary: "Service status, components, maintenance window and app versions",
     auth: false,
     responses: {
-      200: { schema: s.StatusSchema, canonical: s.CanonicalStatusSchema, description: "Service status" },
+      200: { schema: s.StatusSchema, description: "Service status" },
     },
   },
   {
@@ -61,11 +60,7 @@ export const operations: readonly ContractOperation[] = [
     summary: "Lockout, password, reset-code and MFA policy",
     auth: false,
     responses: {
-      200: {
-        schema: s.AuthPolicySchema,
-        canonical: s.CanonicalAuthPolicySchema,
-        description: "The policy in force",
-      },
+      200: { schema: s.AuthPolicySchema, description: "The policy in force" },
     },
   },
   {
@@ -76,11 +71,7 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.LoginRequestSchema,
     responses: {
-      200: {
-        schema: s.LoginResponseSchema,
-        canonical: s.CanonicalLoginResponseSchema,
-        description: "Signed in, or a second step is required",
-      },
+      200: { schema: s.LoginResponseSchema, description: "Signed in, or a second step is required" },
       401: problem(["invalid_credentials"], "Wrong username or password", s.InvalidCredentialsProblemSchema),
       403: problem(
         ["password_expired", "account_disabled"],
@@ -99,7 +90,7 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.MfaVerifyRequestSchema,
     responses: {
-      200: { schema: s.LoginOkSchema, canonical: s.CanonicalLoginOkSchema, description: "Signed in" },
+      200: { schema: s.LoginOkSchema, description: "Signed in" },
       401: problem(["invalid_code"], "Wrong code", s.InvalidCodeProblemSchema),
       410: problem(["challenge_expired"], "The challenge expired or was replaced"),
     },
@@ -112,11 +103,7 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.MfaResendRequestSchema,
     responses: {
-      202: {
-        schema: s.MfaResendResponseSchema,
-        canonical: s.CanonicalMfaResendResponseSchema,
-        description: "A new code was sent",
-      },
+      202: { schema: s.MfaResendResponseSchema, description: "A new code was sent" },
       429: rateLimited,
     },
   },
@@ -128,11 +115,7 @@ export const operations: readonly ContractOperation[] = [
     auth: false,
     request: s.RefreshRequestSchema,
     responses: {
-      200: {
-        schema: s.RefreshResponseSchema,
-        canonical: s.CanonicalRefreshResponseSchema,
-        description: "New tokens",
-      },
+      200: { schema: s.RefreshResponseSchema, description: "New tokens" },
       401: problem(["unauthorized"], "Unknown or expired refresh token"),
     },
   },
@@ -154,7 +137,6 @@ export const operations: readonly ContractOperation[] = [
     responses: {
       202: {
         schema: s.AcceptedMessageSchema,
-        canonical: s.CanonicalAcceptedMessageSchema,
         description: "Always the same, whether or not an account matched",
       },
       429: rateLimited,
@@ -170,7 +152,6 @@ export const operations: readonly ContractOperation[] = [
     responses: {
       202: {
         schema: s.PasswordResetAcceptedSchema,
-        canonical: s.CanonicalPasswordResetAcceptedSchema,
         description: "Same shape whether or not an account matched",
       },
       429: rateLimited,
@@ -201,7 +182,7 @@ export const operations: readonly ContractOperation[] = [
     summary: "The signed-in member and their dependents",
     auth: true,
     responses: {
-      200: { schema: s.MeSchema, canonical: s.CanonicalMeSchema, description: "The member" },
+      200: { schema: s.MeSchema, description: "The member" },
       401: unauthorized,
     },
   },
@@ -213,7 +194,7 @@ export const operations: readonly ContractOperation[] = [
     auth: true,
     query: ["memberId"],
     responses: {
-      200: { schema: s.IdCardSchema, canonical: s.CanonicalIdCardSchema, description: "The card" },
+      200: { schema: s.IdCardSchema, description: "The card" },
       401: unauthorized,
       403: forbidden,
     },
@@ -226,11 +207,7 @@ export const operations: readonly ContractOperation[] = [
     auth: true,
     query: ["memberId"],
     responses: {
-      200: {
-        schema: s.PrescriptionListSchema,
-        canonical: s.CanonicalPrescriptionListSchema,
-        description: "Prescriptions",
-      },
+      200: { schema: s.PrescriptionListSchema, description: "Prescriptions" },
       401: unauthorized,
       403: forbidden,
     },
@@ -243,11 +220,7 @@ export const operations: readonly ContractOperation[] = [
     auth: true,
     request: s.AutoRefillRequestSchema,
     responses: {
-      200: {
-        schema: s.AutoRefillResponseSchema,
-        canonical: s.CanonicalAutoRefillResponseSchema,
-        description: "The new setting",
-      },
+      200: { schema: s.AutoRefillResponseSchema, description: "The new setting" },
       401: unauthorized,
       404: problem(["not_found"], "No such prescription for this member"),
       422: problem(["not_eligible"], "This prescription cannot refill automatically"),
@@ -264,7 +237,6 @@ export const operations: readonly ContractOperation[] = [
     responses: {
       201: {
         schema: s.RefillCreatedSchema,
-        canonical: s.CanonicalRefillCreatedSchema,
         description:
           "Order created; a replay of the same key and body returns it again with Idempotent-Replayed: true",
       },
@@ -283,7 +255,7 @@ export const operations: readonly ContractOperation[] = [
     auth: true,
     query: ["memberId"],
     responses: {
-      200: { schema: s.OrderListSchema, canonical: s.CanonicalOrderListSchema, description: "Orders" },
+      200: { schema: s.OrderListSchema, description: "Orders" },
       401: unauthorized,
       403: forbidden,
     },
@@ -295,7 +267,7 @@ export const operations: readonly ContractOperation[] = [
     summary: "One order with tracking",
     auth: true,
     responses: {
-      200: { schema: s.OrderSchema, canonical: s.CanonicalOrderSchema, description: "The order" },
+      200: { schema: s.OrderSchema, description: "The order" },
       401: unauthorized,
       404: problem(["not_found"], "No such order for this member"),
     },

@@ -2,6 +2,7 @@
 // A test compares the result with the committed openapi.json, so the two cannot drift apart.
 import * as z from "zod/mini";
 import "../zod-messages.js";
+import { canonicalSchemaOf } from "./canonical.js";
 import { type ContractOperation, maintenanceAnyPath, operations } from "./contract.js";
 import { ProblemSchema } from "./schemas.js";
 
@@ -13,12 +14,16 @@ function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): JsonObject {
   return out;
 }
 
-function response(status: number, r: ContractOperation["responses"][number]): JsonObject {
+function response(
+  operationId: string,
+  status: number,
+  r: ContractOperation["responses"][number],
+): JsonObject {
   const isProblem = status >= 400;
   const result: JsonObject = { description: r.description };
   // The document publishes the contract a portal should follow (the canonical shapes), not the
   // latitudes the client reads with (docs/portal-api.md lists those).
-  const published = r.canonical ?? r.schema;
+  const published = canonicalSchemaOf(operationId, status) ?? r.schema;
   if (published) {
     const schema = jsonSchema(published, "output");
     if (isProblem && r.codes) {
@@ -43,8 +48,8 @@ export function buildOpenApi(): JsonObject {
       operationId: op.id,
       summary: op.summary,
       responses: Object.fromEntries([
-        ...Object.entries(op.responses).map(([status, r]) => [status, response(Number(status), r)]),
-        ...(op.responses[503] ? [] : [["503", response(503, maintenanceAnyPath)]]),
+        ...Object.entries(op.responses).map(([status, r]) => [status, response(op.id, Number(status), r)]),
+        ...(op.responses[503] ? [] : [["503", response(op.id, 503, maintenanceAnyPath)]]),
       ]),
     };
     if (op.auth) entry.security = [{ bearer: [] }];

@@ -1,12 +1,14 @@
-// The portal contract (docs/portal-api.md, version 1) as zod schemas, in two readings of each answer:
-// - `Canonical*Schema`: what a portal should send, exactly. openapi.json is generated from these
-//   (src/portal/openapi.ts) and the sandbox's conformance tests hold the sandbox to them.
-// - `*Schema` (no prefix) for answers: what rxportal accepts, built from ./lenient.ts. The client
-//   parses every answer with these (src/portal/contract.ts names both), so a portal that takes the
-//   latitudes the prose allows (docs/portal-api.md, "Latitudes a portal may take") is still read.
+// The portal contract (docs/portal-api.md, version 1) as zod schemas: what rxportal accepts.
+// - `*Schema` for answers: built from ./lenient.ts. The client parses every answer with these
+//   (src/portal/contract.ts names them), so a portal that takes the latitudes the prose allows
+//   (docs/portal-api.md, "Latitudes a portal may take") is still read.
+// - What a portal should send, exactly, is in ./canonical.ts (`Canonical*Schema`): openapi.json is
+//   generated from those and the sandbox's conformance tests hold the sandbox to them. They live
+//   apart so that a portal command does not build them: it only reads.
 // Building blocks (enums of known values, times, dates) and request bodies are canonical: they are
-// what rxportal and the sandbox send. Types named after answers are the reading types: they are
-// what the client hands out. Change the contract here first.
+// what rxportal and the sandbox send, and both files use them. Types named after answers are the
+// reading types: they are what the client hands out. Change the contract here and in
+// ./canonical.ts together.
 import * as z from "zod/mini";
 import "../zod-messages.js";
 import {
@@ -116,33 +118,11 @@ export const ComponentNameSchema = z.enum([
 export type ComponentName = z.infer<typeof ComponentNameSchema>;
 
 export const AppVersionsSchema = z.object({ minimum: Semver, latest: Semver });
-export const CanonicalStatusSchema = z.object({
-  status: ServiceStateSchema,
-  message: z.optional(z.string()),
-  components: z.array(z.object({ name: ComponentNameSchema, status: ServiceStateSchema })),
-  maintenance: z.optional(
-    z.object({ start: TimestampSchema, end: TimestampSchema, message: z.optional(z.string()) }),
-  ),
-  apps: z.object({ ios: AppVersionsSchema, android: AppVersionsSchema }),
-  serverTime: TimestampSchema,
-});
 
 export const PasswordClassSchema = z.enum(["lower", "upper", "digit", "symbol"]);
 export type PasswordClass = z.infer<typeof PasswordClassSchema>;
 export const MfaChannelSchema = z.enum(["sms", "email", "totp"]);
 export type MfaChannel = z.infer<typeof MfaChannelSchema>;
-export const CanonicalAuthPolicySchema = z.object({
-  lockout: z.object({ maxAttempts: z.int().check(z.gte(1)), lockMinutes: z.int().check(z.gte(1)) }),
-  password: z.object({
-    minLength: z.int().check(z.gte(1)),
-    maxLength: z.int().check(z.gte(1)),
-    requireClasses: z.array(PasswordClassSchema),
-    minClasses: z.int().check(z.gte(0), z.lte(4)),
-    disallowUsername: z.boolean(),
-  }),
-  resetCode: z.object({ length: z.int().check(z.gte(4)), ttlMinutes: z.int().check(z.gte(1)) }),
-  mfa: z.object({ channels: z.array(MfaChannelSchema) }),
-});
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in
@@ -152,25 +132,6 @@ export const LoginRequestSchema = z.object({
   username: z.string().check(z.minLength(1)),
   password: z.string().check(z.minLength(1)),
 });
-export const CanonicalMemberRefSchema = z.object({ memberId: z.string(), name: z.string() });
-export const CanonicalLoginOkSchema = z.object({
-  result: z.literal("ok"),
-  accessToken: z.string().check(z.minLength(1)),
-  refreshToken: z.optional(z.string().check(z.minLength(1))),
-  expiresIn: z.int().check(z.gte(0)),
-  member: CanonicalMemberRefSchema,
-});
-export const CanonicalMfaRequiredSchema = z.object({
-  result: z.literal("mfa_required"),
-  challengeId: z.string().check(z.minLength(1)),
-  channel: MfaChannelSchema,
-  destinationHint: z.string(),
-  expiresIn: z.int().check(z.gte(0)),
-});
-export const CanonicalLoginResponseSchema = z.discriminatedUnion("result", [
-  CanonicalLoginOkSchema,
-  CanonicalMfaRequiredSchema,
-]);
 
 export const MfaVerifyRequestSchema = z.object({
   challengeId: z.string().check(z.minLength(1)),
@@ -180,18 +141,8 @@ export const MfaResendRequestSchema = z.object({
   challengeId: z.string().check(z.minLength(1)),
   channel: z.optional(MfaChannelSchema),
 });
-export const CanonicalMfaResendResponseSchema = z.object({
-  channel: MfaChannelSchema,
-  destinationHint: z.string(),
-});
 
 export const RefreshRequestSchema = z.object({ refreshToken: z.string().check(z.minLength(1)) });
-export const CanonicalRefreshResponseSchema = z.object({
-  result: z.literal("ok"),
-  accessToken: z.string().check(z.minLength(1)),
-  refreshToken: z.optional(z.string().check(z.minLength(1))),
-  expiresIn: z.int().check(z.gte(0)),
-});
 
 // ---------------------------------------------------------------------------------------------
 // Recovery
@@ -201,16 +152,10 @@ export const UsernameRecoverRequestSchema = z.union([
   z.object({ email: z.string().check(z.minLength(3)) }),
   z.object({ memberId: z.string().check(z.minLength(1)), dateOfBirth: DateSchema }),
 ]);
-export const CanonicalAcceptedMessageSchema = z.object({ message: z.string() });
 export const PasswordResetRequestSchema = z.union([
   z.object({ username: z.string().check(z.minLength(1)) }),
   z.object({ memberId: z.string().check(z.minLength(1)), dateOfBirth: DateSchema }),
 ]);
-export const CanonicalPasswordResetAcceptedSchema = z.object({
-  message: z.string(),
-  channel: z.optional(MfaChannelSchema),
-  destinationHint: z.optional(z.string()),
-});
 export const PasswordResetConfirmRequestSchema = z.object({
   username: z.string().check(z.minLength(1)),
   code: z.string().check(z.minLength(1)),
@@ -223,74 +168,19 @@ export const PasswordResetConfirmRequestSchema = z.object({
 
 export const EnrolleeTypeSchema = z.enum(["commercial", "medicare", "tricare"]);
 export type EnrolleeType = z.infer<typeof EnrolleeTypeSchema>;
-export const CanonicalMeSchema = z.object({
-  memberId: z.string(),
-  name: z.string(),
-  dateOfBirth: DateSchema,
-  enrolleeType: EnrolleeTypeSchema,
-  recoveryEmailHint: z.string(),
-  phoneHint: z.string(),
-  dependents: z.array(z.object({ memberId: z.string(), name: z.string(), relationship: z.string() })),
-});
-
-export const CanonicalIdCardSchema = z.object({
-  memberId: z.string(),
-  name: z.string(),
-  plan: z.string(),
-  group: z.string(),
-  bin: z.string(),
-  pcn: z.string(),
-  rxGroup: z.optional(z.string()),
-  issuer: z.string(),
-  effectiveDate: DateSchema,
-  helpPhone: z.string(),
-});
 
 export const PrescriptionStatusSchema = z.enum(["active", "too_soon", "no_refills", "expired"]);
-export const CanonicalPrescriptionSchema = z.object({
-  rxId: z.string(),
-  memberId: z.string(),
-  drug: z.string(),
-  strength: z.string(),
-  quantity: z.int().check(z.gte(0)),
-  daysSupply: z.int().check(z.gte(0)),
-  refillsRemaining: z.int().check(z.gte(0)),
-  lastFilled: z.optional(DateSchema),
-  nextEligibleDate: z.optional(DateSchema),
-  autoRefill: z.boolean(),
-  status: PrescriptionStatusSchema,
-});
-export const CanonicalPrescriptionListSchema = z.object({ items: z.array(CanonicalPrescriptionSchema) });
 
 export const AutoRefillRequestSchema = z.object({ enabled: z.boolean() });
-export const CanonicalAutoRefillResponseSchema = z.object({ rxId: z.string(), autoRefill: z.boolean() });
 
 export const RefillRequestSchema = z.object({
   memberId: z.string().check(z.minLength(1)),
   rxIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
 });
 export type RefillRequest = z.infer<typeof RefillRequestSchema>;
-export const CanonicalOrderItemSchema = z.object({ rxId: z.string(), drug: z.string() });
-export const CanonicalRefillCreatedSchema = z.object({
-  orderId: z.string(),
-  status: z.literal("received"),
-  items: z.array(CanonicalOrderItemSchema),
-  estimatedDelivery: z.optional(DateSchema),
-  createdAt: TimestampSchema,
-});
 
 export const OrderStatusSchema = z.enum(["received", "processing", "shipped", "delivered", "cancelled"]);
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
-export const CanonicalOrderSchema = z.object({
-  orderId: z.string(),
-  memberId: z.string(),
-  status: OrderStatusSchema,
-  items: z.array(CanonicalOrderItemSchema),
-  createdAt: TimestampSchema,
-  updatedAt: TimestampSchema,
-  tracking: z.optional(z.object({ carrier: z.string(), number: z.string(), url: z.optional(z.url()) })),
-});
-export const CanonicalOrderListSchema = z.object({ items: z.array(CanonicalOrderSchema) });
 
 // =============================================================================================
 // Reading: what rxportal accepts (docs/portal-api.md, "Latitudes a portal may take")
@@ -501,10 +391,3 @@ export const OrderListSchema = z.pipe(
   z.object({ items: listOf(OrderSchema, "orderId") }),
   z.transform(({ items }) => ({ items: items.items, problems: items.problems })),
 );
-
-// What the sandbox, a producer, builds its answers as: the canonical shapes.
-export type CanonicalPortalStatus = z.infer<typeof CanonicalStatusSchema>;
-export type CanonicalAuthPolicy = z.infer<typeof CanonicalAuthPolicySchema>;
-export type CanonicalIdCard = z.infer<typeof CanonicalIdCardSchema>;
-export type CanonicalPrescription = z.infer<typeof CanonicalPrescriptionSchema>;
-export type CanonicalOrder = z.infer<typeof CanonicalOrderSchema>;

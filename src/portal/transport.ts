@@ -18,14 +18,9 @@
 //
 // Not supported, on purpose: redirects (the client asks for "manual" and reports one) and content
 // encodings (none is asked for).
-import {
-  lookup as dnsLookup,
-  type LookupAddress,
-  type LookupAllOptions,
-  type LookupOneOptions,
-} from "node:dns";
+import type { LookupAddress, LookupAllOptions, LookupOneOptions } from "node:dns";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent as HttpsAgent } from "node:https";
 import { isIP } from "node:net";
 import { describeProxyEnv } from "../net/proxy-env.js";
 import type { PortalFetch } from "./http.js";
@@ -130,8 +125,16 @@ type Resolve = (
   callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
 ) => void;
 
+/** dns.lookup, loaded when first asked: an address such as 127.0.0.1 never needs it. */
+const systemLookup: Resolve = (hostname, options, callback) => {
+  import("node:dns").then(
+    (dns) => dns.lookup(hostname, options, callback),
+    (error: NodeJS.ErrnoException) => callback(error, []),
+  );
+};
+
 /** A dns.lookup that refuses any address off this machine: used for plain http:// only. */
-export function loopbackOnlyLookup(resolve: Resolve = dnsLookup as Resolve) {
+export function loopbackOnlyLookup(resolve: Resolve = systemLookup) {
   return (
     hostname: string,
     options: LookupOneOptions | LookupAllOptions | number,
@@ -177,19 +180,28 @@ export function createDirectFetch(opts: {
   resolve?: Resolve;
 }): PortalFetch {
   const httpLookup = loopbackOnlyLookup(opts.resolve);
-  const agents = {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({ keepAlive: true }),
-  };
-  const directFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<MinimalResponse> =>
-    new Promise((resolve, reject) => {
-      const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+  const httpAgent = new HttpAgent({ keepAlive: true });
+  // node:https (and with it node:tls) is loaded by the first https:// request, not before: a
+  // loopback sandbox never needs it.
+  let https: Promise<{ agent: HttpsAgent; request: typeof httpRequest }> | undefined;
+  const loadHttps = () =>
+    (https ??= import("node:https").then((mod) => ({
+      agent: new mod.Agent({ keepAlive: true }),
+      request: mod.request,
+    })));
+  const directFetch = async (
+    input: string | URL | Request,
+    init: RequestInit = {},
+  ): Promise<MinimalResponse> => {
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    const secure = url.protocol === "https:";
+    const tls = secure ? await loadHttps() : undefined;
+    return new Promise((resolve, reject) => {
       const signal = init.signal ?? undefined;
       if (signal?.aborted) {
         reject(abortError(signal));
         return;
       }
-      const secure = url.protocol === "https:";
       if (!secure && url.protocol !== "http:") {
         reject(
           codedError(`rxportal speaks only http and https, not ${url.protocol}`, "ERR_INVALID_PROTOCOL"),
@@ -212,7 +224,7 @@ export function createDirectFetch(opts: {
       const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
       const body = typeof init.body === "string" ? init.body : undefined;
       if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
-      const request = secure ? httpsRequest : httpRequest;
+      const request = tls ? tls.request : httpRequest;
       let connectTimer: ReturnType<typeof setTimeout> | undefined;
       const onAbort = () => req.destroy(abortError(signal as AbortSignal));
       const cleanup = () => {
@@ -224,7 +236,7 @@ export function createDirectFetch(opts: {
         {
           method: init.method ?? "GET",
           headers,
-          agent: secure ? agents.https : agents.http,
+          agent: tls ? tls.agent : httpAgent,
           ...(secure ? {} : { lookup: httpLookup as never }),
         },
         (res) => {
@@ -254,10 +266,11 @@ export function createDirectFetch(opts: {
       signal?.addEventListener("abort", onAbort, { once: true });
       req.end(body);
     });
+  };
   return Object.assign(directFetch as unknown as typeof globalThis.fetch, {
     async close() {
-      agents.http.destroy();
-      agents.https.destroy();
+      httpAgent.destroy();
+      if (https) (await https.catch(() => undefined))?.agent.destroy();
     },
   });
 }

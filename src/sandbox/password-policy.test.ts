@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CanonicalAuthPolicy as AuthPolicy } from "../portal/schemas.js";
+import type { CanonicalAuthPolicy as AuthPolicy } from "../portal/canonical.js";
 import { checkPassword } from "./password-policy.js";
 import { sandboxPolicy } from "./seed.js";
 

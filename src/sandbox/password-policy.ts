@@ -1,6 +1,6 @@
 // Checks a new password against the published policy (GET /auth/policy), naming each broken rule
 // after the policy field it comes from so a client can explain it next to the policy it shows.
-import type { CanonicalAuthPolicy as AuthPolicy } from "../portal/schemas.js";
+import type { CanonicalAuthPolicy as AuthPolicy } from "../portal/canonical.js";
 
 export interface PolicyViolation {
   rule: string;

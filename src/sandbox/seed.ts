@@ -4,14 +4,11 @@ import * as z from "zod/mini";
 import "../zod-messages.js";
 import seedJson from "../../fixtures/sandbox/seed.json" with { type: "json" };
 import {
-  AppVersionsSchema,
   type CanonicalAuthPolicy as AuthPolicy,
   CanonicalAuthPolicySchema as AuthPolicySchema,
-  DateSchema,
-  EnrolleeTypeSchema,
   CanonicalIdCardSchema as IdCardSchema,
-  MfaChannelSchema,
-} from "../portal/schemas.js";
+} from "../portal/canonical.js";
+import { AppVersionsSchema, DateSchema, EnrolleeTypeSchema, MfaChannelSchema } from "../portal/schemas.js";
 
 export const SeedPrescriptionSchema = z.object({
   rxId: z.string().check(z.minLength(1)),

@@ -5,15 +5,12 @@
 import type { Clock } from "../clock.js";
 import type {
   CanonicalAuthPolicy as AuthPolicy,
-  ComponentName,
-  EnrolleeType,
   CanonicalIdCard as IdCard,
-  MfaChannel,
   CanonicalOrder as Order,
   CanonicalPortalStatus as PortalStatus,
   CanonicalPrescription as Prescription,
-  ServiceState,
-} from "../portal/schemas.js";
+} from "../portal/canonical.js";
+import type { ComponentName, EnrolleeType, MfaChannel, ServiceState } from "../portal/schemas.js";
 import type { Reply } from "./http.js";
 import { Hasher, maskEmail, maskPhone, randomToken } from "./secrets.js";
 import { seed as bundledSeed, type Seed, type SeedMember } from "./seed.js";

@@ -1,8 +1,7 @@
 // Files rxportal writes (state, journals, offline ID cards, reports): folders 0700, files 0600,
 // written atomically (temp file, fsync, rename) so a crash leaves the old or the new file, never half.
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import { chmod, mkdir, open, rename, rm } from "node:fs/promises";
+import { chmod, type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../errors.js";
 
@@ -16,8 +15,18 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 export async function writePrivateFile(file: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(file);
   await ensurePrivateDir(dir);
-  const tmp = join(dir, `.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(tmp, "wx", 0o600);
+  // A fresh name each try: "wx" fails rather than reuse a file that is already there. The name
+  // needs no secret randomness (the folder is 0700), so node:crypto is not loaded for it.
+  let tmp = "";
+  let handle: FileHandle | undefined;
+  for (let tries = 0; handle === undefined; tries++) {
+    tmp = join(dir, `.${Math.random().toString(36).slice(2, 14).padEnd(12, "0")}.tmp`);
+    try {
+      handle = await open(tmp, "wx", 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || tries >= 8) throw error;
+    }
+  }
   try {
     await handle.writeFile(data);
     await handle.sync();

@@ -1,6 +1,7 @@
 // Shared helpers for the sandbox integration tests: plain fetch calls against the real server, and
 // a contract checker that validates an answer against its row in src/portal/contract.ts.
 import { expect } from "vitest";
+import { canonicalSchemaOf } from "../../src/portal/canonical.js";
 import { type ContractOperation, maintenanceAnyPath, operations } from "../../src/portal/contract.js";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
 import type { RunningSandbox } from "../../src/sandbox/server.js";
@@ -114,7 +115,7 @@ export async function expectContract(covered: Set<string>, opId: string, res: Re
     expect(contentType).toMatch(row.codes ? /^application\/problem\+json\b/ : /^application\/json\b/);
     expect(contentType).toMatch(/charset=utf-8/);
     body = JSON.parse(text);
-    const parsed = (row.canonical ?? row.schema).safeParse(body);
+    const parsed = (canonicalSchemaOf(opId, res.status) ?? row.schema).safeParse(body);
     expect(parsed.success, `${opId} ${res.status} body: ${parsed.error?.message}`).toBe(true);
     if (row.codes) {
       expect(row.codes).toContain(body.code);
