@@ -164,7 +164,12 @@ export async function submitPassword(
     classifyLoginFailure,
   );
   if (result.ok) return result.value;
-  throw explainLoginFailure(await policyRequest, result.error, result.after.attemptsLeft, opts.stopAfterRefusal);
+  throw explainLoginFailure(
+    await policyRequest,
+    result.error,
+    result.after.attemptsLeft,
+    opts.stopAfterRefusal,
+  );
 }
 
 function explainLoginFailure(
