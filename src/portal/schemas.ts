@@ -9,6 +9,8 @@
 // what rxportal and the sandbox send, and both files use them. Types named after answers are the
 // reading types: they are what the client hands out. Change the contract here and in
 // ./canonical.ts together.
+// Answers and requests are z.lazy: a command builds the schemas of the answers it reads, the first
+// time it reads one, not all of them at start.
 import * as z from "zod/mini";
 import "../zod-messages.js";
 import {
@@ -74,32 +76,44 @@ export const ProblemSchema = z.looseObject({
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 
-export const InvalidCredentialsProblemSchema = z.extend(ProblemSchema, {
-  code: z.literal("invalid_credentials"),
-  attemptsRemaining: z.optional(z.int().check(z.gte(0))),
-});
-export const AccountLockedProblemSchema = z.extend(ProblemSchema, {
-  code: z.literal("account_locked"),
-  lockedUntil: z.optional(TimestampSchema),
-});
-export const InvalidCodeProblemSchema = z.extend(ProblemSchema, {
-  code: z.literal("invalid_code"),
-  attemptsRemaining: z.int().check(z.gte(0)),
-});
-export const InvalidOrExpiredCodeProblemSchema = z.extend(ProblemSchema, {
-  code: z.literal("invalid_or_expired_code"),
-  attemptsRemaining: z.optional(z.int().check(z.gte(0))),
-});
+export const InvalidCredentialsProblemSchema = z.lazy(() =>
+  z.extend(ProblemSchema, {
+    code: z.literal("invalid_credentials"),
+    attemptsRemaining: z.optional(z.int().check(z.gte(0))),
+  }),
+);
+export const AccountLockedProblemSchema = z.lazy(() =>
+  z.extend(ProblemSchema, {
+    code: z.literal("account_locked"),
+    lockedUntil: z.optional(TimestampSchema),
+  }),
+);
+export const InvalidCodeProblemSchema = z.lazy(() =>
+  z.extend(ProblemSchema, {
+    code: z.literal("invalid_code"),
+    attemptsRemaining: z.int().check(z.gte(0)),
+  }),
+);
+export const InvalidOrExpiredCodeProblemSchema = z.lazy(() =>
+  z.extend(ProblemSchema, {
+    code: z.literal("invalid_or_expired_code"),
+    attemptsRemaining: z.optional(z.int().check(z.gte(0))),
+  }),
+);
 export const PolicyViolationSchema = z.object({ rule: z.string(), message: z.string() });
-export const PasswordPolicyProblemSchema = z.extend(ProblemSchema, {
-  code: z.literal("password_policy"),
-  violations: z.array(PolicyViolationSchema),
-});
+export const PasswordPolicyProblemSchema = z.lazy(() =>
+  z.extend(ProblemSchema, {
+    code: z.literal("password_policy"),
+    violations: z.array(PolicyViolationSchema),
+  }),
+);
 export const RefillRefusalReasonSchema = z.enum(["too_soon", "no_refills", "expired", "not_found"]);
-export const RefillNotAllowedProblemSchema = z.extend(ProblemSchema, {
-  code: z.literal("refill_not_allowed"),
-  items: z.array(z.object({ rxId: z.string(), reason: RefillRefusalReasonSchema })),
-});
+export const RefillNotAllowedProblemSchema = z.lazy(() =>
+  z.extend(ProblemSchema, {
+    code: z.literal("refill_not_allowed"),
+    items: z.array(z.object({ rxId: z.string(), reason: RefillRefusalReasonSchema })),
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Service
@@ -128,39 +142,53 @@ export type MfaChannel = z.infer<typeof MfaChannelSchema>;
 // Sign-in
 // ---------------------------------------------------------------------------------------------
 
-export const LoginRequestSchema = z.object({
-  username: z.string().check(z.minLength(1)),
-  password: z.string().check(z.minLength(1)),
-});
+export const LoginRequestSchema = z.lazy(() =>
+  z.object({
+    username: z.string().check(z.minLength(1)),
+    password: z.string().check(z.minLength(1)),
+  }),
+);
 
-export const MfaVerifyRequestSchema = z.object({
-  challengeId: z.string().check(z.minLength(1)),
-  code: z.string().check(z.minLength(1)),
-});
-export const MfaResendRequestSchema = z.object({
-  challengeId: z.string().check(z.minLength(1)),
-  channel: z.optional(MfaChannelSchema),
-});
+export const MfaVerifyRequestSchema = z.lazy(() =>
+  z.object({
+    challengeId: z.string().check(z.minLength(1)),
+    code: z.string().check(z.minLength(1)),
+  }),
+);
+export const MfaResendRequestSchema = z.lazy(() =>
+  z.object({
+    challengeId: z.string().check(z.minLength(1)),
+    channel: z.optional(MfaChannelSchema),
+  }),
+);
 
-export const RefreshRequestSchema = z.object({ refreshToken: z.string().check(z.minLength(1)) });
+export const RefreshRequestSchema = z.lazy(() =>
+  z.object({ refreshToken: z.string().check(z.minLength(1)) }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Recovery
 // ---------------------------------------------------------------------------------------------
 
-export const UsernameRecoverRequestSchema = z.union([
-  z.object({ email: z.string().check(z.minLength(3)) }),
-  z.object({ memberId: z.string().check(z.minLength(1)), dateOfBirth: DateSchema }),
-]);
-export const PasswordResetRequestSchema = z.union([
-  z.object({ username: z.string().check(z.minLength(1)) }),
-  z.object({ memberId: z.string().check(z.minLength(1)), dateOfBirth: DateSchema }),
-]);
-export const PasswordResetConfirmRequestSchema = z.object({
-  username: z.string().check(z.minLength(1)),
-  code: z.string().check(z.minLength(1)),
-  newPassword: z.string().check(z.minLength(1)),
-});
+export const UsernameRecoverRequestSchema = z.lazy(() =>
+  z.union([
+    z.object({ email: z.string().check(z.minLength(3)) }),
+    z.object({ memberId: z.string().check(z.minLength(1)), dateOfBirth: DateSchema }),
+  ]),
+);
+export const PasswordResetRequestSchema = z.lazy(() =>
+  z.union([
+    z.object({ username: z.string().check(z.minLength(1)) }),
+    z.object({ memberId: z.string().check(z.minLength(1)), dateOfBirth: DateSchema }),
+  ]),
+);
+export const PasswordResetConfirmRequestSchema = z.lazy(() =>
+  z.object({
+    username: z.string().check(z.minLength(1)),
+    code: z.string().check(z.minLength(1)),
+    newPassword: z.string().check(z.minLength(1)),
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Member
@@ -171,12 +199,14 @@ export type EnrolleeType = z.infer<typeof EnrolleeTypeSchema>;
 
 export const PrescriptionStatusSchema = z.enum(["active", "too_soon", "no_refills", "expired"]);
 
-export const AutoRefillRequestSchema = z.object({ enabled: z.boolean() });
+export const AutoRefillRequestSchema = z.lazy(() => z.object({ enabled: z.boolean() }));
 
-export const RefillRequestSchema = z.object({
-  memberId: z.string().check(z.minLength(1)),
-  rxIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
-});
+export const RefillRequestSchema = z.lazy(() =>
+  z.object({
+    memberId: z.string().check(z.minLength(1)),
+    rxIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  }),
+);
 export type RefillRequest = z.infer<typeof RefillRequestSchema>;
 
 export const OrderStatusSchema = z.enum(["received", "processing", "shipped", "delivered", "cancelled"]);
@@ -208,186 +238,218 @@ function liftProblems<T extends { problems?: ItemProblem[] }>(value: T, lists: I
   return all.length > 0 ? { ...value, problems: all } : value;
 }
 
-const ComponentRead = z.object({ name: ReadComponentName, status: ReadServiceState });
-export const StatusSchema = z.pipe(
-  z.object({
-    status: ReadServiceState,
-    message: optional(Text),
-    components: listOf(ComponentRead, "name", "components"),
-    maintenance: optional(
-      z.object({ start: ReadTimestampSchema, end: ReadTimestampSchema, message: optional(Text) }),
-    ),
-    apps: z.object({
-      ios: z.object({ minimum: Text, latest: Text }),
-      android: z.object({ minimum: Text, latest: Text }),
+const ComponentRead = z.lazy(() => z.object({ name: ReadComponentName, status: ReadServiceState }));
+export const StatusSchema = z.lazy(() =>
+  z.pipe(
+    z.object({
+      status: ReadServiceState,
+      message: optional(Text),
+      components: listOf(ComponentRead, "name", "components"),
+      maintenance: optional(
+        z.object({ start: ReadTimestampSchema, end: ReadTimestampSchema, message: optional(Text) }),
+      ),
+      apps: z.object({
+        ios: z.object({ minimum: Text, latest: Text }),
+        android: z.object({ minimum: Text, latest: Text }),
+      }),
+      serverTime: ReadTimestampSchema,
     }),
-    serverTime: ReadTimestampSchema,
-  }),
-  z.transform(({ components, ...rest }) =>
-    liftProblems(
-      { ...rest, components: components.items } as typeof rest & {
-        components: z.output<typeof ComponentRead>[];
-        problems?: ItemProblem[];
-      },
-      [components.problems],
+    z.transform(({ components, ...rest }) =>
+      liftProblems(
+        { ...rest, components: components.items } as typeof rest & {
+          components: z.output<typeof ComponentRead>[];
+          problems?: ItemProblem[];
+        },
+        [components.problems],
+      ),
     ),
   ),
 );
 export type PortalStatus = z.output<typeof StatusSchema>;
 
-export const AuthPolicySchema = z.object({
-  lockout: z.object({ maxAttempts: z.int().check(z.gte(1)), lockMinutes: z.number().check(z.gte(0)) }),
-  password: z.object({
-    minLength: ReadInt,
-    maxLength: z.int().check(z.gte(1)),
-    requireClasses: z.array(ReadPasswordClass),
-    minClasses: ReadInt,
-    disallowUsername: z.boolean(),
+export const AuthPolicySchema = z.lazy(() =>
+  z.object({
+    lockout: z.object({ maxAttempts: z.int().check(z.gte(1)), lockMinutes: z.number().check(z.gte(0)) }),
+    password: z.object({
+      minLength: ReadInt,
+      maxLength: z.int().check(z.gte(1)),
+      requireClasses: z.array(ReadPasswordClass),
+      minClasses: ReadInt,
+      disallowUsername: z.boolean(),
+    }),
+    resetCode: z.object({ length: z.int().check(z.gte(1)), ttlMinutes: z.number().check(z.gte(0)) }),
+    mfa: z.object({ channels: z.array(ReadMfaChannel) }),
   }),
-  resetCode: z.object({ length: z.int().check(z.gte(1)), ttlMinutes: z.number().check(z.gte(0)) }),
-  mfa: z.object({ channels: z.array(ReadMfaChannel) }),
-});
+);
 export type AuthPolicy = z.output<typeof AuthPolicySchema>;
 
-export const MemberRefSchema = z.object({ memberId: ReadIdSchema, name: Text });
-export const LoginOkSchema = z.object({
-  result: z.literal("ok"),
-  accessToken: z.string().check(z.minLength(1)),
-  refreshToken: optional(z.string().check(z.minLength(1))),
-  expiresIn: ReadCountSchema,
-  member: MemberRefSchema,
-});
-export const MfaRequiredSchema = z.object({
-  result: z.literal("mfa_required"),
-  challengeId: z.string().check(z.minLength(1)),
-  channel: ReadMfaChannel,
-  destinationHint: Text,
-  expiresIn: ReadCountSchema,
-});
-export const LoginResponseSchema = z.discriminatedUnion("result", [LoginOkSchema, MfaRequiredSchema]);
+export const MemberRefSchema = z.lazy(() => z.object({ memberId: ReadIdSchema, name: Text }));
+export const LoginOkSchema = z.lazy(() =>
+  z.object({
+    result: z.literal("ok"),
+    accessToken: z.string().check(z.minLength(1)),
+    refreshToken: optional(z.string().check(z.minLength(1))),
+    expiresIn: ReadCountSchema,
+    member: MemberRefSchema,
+  }),
+);
+export const MfaRequiredSchema = z.lazy(() =>
+  z.object({
+    result: z.literal("mfa_required"),
+    challengeId: z.string().check(z.minLength(1)),
+    channel: ReadMfaChannel,
+    destinationHint: Text,
+    expiresIn: ReadCountSchema,
+  }),
+);
+export const LoginResponseSchema = z.lazy(() =>
+  z.discriminatedUnion("result", [LoginOkSchema, MfaRequiredSchema]),
+);
 export type LoginResponse = z.output<typeof LoginResponseSchema>;
 export type LoginOk = z.output<typeof LoginOkSchema>;
 export type MfaRequired = z.output<typeof MfaRequiredSchema>;
 
-export const MfaResendResponseSchema = z.object({ channel: ReadMfaChannel, destinationHint: Text });
-export const RefreshResponseSchema = z.object({
-  result: z.literal("ok"),
-  accessToken: z.string().check(z.minLength(1)),
-  refreshToken: optional(z.string().check(z.minLength(1))),
-  expiresIn: ReadCountSchema,
-});
+export const MfaResendResponseSchema = z.lazy(() =>
+  z.object({ channel: ReadMfaChannel, destinationHint: Text }),
+);
+export const RefreshResponseSchema = z.lazy(() =>
+  z.object({
+    result: z.literal("ok"),
+    accessToken: z.string().check(z.minLength(1)),
+    refreshToken: optional(z.string().check(z.minLength(1))),
+    expiresIn: ReadCountSchema,
+  }),
+);
 export type RefreshResponse = z.output<typeof RefreshResponseSchema>;
 
-export const AcceptedMessageSchema = z.object({ message: Text });
-export const PasswordResetAcceptedSchema = z.object({
-  message: Text,
-  channel: optional(ReadMfaChannel),
-  destinationHint: optional(Text),
-});
-
-const DependentRead = z.object({ memberId: ReadIdSchema, name: Text, relationship: Text });
-export const MeSchema = z.pipe(
+export const AcceptedMessageSchema = z.lazy(() => z.object({ message: Text }));
+export const PasswordResetAcceptedSchema = z.lazy(() =>
   z.object({
-    memberId: ReadIdSchema,
-    name: Text,
-    dateOfBirth: ReadDateSchema,
-    enrolleeType: ReadEnrolleeType,
-    recoveryEmailHint: Text,
-    phoneHint: Text,
-    dependents: listOf(DependentRead, "memberId", "dependents"),
+    message: Text,
+    channel: optional(ReadMfaChannel),
+    destinationHint: optional(Text),
   }),
-  z.transform(({ dependents, ...rest }) =>
-    liftProblems(
-      { ...rest, dependents: dependents.items } as typeof rest & {
-        dependents: z.output<typeof DependentRead>[];
-        problems?: ItemProblem[];
-      },
-      [dependents.problems],
+);
+
+const DependentRead = z.lazy(() => z.object({ memberId: ReadIdSchema, name: Text, relationship: Text }));
+export const MeSchema = z.lazy(() =>
+  z.pipe(
+    z.object({
+      memberId: ReadIdSchema,
+      name: Text,
+      dateOfBirth: ReadDateSchema,
+      enrolleeType: ReadEnrolleeType,
+      recoveryEmailHint: Text,
+      phoneHint: Text,
+      dependents: listOf(DependentRead, "memberId", "dependents"),
+    }),
+    z.transform(({ dependents, ...rest }) =>
+      liftProblems(
+        { ...rest, dependents: dependents.items } as typeof rest & {
+          dependents: z.output<typeof DependentRead>[];
+          problems?: ItemProblem[];
+        },
+        [dependents.problems],
+      ),
     ),
   ),
 );
 export type Me = z.output<typeof MeSchema>;
 
-export const IdCardSchema = z.object({
-  memberId: ReadIdSchema,
-  name: Text,
-  plan: Text,
-  group: Text,
-  bin: Text,
-  pcn: Text,
-  rxGroup: optional(Text),
-  issuer: Text,
-  effectiveDate: ReadDateSchema,
-  helpPhone: Text,
-});
+export const IdCardSchema = z.lazy(() =>
+  z.object({
+    memberId: ReadIdSchema,
+    name: Text,
+    plan: Text,
+    group: Text,
+    bin: Text,
+    pcn: Text,
+    rxGroup: optional(Text),
+    issuer: Text,
+    effectiveDate: ReadDateSchema,
+    helpPhone: Text,
+  }),
+);
 export type IdCard = z.output<typeof IdCardSchema>;
 
-export const PrescriptionSchema = z.object({
-  rxId: ReadIdSchema,
-  memberId: z.string(),
-  drug: Text,
-  strength: Text,
-  quantity: ReadCountSchema,
-  daysSupply: ReadCountSchema,
-  refillsRemaining: ReadCountSchema,
-  lastFilled: optional(ReadDateSchema),
-  nextEligibleDate: optional(ReadDateSchema),
-  autoRefill: z.boolean(),
-  status: ReadPrescriptionStatus,
-});
+export const PrescriptionSchema = z.lazy(() =>
+  z.object({
+    rxId: ReadIdSchema,
+    memberId: z.string(),
+    drug: Text,
+    strength: Text,
+    quantity: ReadCountSchema,
+    daysSupply: ReadCountSchema,
+    refillsRemaining: ReadCountSchema,
+    lastFilled: optional(ReadDateSchema),
+    nextEligibleDate: optional(ReadDateSchema),
+    autoRefill: z.boolean(),
+    status: ReadPrescriptionStatus,
+  }),
+);
 export type Prescription = z.output<typeof PrescriptionSchema>;
 /** The envelope is strict (`items` must be an array); the items are read one by one. */
-export const PrescriptionListSchema = z.pipe(
-  z.object({ items: listOf(PrescriptionSchema, "rxId") }),
-  z.transform(({ items }) => ({ items: items.items, problems: items.problems })),
+export const PrescriptionListSchema = z.lazy(() =>
+  z.pipe(
+    z.object({ items: listOf(PrescriptionSchema, "rxId") }),
+    z.transform(({ items }) => ({ items: items.items, problems: items.problems })),
+  ),
 );
 
-export const AutoRefillResponseSchema = z.object({ rxId: ReadIdSchema, autoRefill: z.boolean() });
+export const AutoRefillResponseSchema = z.lazy(() =>
+  z.object({ rxId: ReadIdSchema, autoRefill: z.boolean() }),
+);
 
-const OrderItemRead = z.object({ rxId: ReadIdSchema, drug: Text });
-export const RefillCreatedSchema = z.pipe(
-  z.object({
-    orderId: ReadIdSchema,
-    status: ReadOrderStatus,
-    items: listOf(OrderItemRead, "rxId", "items"),
-    estimatedDelivery: optional(ReadDateSchema),
-    createdAt: ReadTimestampSchema,
-  }),
-  z.transform(({ items, ...rest }) =>
-    liftProblems(
-      { ...rest, items: items.items } as typeof rest & {
-        items: z.output<typeof OrderItemRead>[];
-        problems?: ItemProblem[];
-      },
-      [items.problems],
+const OrderItemRead = z.lazy(() => z.object({ rxId: ReadIdSchema, drug: Text }));
+export const RefillCreatedSchema = z.lazy(() =>
+  z.pipe(
+    z.object({
+      orderId: ReadIdSchema,
+      status: ReadOrderStatus,
+      items: listOf(OrderItemRead, "rxId", "items"),
+      estimatedDelivery: optional(ReadDateSchema),
+      createdAt: ReadTimestampSchema,
+    }),
+    z.transform(({ items, ...rest }) =>
+      liftProblems(
+        { ...rest, items: items.items } as typeof rest & {
+          items: z.output<typeof OrderItemRead>[];
+          problems?: ItemProblem[];
+        },
+        [items.problems],
+      ),
     ),
   ),
 );
 export type RefillCreated = z.output<typeof RefillCreatedSchema>;
 
-export const OrderSchema = z.pipe(
-  z.object({
-    orderId: ReadIdSchema,
-    memberId: z.string(),
-    status: ReadOrderStatus,
-    items: listOf(OrderItemRead, "rxId", "items"),
-    createdAt: ReadTimestampSchema,
-    updatedAt: ReadTimestampSchema,
-    tracking: optional(z.object({ carrier: Text, number: Text, url: optional(Text) })),
-  }),
-  z.transform(({ items, ...rest }) =>
-    liftProblems(
-      { ...rest, items: items.items } as typeof rest & {
-        items: z.output<typeof OrderItemRead>[];
-        problems?: ItemProblem[];
-      },
-      [items.problems],
+export const OrderSchema = z.lazy(() =>
+  z.pipe(
+    z.object({
+      orderId: ReadIdSchema,
+      memberId: z.string(),
+      status: ReadOrderStatus,
+      items: listOf(OrderItemRead, "rxId", "items"),
+      createdAt: ReadTimestampSchema,
+      updatedAt: ReadTimestampSchema,
+      tracking: optional(z.object({ carrier: Text, number: Text, url: optional(Text) })),
+    }),
+    z.transform(({ items, ...rest }) =>
+      liftProblems(
+        { ...rest, items: items.items } as typeof rest & {
+          items: z.output<typeof OrderItemRead>[];
+          problems?: ItemProblem[];
+        },
+        [items.problems],
+      ),
     ),
   ),
 );
 export type Order = z.output<typeof OrderSchema>;
 /** The envelope is strict (`items` must be an array); the orders are read one by one. */
-export const OrderListSchema = z.pipe(
-  z.object({ items: listOf(OrderSchema, "orderId") }),
-  z.transform(({ items }) => ({ items: items.items, problems: items.problems })),
+export const OrderListSchema = z.lazy(() =>
+  z.pipe(
+    z.object({ items: listOf(OrderSchema, "orderId") }),
+    z.transform(({ items }) => ({ items: items.items, problems: items.problems })),
+  ),
 );
