@@ -10,30 +10,34 @@ import * as z from "zod/mini";
 import "../zod-messages.js";
 import { type DataDirOf, jsonStore } from "../state/json-store.js";
 
-export const CodeRefusalSchema = z.object({
-  /** When the portal refused the code (ISO time). */
-  at: z.string(),
-  /** invalid_code or challenge_expired. */
-  problem: z.string(),
-  /** When the member last asked for a new code during that sign-in, if they did. */
-  resentAt: z.optional(z.string()),
-  /** When the first code of that sign-in was sent. */
-  firstSentAt: z.string(),
-  requestId: z.optional(z.string()),
-});
+export const CodeRefusalSchema = z.lazy(() =>
+  z.object({
+    /** When the portal refused the code (ISO time). */
+    at: z.string(),
+    /** invalid_code or challenge_expired. */
+    problem: z.string(),
+    /** When the member last asked for a new code during that sign-in, if they did. */
+    resentAt: z.optional(z.string()),
+    /** When the first code of that sign-in was sent. */
+    firstSentAt: z.string(),
+    requestId: z.optional(z.string()),
+  }),
+);
 export type CodeRefusal = z.infer<typeof CodeRefusalSchema>;
 
 /** "<profile>\0<username in lower case>" → the last refusal. */
-export const CodeRefusalsFileSchema = z.pipe(
-  z.record(z.string(), z.unknown()),
-  z.transform((data: Record<string, unknown>) => {
-    const kept: Record<string, CodeRefusal> = {};
-    for (const [key, value] of Object.entries(data)) {
-      const entry = CodeRefusalSchema.safeParse(value);
-      if (entry.success) kept[key] = entry.data;
-    }
-    return kept;
-  }),
+export const CodeRefusalsFileSchema = z.lazy(() =>
+  z.pipe(
+    z.record(z.string(), z.unknown()),
+    z.transform((data: Record<string, unknown>) => {
+      const kept: Record<string, CodeRefusal> = {};
+      for (const [key, value] of Object.entries(data)) {
+        const entry = CodeRefusalSchema.safeParse(value);
+        if (entry.success) kept[key] = entry.data;
+      }
+      return kept;
+    }),
+  ),
 );
 
 const key = (profile: string, username: string) => `${profile}\u0000${username.toLowerCase()}`;

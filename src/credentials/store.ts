@@ -65,13 +65,15 @@ export function groupAccounts(accounts: Iterable<string>): KeptItem[] {
 
 export const SESSION_SUFFIX = "#session";
 
-export const StoredSessionSchema = z.object({
-  accessToken: z.string().check(z.minLength(1)),
-  refreshToken: z.optional(z.string().check(z.minLength(1))),
-  expiresAt: z.iso.datetime({ offset: true }),
-  memberId: z.optional(z.string()),
-  name: z.optional(z.string()),
-});
+export const StoredSessionSchema = z.lazy(() =>
+  z.object({
+    accessToken: z.string().check(z.minLength(1)),
+    refreshToken: z.optional(z.string().check(z.minLength(1))),
+    expiresAt: z.iso.datetime({ offset: true }),
+    memberId: z.optional(z.string()),
+    name: z.optional(z.string()),
+  }),
+);
 
 /** The keychain service for a profile. */
 export function serviceName(profile: string): string {

@@ -37,49 +37,53 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 export const JournalStateSchema = z.enum(["open", "done", "refused"]);
 export type JournalState = z.infer<typeof JournalStateSchema>;
 
-export const JournalResultSchema = z.union([
-  z.object({
-    kind: z.literal("ordered"),
-    orderId: z.string(),
-    items: z.array(z.object({ rxId: z.string(), drug: z.string() })),
-    estimatedDelivery: z.optional(z.string()),
-    orderCreatedAt: z.string(),
-    /** True when the portal answered with an order it already had (Idempotent-Replayed). */
-    replayed: z.boolean(),
-    /** True when an old entry was matched against the order history instead of replayed. */
-    foundInHistory: z.optional(z.boolean()),
-    requestId: z.optional(z.string()),
-    settledAt: z.string(),
-  }),
-  z.object({
-    kind: z.literal("refused"),
-    code: z.string(),
-    message: z.string(),
-    reasons: z.array(z.object({ rxId: z.string(), reason: z.string() })),
-    requestId: z.optional(z.string()),
-    settledAt: z.string(),
-  }),
-]);
+export const JournalResultSchema = z.lazy(() =>
+  z.union([
+    z.object({
+      kind: z.literal("ordered"),
+      orderId: z.string(),
+      items: z.array(z.object({ rxId: z.string(), drug: z.string() })),
+      estimatedDelivery: z.optional(z.string()),
+      orderCreatedAt: z.string(),
+      /** True when the portal answered with an order it already had (Idempotent-Replayed). */
+      replayed: z.boolean(),
+      /** True when an old entry was matched against the order history instead of replayed. */
+      foundInHistory: z.optional(z.boolean()),
+      requestId: z.optional(z.string()),
+      settledAt: z.string(),
+    }),
+    z.object({
+      kind: z.literal("refused"),
+      code: z.string(),
+      message: z.string(),
+      reasons: z.array(z.object({ rxId: z.string(), reason: z.string() })),
+      requestId: z.optional(z.string()),
+      settledAt: z.string(),
+    }),
+  ]),
+);
 export type JournalResult = z.infer<typeof JournalResultSchema>;
 
-export const JournalEntrySchema = z.object({
-  version: z.literal(1),
-  /** A UUID v4, sent as the Idempotency-Key; also the file name. */
-  key: z.string().check(z.regex(UUID_V4)),
-  profile: z.string().check(z.minLength(1)),
-  username: z.string().check(z.minLength(1)),
-  /** Where the order was sent; for diagnosis only (the profile is what ties an entry to a portal). */
-  baseUrl: z.optional(z.string()),
-  memberId: z.string().check(z.minLength(1)),
-  /** In the order they were sent: a replay must send the identical body, or the portal answers 409. */
-  rxIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
-  /** Drug names as shown when the order was confirmed, for messages. */
-  drugs: z.optional(z.record(z.string(), z.string())),
-  createdAt: z.iso.datetime(),
-  state: JournalStateSchema,
-  orderId: z.optional(z.string()),
-  result: z.optional(JournalResultSchema),
-});
+export const JournalEntrySchema = z.lazy(() =>
+  z.object({
+    version: z.literal(1),
+    /** A UUID v4, sent as the Idempotency-Key; also the file name. */
+    key: z.string().check(z.regex(UUID_V4)),
+    profile: z.string().check(z.minLength(1)),
+    username: z.string().check(z.minLength(1)),
+    /** Where the order was sent; for diagnosis only (the profile is what ties an entry to a portal). */
+    baseUrl: z.optional(z.string()),
+    memberId: z.string().check(z.minLength(1)),
+    /** In the order they were sent: a replay must send the identical body, or the portal answers 409. */
+    rxIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+    /** Drug names as shown when the order was confirmed, for messages. */
+    drugs: z.optional(z.record(z.string(), z.string())),
+    createdAt: z.iso.datetime(),
+    state: JournalStateSchema,
+    orderId: z.optional(z.string()),
+    result: z.optional(JournalResultSchema),
+  }),
+);
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
 export interface NewEntry {
