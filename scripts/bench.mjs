@@ -2,8 +2,8 @@
 // paired with a run of its baseline right beside it (in alternating order), and the table shows
 // the median of the per-pair ratios with their min-max, so load from elsewhere on the machine hits
 // both halves of a pair alike. The baseline is `node -e 0`, or for `health --login` a bare
-// node:http script making the same four requests (like for like), or for the compile-cache row
-// the same command with rxportal's own code caches.
+// node:http script doing the same on the wire (a TCP connect, then the same five requests), or
+// for the compile-cache row the same command with rxportal's own code caches.
 // All portal commands run against one loopback sandbox, started once (`rxportal sandbox`, with
 // `--seed` adding a member with 10,000 prescriptions and orders for the scale rows); commands that
 // sign in do so with RXPORTAL_PASSWORD, after a sandbox reset (outside the timing).
@@ -134,12 +134,22 @@ writeFileSync(
   join(home, ".config", "rxportal", "config.yaml"),
   `defaultProfile: bench\nprofiles:\n  bench:\n    baseUrl: ${baseUrl}\n    username: pat.sample\n`,
 );
-// Like for like with `health --login --json`: node:http, keep-alive, the same four requests.
+// Like for like with `health --login --json`: node:http, keep-alive, and the same work on the wire:
+// health's connection phase (a TCP connect to the portal, closed again), then the same five
+// requests (the lockout guard reads GET /auth/policy before it sends a password).
 const bare = join(home, "bare-health.mjs");
 writeFileSync(
   bare,
   `import { Agent, request } from "node:http";
+import { connect } from "node:net";
 const base = new URL(${JSON.stringify(`${baseUrl}/`)});
+await new Promise((resolve, reject) => {
+  const socket = connect(Number(base.port), base.hostname, () => {
+    socket.destroy();
+    resolve();
+  });
+  socket.on("error", reject);
+});
 const agent = new Agent({ keepAlive: true });
 const call = (method, path, headers = {}, body) =>
   new Promise((resolve, reject) => {
@@ -152,6 +162,7 @@ const call = (method, path, headers = {}, body) =>
   });
 const json = { "content-type": "application/json" };
 await call("GET", "status");
+await call("GET", "auth/policy");
 const login = await call("POST", "auth/login", json, JSON.stringify({ username: "pat.sample", password: process.env.RXPORTAL_PASSWORD }));
 const auth = { authorization: "Bearer " + login.accessToken };
 await call("GET", "me", auth);
@@ -177,7 +188,11 @@ const MiB = 1024 * 1024;
 
 const baseline = { name: "node -e 0", argv: ["-e", "0"] };
 const help = { name: "rxportal --help", argv: [bin, "--help"] };
-const bareHealth = { name: "bare node:http: status, login, me, logout", argv: [bare], ...signedIn };
+const bareHealth = {
+  name: "bare node:http: connect, status, policy, login, me, logout",
+  argv: [bare],
+  ...signedIn,
+};
 const rows = [
   { ...help, target: { ratio: 1.3 } },
   {

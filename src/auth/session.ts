@@ -247,8 +247,11 @@ export async function signInAndKeep(
     if (opts.remember && source !== "keychain")
       await creds.store.setPassword(profile.name, username, password);
   }
-  await rememberUsername(ctx, profile.name, username);
-  await markSignedOut(ctx, profile.name, username, false);
+  // Two files, neither waiting for the other (each is left unwritten when nothing changes).
+  await Promise.all([
+    rememberUsername(ctx, profile.name, username),
+    markSignedOut(ctx, profile.name, username, false),
+  ]);
   return { client: client.as(ok), profile, username, kept, ok, passwordSource: source };
 }
 

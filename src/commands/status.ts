@@ -6,7 +6,7 @@ import type { ReadProblem } from "../portal/lenient.js";
 import type { PortalStatus } from "../portal/schemas.js";
 import { formatDuration, formatLocalTime, note, printable, printJson, printLine } from "../ui/output.js";
 import { componentLabel, isKnownState, stateWords } from "../ui/service-state.js";
-import { createStyle, type Style } from "../ui/style.js";
+import type { Style } from "../ui/style.js";
 import { renderTable } from "../ui/table.js";
 import type { CommandResult } from "./kit.js";
 import { noteProblems } from "./member/shared.js";
@@ -48,6 +48,8 @@ export async function statusCommand(ctx: AppContext): Promise<CommandResult> {
   if (ctx.globals.json) {
     printJson(ctx, report);
   } else {
+    // Colours (chalk) only for people: --json output loads none of it.
+    const { createStyle } = await import("../ui/style.js");
     printLine(ctx, await renderStatus(report, createStyle(ctx)));
   }
   noteProblems(ctx, report.problems, "component");

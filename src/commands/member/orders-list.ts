@@ -7,7 +7,6 @@ import type { PortalClient } from "../../portal/client.js";
 import type { ReadProblem } from "../../portal/lenient.js";
 import type { Order } from "../../portal/schemas.js";
 import { printJson, printLine } from "../../ui/output.js";
-import { createStyle } from "../../ui/style.js";
 import { renderTable } from "../../ui/table.js";
 import type { CommandResult } from "../kit.js";
 import {
@@ -112,7 +111,7 @@ export async function ordersListCommand(ctx: AppContext, opts: OrdersListOptions
   printLine(
     ctx,
     await renderTable(
-      createStyle(ctx),
+      (await import("../../ui/style.js")).createStyle(ctx),
       ["Order", "Member", "Status", "Items", "Ordered", "Last change", "Tracking"],
       rows,
     ),

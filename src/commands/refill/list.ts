@@ -7,7 +7,6 @@ import type { Prescription } from "../../portal/schemas.js";
 import { type FamilyMember, familyOf, STATUS_WORDS } from "../../refill/plan.js";
 import { note, printJson, printLine } from "../../ui/output.js";
 import { unknownValue } from "../../ui/service-state.js";
-import { createStyle } from "../../ui/style.js";
 import { renderTable } from "../../ui/table.js";
 import type { CommandResult } from "../kit.js";
 import { clean, noteProblems } from "../member/shared.js";
@@ -108,7 +107,7 @@ export async function refillListCommand(ctx: AppContext, opts: RefillListOptions
       printLine(
         ctx,
         await renderTable(
-          createStyle(ctx),
+          (await import("../../ui/style.js")).createStyle(ctx),
           ["Member", "Rx", "Drug", "Status", "Refills left", "Next eligible", "Auto-refill"],
           rows,
         ),
