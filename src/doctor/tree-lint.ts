@@ -45,17 +45,34 @@ export async function parseTree(file: string, text: string): Promise<ParsedTree>
   // What zod would give back, without zod, for a tree it would accept; zod says what is wrong.
   const quick = checkTreeQuickly(data ?? {}) as Tree | undefined;
   if (quick) return { tree: quick, problems };
-  const { TreeSchema } = await import("./tree-schema.js");
+  const { nodeSchemas, TreeSchema } = await import("./tree-schema.js");
   const parsed = TreeSchema.safeParse(data ?? {}, { reportInput: true });
   if (!parsed.success) {
     const { describeIssue, describeKeyPath, firstIssue, sentence } = await import("../config/load.js");
     const { knownKeysAt } = await import("../config/suggest.js");
     const issue = firstIssue(parsed.error.issues);
     const keyPath = issue ? describeKeyPath(issue) : "";
-    const what = issue ? describeIssue({ ...issue, known: knownKeysAt(TreeSchema, issue.path) }) : "invalid";
+    // Inside a node, only the keys of that node's kind: "text" on an end is not "text" of a question.
+    const known = (path: readonly PropertyKey[]) => {
+      const kind = path[0] === "nodes" && path.length >= 2 ? nodeKindAt(data, path[1]) : undefined;
+      return kind ? knownKeysAt(nodeSchemas[kind], path.slice(2)) : knownKeysAt(TreeSchema, path);
+    };
+    const what = issue ? describeIssue({ ...issue, known: known(issue.path) }) : "invalid";
     throw new ConfigError(`${file}: ${keyPath || "(top level)"}: ${sentence(what)}`, { file, keyPath, hint });
   }
   return { tree: parsed.data, problems };
+}
+
+/** The kind of the node `id` in a tree file's data, when it names one the schema knows. */
+function nodeKindAt(
+  data: unknown,
+  id: PropertyKey | undefined,
+): "question" | "probe" | "action" | "end" | undefined {
+  const nodes = (data as { nodes?: unknown } | null)?.nodes;
+  if (typeof id !== "string" || typeof nodes !== "object" || nodes === null || !Object.hasOwn(nodes, id))
+    return undefined;
+  const kind = ((nodes as Record<string, unknown>)[id] as { kind?: unknown } | null)?.kind;
+  return kind === "question" || kind === "probe" || kind === "action" || kind === "end" ? kind : undefined;
 }
 
 /** Every graph problem in a tree, in a stable order (by check, then node id). Linear in the size
