@@ -13,11 +13,11 @@ export const builtinContacts: ContactsDirectory = {
       id: "pharmacy",
       name: "Pharmacy and member services",
       purpose:
-        "Questions about your prescription benefit, prescriptions filled by the home-delivery pharmacy, orders and general questions.",
+        "Questions about your prescription benefit, prescriptions filled by the home-delivery pharmacy (for Medicare members too), orders and general questions.",
       phone: "(800) 282-2881",
       tty: "(800) 759-1089",
       hours: allDay,
-      enrollees: ["commercial"],
+      enrollees: ["commercial", "medicare"],
       topics: ["prescriptions", "benefits", "security"],
     },
     {

@@ -14,6 +14,15 @@ describe("filterContacts", () => {
     expect(found.some((c) => c.id === "tricare")).toBe(false);
   });
 
+  it("lists the pharmacy line for Medicare members too: its home-delivery pharmacy serves them", () => {
+    const found = filterContacts(all, { enrollee: "medicare" });
+    expect(found.find((c) => c.id === "pharmacy")).toMatchObject({
+      phone: "(800) 282-2881",
+      tty: "(800) 759-1089",
+    });
+    expect(filterContacts(all, { enrollee: "tricare" }).some((c) => c.id === "pharmacy")).toBe(false);
+  });
+
   it("sends a TRICARE member with a sign-in problem to the TRICARE line", () => {
     const found = filterContacts(all, { enrollee: "tricare", topic: "website" });
     expect(found.map((c) => c.id)).toEqual(["tricare"]);

@@ -16,15 +16,27 @@ export interface ActionEnv {
   reset: ActionSpec;
 }
 
-/** The enrollee type the member gave, if the walk asked (the support question's answers). */
+/**
+ * The enrollee type the member gave, if the walk asked: the answer to the support question, to an
+ * `enrollee` question, or to a plan question of a branch (an id ending in `-plan`, such as
+ * `fraud-plan` and `register-plan` in the built-in tree). "I don't know" leaves it unknown.
+ */
 export function enrolleeFrom(answers: Readonly<Record<string, string>>): Enrollee | undefined {
-  const value = answers.support ?? answers.enrollee;
-  return value === "commercial" || value === "medicare" || value === "tricare" ? value : undefined;
+  const planIds = Object.keys(answers).filter((id) => id.endsWith("-plan"));
+  for (const id of ["support", "enrollee", ...planIds]) {
+    const value = answers[id];
+    if (value === "commercial" || value === "medicare" || value === "tricare") return value;
+  }
+  return undefined;
 }
 
 /**
  * The lines to call for a topic, narrowed to the member's enrollee type when known. With a known
  * enrollee type the plan's own prescription line comes too: it is the one that member most needs.
+ * Order: lines for the topic before the prescription lines added for the plan, and the plan's own
+ * lines before shared ones. With the enrollee type unknown, lines only TRICARE members may use
+ * come last, so a member who does not know their plan starts with the lines most members call
+ * (the directory's advice, printed above them, names the number on the ID card first of all).
  */
 export function contactsFor(
   profile: Profile,
@@ -42,7 +54,20 @@ export function contactsFor(
       (topic === undefined || [...topics].some((t) => t !== undefined && c.topics.includes(t))),
   );
   // A topic nobody covers for this enrollee type: fall back to every line for the enrollee type.
-  return matching.length ? matching : filterContacts(all, { enrollee });
+  const found = matching.length ? matching : filterContacts(all, { enrollee });
+  const rank = (c: Contact): number => {
+    const forTopic = topic === undefined || c.topics.includes(topic) ? 0 : 2;
+    const own = enrollee
+      ? c.enrollees.every((e) => e === enrollee)
+        ? 0
+        : 1
+      : c.enrollees.every((e) => e === "tricare")
+        ? 1
+        : 0;
+    return forTopic + own;
+  };
+  // Array.prototype.sort is stable: equal ranks keep the directory's order.
+  return [...found].sort((a, b) => rank(a) - rank(b));
 }
 
 export function contactLine(c: Contact): string {

@@ -3,8 +3,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { arbitraryTree, chainTree, chainTreeYaml } from "../../test/helpers/tree-gen.js";
 import { lintTreeBefore, lintTreeNaive } from "../../test/helpers/tree-lint-reference.js";
+import { contactTopics } from "../contacts/types.js";
 import { ConfigError } from "../errors.js";
-import { lintTree, parseTree, stronglyConnected } from "./tree-lint.js";
+import { endMentionsSupport, lintTree, parseTree, stronglyConnected } from "./tree-lint.js";
 import { probeOutcomes, type Tree } from "./tree-schema.js";
 
 // vitest does not know esbuild's text loader, so the built-in tree is read from disk here.
@@ -200,5 +201,181 @@ describe("tree lint", () => {
     const small = await cpu(chainTreeYaml(1_000));
     const large = await cpu(chainTreeYaml(4_000));
     expect(large / small).toBeLessThan(9);
+  });
+});
+
+describe("tree lint: an end that sends the member to support names whom to call", () => {
+  const endTree = (end: Record<string, unknown>): Tree =>
+    ({
+      version: 1,
+      start: "e",
+      branches: {},
+      nodes: { e: { kind: "end", title: "Done", remedy: ["Rest."], ...end } },
+    }) as Tree;
+  const noContact = (tree: Tree) => lintTree(tree).filter((p) => p.code === "no-contact");
+
+  // Phrasings a writer uses to send someone to a person (the built-in tree's own among them).
+  const supportPhrases = [
+    "call web support",
+    "Call the portal's support line",
+    "call technical support",
+    "report it to support",
+    "Call the pharmacy line",
+    "calling us",
+    "phone them",
+    "the help desk",
+    "our helpline",
+    "the fraud hotline",
+    "customer service",
+    "Member Services",
+    "contact the portal",
+    "reach out",
+    "tell the security or privacy team",
+    "ask for the fraud team",
+    "an agent can confirm who you are",
+  ];
+  // Text with no such phrase, near misses included.
+  const neutralWords = [
+    "Clear",
+    "the cache",
+    "your browser does not support JavaScript",
+    "a so-called trusted device",
+    "recall the username",
+    "the phone's storage",
+    "ask IT",
+    "the command line",
+    "supported",
+    "supports",
+    "restart",
+    "a calendar",
+    "Caller",
+  ];
+  /** A line of text: neutral phrases, kept whole (splitting "does not support" would change it). */
+  const neutral = fc.array(fc.constantFrom(...neutralWords), { minLength: 1, maxLength: 6 });
+  const phone = fc
+    .tuple(
+      fc.integer({ min: 200, max: 999 }),
+      fc.integer({ min: 200, max: 999 }),
+      fc.integer({ min: 0, max: 9999 }),
+      fc.constantFrom("paren", "dash", "dot"),
+    )
+    .map(([a, b, c, style]) => {
+      const last = String(c).padStart(4, "0");
+      if (style === "paren") return `(${a}) ${b}-${last}`;
+      return style === "dash" ? `${a}-${b}-${last}` : `${a}.${b}.${last}`;
+    });
+  /** An end whose title or one remedy line carries `phrase`, at a random place among neutral text. */
+  const endWith = (phrase: fc.Arbitrary<string>) =>
+    fc
+      .record({
+        title: neutral,
+        remedy: fc.array(neutral, { minLength: 1, maxLength: 4 }),
+        phrase,
+        where: fc.nat(),
+        at: fc.nat(),
+      })
+      .map(({ title, remedy, phrase: p, where, at }) => {
+        const lines = [title, ...remedy].map((l) => [...l]);
+        const line = lines[where % lines.length] as string[];
+        line.splice(at % (line.length + 1), 0, p);
+        const text = lines.map((l) => `${l.join(" ")}.`);
+        return { title: text[0] as string, remedy: text.slice(1) };
+      });
+
+  it("fails an end that mentions support or a call but has no contacts topic or number, naming it (property)", () => {
+    fc.assert(
+      fc.property(endWith(fc.constantFrom(...supportPhrases)), (end) => {
+        const found = noContact(endTree(end));
+        expect(found).toHaveLength(1);
+        expect(found[0]?.node).toBe("e");
+        expect(found[0]?.message).not.toContain("\n");
+        expect(found[0]?.message).toMatch(/names no line: add "contacts: <prescriptions\|/);
+      }),
+      { numRuns: 400, seed: 31 },
+    );
+  });
+
+  it("passes the same ends once they have a contacts topic, or a phone number in a remedy line (property)", () => {
+    fc.assert(
+      fc.property(
+        endWith(fc.constantFrom(...supportPhrases)),
+        fc.constantFrom(...contactTopics),
+        phone,
+        fc.boolean(),
+        (end, topic, number, byTopic) => {
+          const named = byTopic
+            ? { ...end, contacts: topic }
+            : { ...end, remedy: [...end.remedy, `The line is ${number}.`] };
+          expect(noContact(endTree(named))).toEqual([]);
+        },
+      ),
+      { numRuns: 400, seed: 32 },
+    );
+  });
+
+  it("leaves alone ends that send nobody anywhere, near misses included (property)", () => {
+    fc.assert(
+      fc.property(endWith(fc.constantFrom(...neutralWords)), (end) => {
+        expect(noContact(endTree(end))).toEqual([]);
+      }),
+      { numRuns: 300, seed: 33 },
+    );
+  });
+
+  it("catches the two ends of the earlier built-in tree that said to call without naming a line", async () => {
+    const before = endTree({});
+    before.nodes = {
+      e: {
+        kind: "end",
+        title: "Try the website instead",
+        remedy: ["If the website fails too, run `rxportal status`, or call technical support."],
+      },
+      o: {
+        kind: "end",
+        title: "The portal has a problem on its side",
+        remedy: ["For an urgent refill, call the pharmacy line."],
+      },
+    };
+    before.branches = { outage: "o" };
+    expect(noContact(before).map((p) => p.node)).toEqual(["e", "o"]);
+  });
+
+  it("every end of the built-in tree that says to call support lists the contacts for it", async () => {
+    const { tree } = await load(builtinPath);
+    for (const [id, node] of Object.entries(tree.nodes)) {
+      if (node.kind === "end" && endMentionsSupport(node)) expect(node.contacts, id).toBeDefined();
+    }
+  });
+});
+
+describe("tree lint: unknown keys in a node", () => {
+  const nodeWith = (node: string) =>
+    `version: 1\nstart: a\nbranches: {}\nnodes:\n  a:\n${node
+      .split("\n")
+      .map((l) => `    ${l}`)
+      .join("\n")}\n`;
+
+  it("suggests only keys of that node's kind (no 'did you mean \"text\"' for text on an end)", async () => {
+    const error = await parseTree("t.yaml", nodeWith("kind: end\ntitle: T\nremedy: [x]\ntext: hi")).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/^t\.yaml: nodes\.a\.text: unknown key "text"/);
+    expect(message).not.toMatch(/did you mean "text"/);
+    expect(message).toContain("known keys: kind, title, remedy, contacts, severity");
+  });
+
+  it("still suggests the closest key of the node's own kind", async () => {
+    const question = nodeWith("kind: question\ntext: T\nanswers: []\ntitel: hi");
+    await expect(parseTree("t.yaml", question)).rejects.toThrow(
+      /unknown key "titel" \(check its spelling; known keys: kind, text, help, answers\)/,
+    );
+    const end = nodeWith("kind: end\ntitle: T\nremedy: [x]\ntitel: hi");
+    await expect(parseTree("t.yaml", end)).rejects.toThrow(/unknown key "titel"; did you mean "title"\?/);
+    const answer = nodeWith("kind: question\ntext: T\nanswers:\n  - { value: a, lable: A, next: a }");
+    await expect(parseTree("t.yaml", answer)).rejects.toThrow(
+      /nodes\.a\.answers\[0\]\.lable: unknown key "lable"; did you mean "label"\?/,
+    );
   });
 });

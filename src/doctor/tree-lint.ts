@@ -1,6 +1,7 @@
 // Reading a tree file and checking its shape as a graph. A help desk writes its own tree
 // (`doctor --tree`), so every problem is listed at once with the node it concerns: fixing them one
 // run at a time would be tedious.
+import { contactTopics } from "../contacts/types.js";
 import { ConfigError } from "../errors.js";
 import type { Tree, TreeNode } from "./tree-schema.js";
 import { checkTreeQuickly, edgesOf, probeOutcomes } from "./tree-shape.js";
@@ -11,7 +12,8 @@ export type LintCode =
   | "unreachable"
   | "cycle-without-exit"
   | "no-remedy"
-  | "duplicate-answer";
+  | "duplicate-answer"
+  | "no-contact";
 
 export interface LintProblem {
   code: LintCode;
@@ -43,17 +45,34 @@ export async function parseTree(file: string, text: string): Promise<ParsedTree>
   // What zod would give back, without zod, for a tree it would accept; zod says what is wrong.
   const quick = checkTreeQuickly(data ?? {}) as Tree | undefined;
   if (quick) return { tree: quick, problems };
-  const { TreeSchema } = await import("./tree-schema.js");
+  const { nodeSchemas, TreeSchema } = await import("./tree-schema.js");
   const parsed = TreeSchema.safeParse(data ?? {}, { reportInput: true });
   if (!parsed.success) {
     const { describeIssue, describeKeyPath, firstIssue, sentence } = await import("../config/load.js");
     const { knownKeysAt } = await import("../config/suggest.js");
     const issue = firstIssue(parsed.error.issues);
     const keyPath = issue ? describeKeyPath(issue) : "";
-    const what = issue ? describeIssue({ ...issue, known: knownKeysAt(TreeSchema, issue.path) }) : "invalid";
+    // Inside a node, only the keys of that node's kind: "text" on an end is not "text" of a question.
+    const known = (path: readonly PropertyKey[]) => {
+      const kind = path[0] === "nodes" && path.length >= 2 ? nodeKindAt(data, path[1]) : undefined;
+      return kind ? knownKeysAt(nodeSchemas[kind], path.slice(2)) : knownKeysAt(TreeSchema, path);
+    };
+    const what = issue ? describeIssue({ ...issue, known: known(issue.path) }) : "invalid";
     throw new ConfigError(`${file}: ${keyPath || "(top level)"}: ${sentence(what)}`, { file, keyPath, hint });
   }
   return { tree: parsed.data, problems };
+}
+
+/** The kind of the node `id` in a tree file's data, when it names one the schema knows. */
+function nodeKindAt(
+  data: unknown,
+  id: PropertyKey | undefined,
+): "question" | "probe" | "action" | "end" | undefined {
+  const nodes = (data as { nodes?: unknown } | null)?.nodes;
+  if (typeof id !== "string" || typeof nodes !== "object" || nodes === null || !Object.hasOwn(nodes, id))
+    return undefined;
+  const kind = ((nodes as Record<string, unknown>)[id] as { kind?: unknown } | null)?.kind;
+  return kind === "question" || kind === "probe" || kind === "action" || kind === "end" ? kind : undefined;
 }
 
 /** Every graph problem in a tree, in a stable order (by check, then node id). Linear in the size
@@ -133,6 +152,13 @@ export function lintTree(tree: Tree): LintProblem[] {
       const without = probeOutcomes.filter((o) => !node.next?.[o]);
       if (without.length) missing(`probe without next for ${without.join(", ")}`);
     }
+    if (node.kind === "end" && !endNamesContact(node) && endMentionsSupport(node)) {
+      problems.push({
+        code: "no-contact",
+        node: id,
+        message: `end tells the member to call or contact support but names no line: add "contacts: <${contactTopics.join("|")}>" or a phone number`,
+      });
+    }
     if (node.kind === "question" && node.answers.length > 1) {
       const seen = new Set<string>();
       for (const answer of node.answers) {
@@ -148,6 +174,27 @@ export function lintTree(tree: Tree): LintProblem[] {
     }
   }
   return problems;
+}
+
+/**
+ * Words a writer uses to send the member to a person: support, a call, a help desk or helpline,
+ * customer service, member services, a fraud, privacy or security team, an agent. Not "does not
+ * support" (a browser feature), not "so-called", and not "ask IT" (the member's own IT people).
+ */
+const SUPPORT_WORDS =
+  /(?<!\bnot |n't |-)\b(?:support|call(?:s|ed|ing)?|phone (?:us|them|support)|help[ -]?desk|help ?line|hotline|customer (?:service|care)|member services|contact (?:us|the portal|your plan)|reach out|(?:fraud|privacy|security) team|an agent)\b/i;
+
+/** A US phone number as people write it: (800) 555-0100, 800-555-0100, 800.555.0100, 1-800-555-0100. */
+const PHONE_NUMBER = /(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b/;
+
+/** Whether an end's title or remedy tells the member to call or contact someone. */
+export function endMentionsSupport(node: { title: string; remedy: readonly string[] }): boolean {
+  return SUPPORT_WORDS.test(node.title) || node.remedy.some((line) => SUPPORT_WORDS.test(line));
+}
+
+/** Whether an end names whom to call: a contacts topic (the directory's lines) or a phone number. */
+export function endNamesContact(node: { contacts?: string | undefined; remedy: readonly string[] }): boolean {
+  return node.contacts !== undefined || node.remedy.some((line) => PHONE_NUMBER.test(line));
 }
 
 /** A graph of numbered nodes: node i's edges go to targets[first[i]] .. targets[first[i + 1] - 1]. */

@@ -79,6 +79,14 @@ export const TreeNodeSchema = z.discriminatedUnion("kind", [
   EndNodeSchema,
 ]);
 
+/** Each node kind's own schema, for messages about one node (the keys that kind allows). */
+export const nodeSchemas = {
+  question: QuestionNodeSchema,
+  probe: ProbeNodeSchema,
+  action: ActionNodeSchema,
+  end: EndNodeSchema,
+} as const;
+
 export const TreeSchema = z.strictObject({
   version: z.literal(1),
   start: NodeIdSchema,

@@ -35,4 +35,8 @@ export const NOTHING_ARRIVED_CODE = [
 
 export const SECURITY_QUESTIONS = `Asked security questions you cannot answer? Web support (${SUPPORT}) can confirm who you are another way.`;
 
+/** Said before a reset starts: the new password is typed here, so where "here" is matters. */
+export const PUBLIC_COMPUTER =
+  "Reset only on your own computer or phone and a network you trust: on a public computer or public Wi-Fi, someone could see or capture the new password.";
+
 export const SIGN_IN_AFRESH = "Sign in again with the new password: `rxportal login`.";

@@ -81,8 +81,19 @@ describe("doctor probes against the sandbox", () => {
   });
 
   it("outage: a working portal sends the member on to the browser questions", async () => {
-    const { doc } = await doctor(["--answer", "start=page", "--answer", "browser=safari", "--json"]);
-    expect(doc?.path).toEqual(["start", "outage", "browser", "end-browser-safari"]);
+    const { doc } = await doctor([
+      ...["--answer", "start=page", "--answer", "web-elsewhere=yes", "--answer", "web-blockers=no"],
+      ...["--answer", "browser=safari", "--json"],
+    ]);
+    // Issue 12: "works on another device or network?" and the VPN or extension question come first.
+    expect(doc?.path).toEqual([
+      "start",
+      "outage",
+      "web-elsewhere",
+      "web-blockers",
+      "browser",
+      "end-browser-safari",
+    ]);
     expect(doc?.probes[0]).toMatchObject({ probe: "status", outcome: "ok" });
   });
 
@@ -218,7 +229,7 @@ describe("doctor at a terminal (scripted prompts)", () => {
   });
 
   it("asks for a probe's input and lets the member skip it", async () => {
-    const prompter = new ScriptedPrompter(["app", "", "", "no", "no"]);
+    const prompter = new ScriptedPrompter(["app", "", "", "yes", "no", "no"]);
     const { code, t } = await doctor([], { prompter });
     expect(code).toBe(0);
     expect(prompter.asked[1]).toMatch(/Which kind of phone/);

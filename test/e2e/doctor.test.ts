@@ -182,6 +182,7 @@ describe("rxportal doctor against a standalone sandbox", () => {
         ...answer(
           "app-platform=ios",
           `app-version=${status.apps.ios.minimum}`,
+          "app-elsewhere=yes",
           "app-storage=no",
           "app-system-error=yes",
         ),

@@ -41,6 +41,29 @@ describe("rxportal tree and check-link (built binary)", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("exits 78 for an end that says to call support but names no line, one line naming the node", async () => {
+    const file = join(tempHome(), "no-contact.yaml");
+    const end = (id: string, extra: string) =>
+      `  ${id}:\n    kind: end\n    title: Still stuck\n${extra}    remedy:\n      - If it still fails, call technical support.\n`;
+    writeFileSync(
+      file,
+      "version: 1\nstart: ask\nbranches: {}\nnodes:\n  ask:\n    kind: question\n    text: Which?\n    answers:\n" +
+        "      - { value: a, label: A, next: bare }\n      - { value: b, label: B, next: named }\n" +
+        end("bare", "") +
+        end("named", "    contacts: website\n"),
+    );
+    const r = await runCli(["tree", "lint", file]);
+    expect(r.code).toBe(78);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      `${file}: bare: no-contact: end tells the member to call or contact support but names no line: add "contacts: <prescriptions|benefits|registration|website|security>" or a phone number`,
+    ]);
+    expect(r.stderr).toMatch(/^rxportal: 1 problem in /);
+    // doctor refuses to walk such a tree, naming the node.
+    const walk = await runCli(["doctor", "--tree", file, "--answer", "ask=b"]);
+    expect(walk.code).toBe(78);
+    expect(walk.stderr).toMatch(/1 tree problem, first: bare: end tells the member to call/);
+  });
+
   it("exports DOT, Mermaid and JSON", async () => {
     const dot = await runCli(["tree", "export", "--format", "dot"]);
     expect(dot.code).toBe(0);

@@ -1,7 +1,7 @@
 // `rxportal reset request`.
 import { resolveUsername } from "../../auth/session.js";
 import type { AppContext } from "../../context.js";
-import { NOTHING_ARRIVED_CODE, SECURITY_QUESTIONS } from "../../recovery/advice.js";
+import { NOTHING_ARRIVED_CODE, PUBLIC_COMPUTER, SECURITY_QUESTIONS } from "../../recovery/advice.js";
 import { type IdentityFlags, resetIdentity } from "../../recovery/identity.js";
 import { requestReset } from "../../recovery/reset.js";
 import { note, printJson, printLine } from "../../ui/output.js";
@@ -28,4 +28,5 @@ export async function resetRequestCommand(ctx: AppContext, flags: ResetRequestFl
   if (username === undefined) note(ctx, "Forgotten the username too? `rxportal username recover`.");
   for (const line of NOTHING_ARRIVED_CODE) note(ctx, line);
   note(ctx, SECURITY_QUESTIONS);
+  note(ctx, PUBLIC_COMPUTER);
 }

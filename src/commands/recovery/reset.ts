@@ -1,7 +1,7 @@
 // Plain `rxportal reset`: request a code, then ask for it and the new password at the terminal.
 import { resolveUsername } from "../../auth/session.js";
 import type { AppContext } from "../../context.js";
-import { NOTHING_ARRIVED_CODE } from "../../recovery/advice.js";
+import { NOTHING_ARRIVED_CODE, PUBLIC_COMPUTER } from "../../recovery/advice.js";
 import { usernameFlag } from "../../recovery/identity.js";
 import { confirmReset, requestReset, requireTerminalForFullReset } from "../../recovery/reset.js";
 import { note, printJson } from "../../ui/output.js";
@@ -14,6 +14,7 @@ export async function resetCommand(ctx: AppContext, flags: { username?: string }
   requireTerminalForFullReset(ctx);
   const profile = await ctx.profile();
   const username = await resolveUsername(ctx, profile, usernameFlag(flags.username));
+  note(ctx, PUBLIC_COMPUTER);
   const requested = await requestReset(ctx, { username });
   tellRequested(ctx, requested, (line) => note(ctx, line));
   note(ctx, NOTHING_ARRIVED_CODE[0] ?? "");
