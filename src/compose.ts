@@ -5,15 +5,9 @@ import { join, resolve } from "node:path";
 import envPaths from "env-paths";
 import { type Budget, createBudget, unlimitedBudget } from "./budget.js";
 import { type Clock, systemClock } from "./clock.js";
-// Static: nearly every command needs a profile, and a separate chunk costs a module load at start-up.
-import {
-  type LoadedConfig,
-  loadConfig,
-  locateConfig,
-  type Profile,
-  requireApiProfile,
-  resolveProfile,
-} from "./config/load.js";
+// Config is loaded when a command first asks for it (it is a chunk of its own either way, shared
+// with the commands that read it), so `--help` and `--version` never read or load it.
+import type { LoadedConfig, Profile } from "./config/load.js";
 import type { AppContext, AppPaths, CredentialAccess } from "./context.js";
 import type { PortalClient } from "./portal/client.js";
 import { outStream } from "./process-streams.js";
@@ -64,6 +58,7 @@ export function createContext(init: ContextInit): AppContext {
       }
     },
     async locateConfig() {
+      const { locateConfig } = await import("./config/load.js");
       return locateConfig({
         flag: ctx.globals.config,
         env: ctx.env,
@@ -73,7 +68,8 @@ export function createContext(init: ContextInit): AppContext {
     },
     config() {
       configPromise ??= (async () => {
-        return loadConfig(await ctx.locateConfig(), {
+        const [{ loadConfig }, located] = await Promise.all([import("./config/load.js"), ctx.locateConfig()]);
+        return loadConfig(located, {
           cacheFile: join(init.paths.dataDir, "config-cache.json"),
         });
       })();
@@ -81,7 +77,8 @@ export function createContext(init: ContextInit): AppContext {
     },
     profile() {
       profilePromise ??= (async () => {
-        const profile = resolveProfile(await ctx.config(), {
+        const [{ resolveProfile }, config] = await Promise.all([import("./config/load.js"), ctx.config()]);
+        const profile = resolveProfile(config, {
           flag: ctx.globals.profile,
           env: ctx.env,
           sandbox: ctx.globals.sandbox,
@@ -97,6 +94,7 @@ export function createContext(init: ContextInit): AppContext {
       return portalPromise;
     },
     async portalFor(profile) {
+      const { requireApiProfile } = await import("./config/load.js");
       requireApiProfile(profile);
       const [{ PortalClient }, fetch] = await Promise.all([
         import("./portal/client.js"),
