@@ -108,9 +108,9 @@ export class FileGuardStore implements GuardStore {
   }
 
   async exclusive<T>(key: string, work: () => Promise<T>, budget: LockBudget): Promise<T> {
-    // Our folders, 0700 even when found looser (an old umask, a copied home, a shared volume).
+    // Our folders, 0700 even when found looser (an old umask, a copied home, a shared volume);
+    // the lock makes its own folder (this.dir) the same way.
     await ensurePrivateDir(this.dataDir);
-    await ensurePrivateDir(this.dir);
     const lock = new FileLock(join(this.dir, `${hashKey(key)}.lock`), {
       waitMs: budget.waitMs,
       // A holder is inside one password request, which its own timeout bounds.
