@@ -11,7 +11,7 @@ import "../zod-messages.js";
 import { jsonStore } from "../state/json-store.js";
 import { note } from "../ui/output.js";
 import { readPasswordFile, stdinOf } from "./secret-input.js";
-import { type SignInDeps, signIn } from "./sign-in.js";
+import type { SignInDeps } from "./sign-in.js";
 import { lastUsername, rememberUsername } from "./users.js";
 
 /** What getting a session needs from the run: signing in's, and the profile, client and keychain. */
@@ -234,6 +234,9 @@ export async function signInAndKeep(
     );
   }
   const { password, source } = await obtainPassword(ctx, profile, username, opts);
+  // The sign-in's own code (the lockout guard, its lock, node:crypto) only for a sign-in:
+  // a command that finds a kept session, or nobody signed in, never loads it.
+  const { signIn } = await import("./sign-in.js");
   const ok = await signIn(ctx, client, profile, {
     username,
     password,

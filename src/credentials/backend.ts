@@ -6,14 +6,18 @@
 // own, pinned, with a write/read/delete round trip of a throwaway item under service
 // "rxportal/probe" (a store can accept connections yet refuse writes when locked). Every step is
 // bounded like any keychain call, and the probe never throws: failures become `detail`.
-import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { platform as osPlatform } from "node:os";
 import { join } from "node:path";
 import type { KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
-import { firstLine, formatSeconds, KeychainError, withDeadline } from "./errors.js";
-import { KeyringHelper } from "./helper.js";
-import { DEFAULT_KEYCHAIN_TIMEOUT_MS } from "./keychain.js";
+import {
+  DEFAULT_KEYCHAIN_TIMEOUT_MS,
+  firstLine,
+  formatSeconds,
+  KeychainError,
+  withDeadline,
+} from "./errors.js";
+import type { KeyringHelper } from "./helper.js";
 
 export type BackendKind =
   | "secret-service"
@@ -48,6 +52,7 @@ async function roundTrip(
   timeoutMs: number,
   linuxStore: LinuxStore | undefined,
 ): Promise<ProbeResult> {
+  const { randomBytes } = await import("node:crypto");
   const account = `probe-${randomBytes(6).toString("hex")}`;
   const value = randomBytes(12).toString("hex");
   const step = <T>(call: (entry: KeyringEntry, signal: AbortSignal) => Promise<T>) =>
@@ -84,7 +89,8 @@ export async function describeBackend(
     const noBus = await sessionBusMissing(env, Math.min(timeoutMs, BUS_CONNECT_TIMEOUT_MS));
     if (noBus !== undefined) return noLastingKeychain(noBus);
   }
-  const helper = options.entries ? undefined : new KeyringHelper({ env });
+  // The helper's module (and node:child_process) only when there is a store to ask.
+  const helper = options.entries ? undefined : new (await import("./helper.js")).KeyringHelper({ env });
   const entries = options.entries ?? (helper as KeyringHelper).entries;
   try {
     if (platform === "linux") return await describeLinux(entries, timeoutMs);

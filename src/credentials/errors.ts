@@ -3,6 +3,8 @@
 // some machines) or a chain of causes; only their first line ever reaches the user.
 import { CliError, ExitCode } from "../errors.js";
 
+export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 3000;
+
 export type KeychainFailure =
   /** The keychain did not answer in time: usually locked, waiting on an unlock prompt. */
   | "timeout"

@@ -5,7 +5,7 @@
 // D-Bus that never answers, ends in a KeychainError (exit 77) instead of a hung CLI. The native
 // calls run in a helper process that is killed on timeout (helper.ts explains why).
 import type { FindAccounts, KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
-import { withDeadline } from "./errors.js";
+import { DEFAULT_KEYCHAIN_TIMEOUT_MS, withDeadline } from "./errors.js";
 import { KeyringHelper } from "./helper.js";
 import {
   type CredentialStore,
@@ -19,7 +19,7 @@ import {
   sessionAccount,
 } from "./store.js";
 
-export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 3000;
+export { DEFAULT_KEYCHAIN_TIMEOUT_MS };
 
 export interface KeychainCredentialStoreOptions {
   /** Budget for each keychain call. */
