@@ -32,10 +32,12 @@ dl.card { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1.2r
 dl.card dt { font-weight: 600; }
 dl.card dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border: 1px solid #666; }
+th, td { text-align: left; vertical-align: top; padding: .3rem .4rem; border: 1px solid #666; }
 th { background: #eee; }
 caption { text-align: left; font-weight: 600; margin-bottom: .3rem; }
-td.id { white-space: nowrap; }
+table { font-size: .92rem; }
+th, td { overflow-wrap: break-word; }
+th .rx { display: block; font-weight: 400; font-size: .85rem; }
 footer { margin-top: 1.5rem; font-size: .9rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -66,28 +68,24 @@ export function kitHtml(kit: SavedKit, opts: KitHtmlOptions): string {
   const head = [
     "Medicine",
     "Strength",
-    "Quantity",
-    "Days' supply",
+    "Supply",
     ...(showPrescriber ? ["Prescriber"] : []),
     ...(showPharmacy ? ["Pharmacy"] : []),
     "Last filled",
     "Next refill from",
     "Status",
-    "Rx number",
   ];
   const when = (ymd: string | undefined) => (ymd ? e(opts.dateWords(ymd)) : "not known");
   const rows = kit.medications.map((m) =>
     [
-      `<th scope="row">${e(m.drug)}</th>`,
+      `<th scope="row">${e(m.drug)}<span class="rx">Rx ${e(m.rxId)}</span></th>`,
       `<td>${e(m.strength)}</td>`,
-      `<td>${m.quantity}</td>`,
-      `<td>${m.daysSupply}</td>`,
+      `<td>${m.quantity} for ${m.daysSupply} day${m.daysSupply === 1 ? "" : "s"}</td>`,
       ...(showPrescriber ? [`<td>${m.prescriber ? e(m.prescriber) : "not given"}</td>`] : []),
       ...(showPharmacy ? [`<td>${m.pharmacy ? e(m.pharmacy) : "not given"}</td>`] : []),
       `<td>${when(m.lastFilled)}</td>`,
       `<td>${when(m.nextEligibleDate)}</td>`,
       `<td>${e(statusWord(m.status))}</td>`,
-      `<td class="id">${e(m.rxId)}</td>`,
     ].join(""),
   );
   const table = rows.length
