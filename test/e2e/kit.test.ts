@@ -77,7 +77,7 @@ describe("rxportal kit (built binary)", () => {
 
     const plain = await runCli(["kit", "--plain"], { home });
     expect(plain.code).toBe(0);
-    expect(plain.stdout).not.toMatch(/\u001b\[/);
+    expect(plain.stdout).not.toContain("\u001b[");
     expect(plain.stdout).toContain("Medicines (4)");
 
     const json = await runCli(["kit", "--json"], { home });
