@@ -115,7 +115,10 @@ export function redactSummaryLine(line: string): string {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
     .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
     .replace(/[\u202a-\u202e\u2066-\u2069]/g, "")
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"]+/gi, (url) => redactLink(url.replace(/[.,;:)]+$/, "")))
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"]+/gi, (url) => {
+      const tail = /[.,;:)]+$/.exec(url)?.[0] ?? "";
+      return redactLink(url.slice(0, url.length - tail.length)) + tail;
+    })
     .replace(/\bBearer\s+[\w.~+/=-]+/gi, "Bearer [redacted]")
     .replace(/\beyJ[\w-]{8,}\.[\w-]+(?:\.[\w-]+)?/g, "[redacted]")
     .replace(/(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, "[redacted]")
@@ -159,16 +162,20 @@ export function summaryLines(
     declined: "the member did not agree to a saved report",
     "not-asked": "not asked (no help-desk agent named)",
   }[consent];
+  const fields: [string, string][] = [
+    ["Symptom", symptom],
+    ["Failed checks", checks],
+    ["Diagnosis", `${r.recommendation.title.trim() || "none given"} (${r.recommendation.severity})`],
+    ["Next step", next],
+    ["Whom to call", call],
+    ["Request ids", r.requestIds.length ? r.requestIds.join(", ") : "none recorded"],
+    ["Consent", consentWords],
+    ["Agent", agentName ?? "none named"],
+  ];
   const lines = [
     `rxportal doctor summary, ${r.createdAt}, profile ${r.profile.name}, rxportal ${r.rxportal.version}`,
-    `Symptom: ${symptom}`,
-    `Failed checks: ${checks}`,
-    `Diagnosis: ${r.recommendation.title} (${r.recommendation.severity})`,
-    `Next step: ${next}`,
-    `Whom to call: ${call}`,
-    `Request ids: ${r.requestIds.length ? r.requestIds.join(", ") : "none recorded"}`,
-    `Consent: ${consentWords}`,
-    `Agent: ${agentName ?? "none named"}`,
+    // A field that redaction (or the tree) leaves empty still says so in words.
+    ...fields.map(([label, value]) => `${label}: ${redactSummaryLine(value) || "none given"}`),
   ];
   return lines.slice(0, SUMMARY_MAX_LINES).map(redactSummaryLine);
 }
