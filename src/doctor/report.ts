@@ -97,7 +97,16 @@ export function buildReport(opts: {
     durationMs: t.durationMs,
   };
   const consent = opts.consent ?? (opts.agent ? "agreed" : "not-asked");
-  return { ...report, summary: summaryLines(report, consent, opts.agentName ?? opts.agent) };
+  // The summary's call line: the lines that serve the most kinds of member first (a general line
+  // before a TRICARE-only one when the member's type is not known), two at most.
+  const calls = [...opts.contacts]
+    .sort((a, b) => b.enrollees.length - a.enrollees.length)
+    .slice(0, 2)
+    .map(({ enrollees: _e, topics: _t, ...c }) => c);
+  return {
+    ...report,
+    summary: summaryLines({ ...report, contacts: calls }, consent, opts.agentName ?? opts.agent),
+  };
 }
 
 /** A ticket's paste: never more lines than this. */
@@ -153,9 +162,10 @@ export function summaryLines(
       ? `none (${r.probes.length} passed)`
       : "none run on this path";
   const next = r.recommendation.remedy[0] ?? "none given";
-  const contact = r.contacts[0];
-  const call = contact
-    ? `${contact.name}, ${contact.phone}${contact.tty ? `, TTY ${contact.tty}` : ""}${contact.hours ? ` (${contact.hours})` : ""}`
+  const call = r.contacts.length
+    ? r.contacts
+        .map((c) => `${c.name}, ${c.phone}${c.tty ? `, TTY ${c.tty}` : ""}${c.hours ? ` (${c.hours})` : ""}`)
+        .join("; ")
     : "member services, the number on the member ID card";
   const consentWords = {
     agreed: "the member agreed to a help-desk report",
