@@ -146,7 +146,8 @@ export const kit: CommandSpec = {
 works when the portal is down or sign-in fails. A pharmacist can see what you take from it; many states let
 a pharmacist give a short emergency supply of a regular medicine (ask). The kit is health information: it is
 printed on stdout only. kit --save also refreshes the ID card copy that \`id-card --offline\` shows.
-Exit status: 0 when shown; 1 when no kit was saved (or it cannot be read); with --save, as id-card.
+Exit status: 0 when shown; 1 when no kit was saved (or it cannot be read); with --save also 69 when the portal
+cannot be reached, 75 try later, 77 not signed in: the message then names a kit saved earlier, if there is one.
 `,
   flags: () => import("./flags.js").then((f) => f.kit),
   handler: () =>
