@@ -54,7 +54,7 @@ function wellFormed(html: string): { texts: string[] } {
   return { texts };
 }
 
-const unescape = (text: string) =>
+const unescapeHtml = (text: string) =>
   text.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, "&");
 
 const hostile = fc.oneof(
@@ -143,7 +143,7 @@ describe("the printable kit", () => {
         // Portal text may mention a URL or "src=" as text; as markup it cannot exist (wellFormed).
         expect(html).not.toMatch(/<(script|link|img|iframe|object|base|form)/i);
         const { texts } = wellFormed(html);
-        const shown = unescape(texts.join("\n"));
+        const shown = unescapeHtml(texts.join("\n"));
         for (const m of k.medications) {
           expect(shown).toContain(printable(m.drug));
           if (m.prescriber) expect(shown).toContain(printable(m.prescriber));
