@@ -119,6 +119,14 @@ describe("kit --save", () => {
     expect(statSync(join(r.dir, "data", "id-cards", "test.M1.json")).mode & 0o777).toBe(0o600);
   });
 
+  it("--verbose traces the requests on stderr, never the card or the medicines", async () => {
+    servePortal();
+    const r = await runMember(["--verbose", "kit", "--save"], { now: SAVED_AT });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/GET .*\/prescriptions/);
+    expectNothingPrivate(r.stderr);
+  });
+
   it("--member asks for that member, and keeps the kit under that member", async () => {
     const asked = servePortal(
       RX.map((r) => ({ ...r, memberId: "M1-02" })),
