@@ -7,7 +7,7 @@ import { config, profiles } from "./config/spec.js";
 import { doctor } from "./doctor/spec.js";
 import { health } from "./health/spec.js";
 import type { CommandSpec, ProgramSpec } from "./kit.js";
-import { autoRefill, idCard, orders } from "./member/spec.js";
+import { autoRefill, idCard, kit, orders } from "./member/spec.js";
 import { reset, username } from "./recovery/spec.js";
 import { refill } from "./refill/spec.js";
 import { checkLink, tree } from "./tree/spec.js";
@@ -140,6 +140,7 @@ export const commands: readonly CommandSpec[] = [
   orders,
   autoRefill,
   idCard,
+  kit,
   username,
   reset,
   refill,

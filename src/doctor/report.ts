@@ -4,6 +4,7 @@
 import type { Profile } from "../config/load.js";
 import type { Contact } from "../contacts/types.js";
 import type { ProbeStep, Step, Transcript } from "./engine.js";
+import { redactLink } from "./inputs.js";
 import type { ProbeName } from "./tree-schema.js";
 
 export const probeLabels: Record<ProbeName, string> = {
@@ -44,7 +45,12 @@ export interface DoctorReport {
   contacts: Omit<Contact, "enrollees" | "topics">[];
   steps: Step[];
   durationMs: number;
+  /** The paste-ready handoff (at most SUMMARY_MAX_LINES lines, redacted): `doctor --summary` prints it. */
+  summary: string[];
 }
+
+/** Whether the member agreed to a saved report: asked only when an agent runs the session. */
+export type Consent = "agreed" | "declined" | "not-asked";
 
 export function buildReport(opts: {
   transcript: Transcript;
@@ -54,9 +60,13 @@ export function buildReport(opts: {
   contacts: Contact[];
   agent?: string;
   now: number;
+  /** How the member answered the consent question; "not-asked" without an agent. */
+  consent?: Consent;
+  /** The agent named with --agent, whether or not the member agreed (for the summary's last line). */
+  agentName?: string;
 }): DoctorReport {
   const t = opts.transcript;
-  return {
+  const report: Omit<DoctorReport, "summary"> = {
     rxportal: { version: opts.version },
     createdAt: new Date(opts.now).toISOString(),
     profile: { name: opts.profile.name, baseUrl: opts.profile.baseUrl },
@@ -86,12 +96,106 @@ export function buildReport(opts: {
     steps: t.steps,
     durationMs: t.durationMs,
   };
+  const consent = opts.consent ?? (opts.agent ? "agreed" : "not-asked");
+  // The summary's call line: the lines that serve the most kinds of member first (a general line
+  // before a TRICARE-only one when the member's type is not known), two at most.
+  const calls = [...opts.contacts]
+    .sort((a, b) => b.enrollees.length - a.enrollees.length)
+    .slice(0, 2)
+    .map(({ enrollees: _e, topics: _t, ...c }) => c);
+  return {
+    ...report,
+    summary: summaryLines({ ...report, contacts: calls }, consent, opts.agentName ?? opts.agent),
+  };
+}
+
+/** A ticket's paste: never more lines than this. */
+export const SUMMARY_MAX_LINES = 10;
+/** Nor longer lines than this (characters); a longer one is cut with "...". */
+export const SUMMARY_MAX_LINE = 400;
+
+/**
+ * Anything in a line that could be a secret, hidden: a link keeps only its host and path, and
+ * sign-in codes, Social Security numbers and bearer tokens are replaced. Control characters go too.
+ * Summaries are pasted into tickets other people read; they hold no more than the report does.
+ */
+export function redactSummaryLine(line: string): string {
+  const text = line
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+    .replace(/[\u202a-\u202e\u2066-\u2069]/g, "")
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s<>"]+/gi, (url) => {
+      const tail = /[.,;:)]+$/.exec(url)?.[0] ?? "";
+      return redactLink(url.slice(0, url.length - tail.length)) + tail;
+    })
+    .replace(/\bBearer\s+[\w.~+/=-]+/gi, "Bearer [redacted]")
+    .replace(/\beyJ[\w-]{8,}\.[\w-]+(?:\.[\w-]+)?/g, "[redacted]")
+    .replace(/(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g, "[redacted]")
+    .replace(/(?<![\w.:/-])\d{6,9}(?![\w.:/-])/g, "[redacted]")
+    .replace(/\s+/g, " ")
+    .trim();
+  return text.length > SUMMARY_MAX_LINE ? `${text.slice(0, SUMMARY_MAX_LINE - 3)}...` : text;
+}
+
+/**
+ * The handoff for a help-desk ticket, one fact per line: what the member came with, which checks
+ * failed (with their request ids), the diagnosis, the next step, whom to call, consent and agent.
+ */
+export function summaryLines(
+  r: Omit<DoctorReport, "summary">,
+  consent: Consent,
+  agentName: string | undefined,
+): string[] {
+  const firstQuestion = r.steps.find((s) => s.kind === "question");
+  const symptom = firstQuestion
+    ? `${firstQuestion.label} (${firstQuestion.answer})`
+    : `not asked; the run started at ${r.start}`;
+  const failed = r.probes.filter((p) => p.outcome !== "ok");
+  const checks = failed.length
+    ? failed
+        .map(
+          (p) =>
+            `${probeLabels[p.probe]}: ${outcomeWords[p.outcome]}, ${p.summary}${p.requestIds.length ? ` [request ids ${p.requestIds.join(", ")}]` : ""}`,
+        )
+        .join("; ")
+    : r.probes.length
+      ? `none (${r.probes.length} passed)`
+      : "none run on this path";
+  const next = r.recommendation.remedy[0] ?? "none given";
+  const call = r.contacts.length
+    ? r.contacts
+        .map((c) => `${c.name}, ${c.phone}${c.tty ? `, TTY ${c.tty}` : ""}${c.hours ? ` (${c.hours})` : ""}`)
+        .join("; ")
+    : "member services, the number on the member ID card";
+  const consentWords = {
+    agreed: "the member agreed to a help-desk report",
+    declined: "the member did not agree to a saved report",
+    "not-asked": "not asked (no help-desk agent named)",
+  }[consent];
+  const fields: [string, string][] = [
+    ["Symptom", symptom],
+    ["Failed checks", checks],
+    ["Diagnosis", `${r.recommendation.title.trim() || "none given"} (${r.recommendation.severity})`],
+    ["Next step", next],
+    ["Whom to call", call],
+    ["Request ids", r.requestIds.length ? r.requestIds.join(", ") : "none recorded"],
+    ["Consent", consentWords],
+    ["Agent", agentName ?? "none named"],
+  ];
+  const lines = [
+    `rxportal doctor summary, ${r.createdAt}, profile ${r.profile.name}, rxportal ${r.rxportal.version}`,
+    // A field that redaction (or the tree) leaves empty still says so in words.
+    ...fields.map(([label, value]) => `${label}: ${redactSummaryLine(value) || "none given"}`),
+  ];
+  return lines.slice(0, SUMMARY_MAX_LINES).map(redactSummaryLine);
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function reportMarkdown(r: DoctorReport): string {
   const out: string[] = [];
+  // The same lines `doctor --summary` prints head the file, for a ticket's first paragraph.
+  if (r.summary.length) out.push(...r.summary, "");
   out.push("# rxportal doctor report", "");
   out.push(`- Created: ${r.createdAt}`);
   out.push(`- rxportal version: ${r.rxportal.version}`);

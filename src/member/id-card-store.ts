@@ -32,7 +32,7 @@ export function idCardDir(dataDir: string): string {
  * percent-encode everything else (dots and slashes included), so a name can never climb out of the
  * folder and "<profile>.<member>.json" splits one way only.
  */
-function fileSafe(text: string): string {
+export function fileSafe(text: string): string {
   return [...text]
     .map((ch) =>
       /[A-Za-z0-9_-]/.test(ch)

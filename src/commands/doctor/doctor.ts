@@ -17,7 +17,7 @@ import { loadCheckedTree } from "../../doctor/tree-file.js";
 import type { QuestionNode } from "../../doctor/tree-schema.js";
 import { UsageError } from "../../errors.js";
 import { writePrivateFile } from "../../state/files.js";
-import { note, printJson } from "../../ui/output.js";
+import { note, printJson, printLine } from "../../ui/output.js";
 import { VERSION } from "../../version.js";
 import type { CommandResult } from "../kit.js";
 import { resetAction } from "./reset-action.js";
@@ -30,11 +30,17 @@ export interface DoctorFlags {
   tree?: string;
   report?: string;
   agent?: string;
+  summary?: boolean;
 }
 
 export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promise<CommandResult> {
   if (flags.agent !== undefined && flags.report === undefined) {
     throw new UsageError("--agent names the help-desk agent in a report; it needs --report <dir> too.");
+  }
+  if (flags.summary && ctx.globals.json) {
+    throw new UsageError(
+      '--summary prints a few lines for a ticket; --json already holds them as "summary". Give one.',
+    );
   }
   if (flags.report !== undefined) checkReportDir(flags.report);
   const tree = await loadCheckedTree(flags.tree);
@@ -46,6 +52,16 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
   const answers = checkAnswers(tree, doctorInputs, given);
   const profile = await ctx.profile();
   const consented = flags.agent !== undefined ? await memberConsent(ctx, answers) : false;
+  // With --summary, stdout holds only the summary: the session's own lines go to stderr.
+  const talk = flags.summary
+    ? {
+        io: { ...ctx.io, stdout: ctx.io.stderr },
+        env: ctx.env,
+        globals: ctx.globals,
+        signal: ctx.signal,
+        prompter: ctx.prompter,
+      }
+    : ctx;
 
   const username = profile.username ?? (await lastUsername(ctx, profile.name).catch(() => undefined));
   const asker = createAsker(ctx, answers, username, ctx.globals.sandbox ? profile.baseUrl : undefined);
@@ -69,7 +85,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
       submitPassword(ctx, await ctx.portal(), profile, { username: user, password }),
   });
   const actions = createActions({ profile, now, probes, reset: resetAction(ctx) });
-  const view = await createDoctorView(ctx, profile);
+  const view = await createDoctorView(talk, profile);
 
   const transcript = await walkTree({
     tree,
@@ -95,6 +111,8 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     version: VERSION,
     contacts,
     agent: consented ? flags.agent : undefined,
+    agentName: flags.agent,
+    consent: flags.agent === undefined ? "not-asked" : consented ? "agreed" : "declined",
     now: now(),
   });
   if (ctx.globals.json) {
@@ -113,6 +131,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
       );
     }
   }
+  if (flags.summary) for (const line of report.summary) printLine(ctx, line);
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 // The flag schema of doctor (loaded with zod, only when doctor runs).
 import * as z from "zod/mini";
 import "../../zod-messages.js";
-import { text, texts } from "../flags.js";
+import { flag, text, texts } from "../flags.js";
 
 export const doctor = z.strictObject({
   answers: text,
@@ -10,4 +10,5 @@ export const doctor = z.strictObject({
   tree: text,
   report: text,
   agent: text,
+  summary: flag,
 });

@@ -31,6 +31,11 @@ export const doctor: CommandSpec = {
       flags: "--agent <name>",
       description: "help-desk agent running the session; recorded in the report with the member's consent",
     },
+    {
+      flags: "--summary",
+      description:
+        "at the end, print only a paste-ready summary (at most 10 lines) on stdout; the session talks on stderr",
+    },
   ],
   examples: [
     "rxportal doctor",
@@ -38,9 +43,13 @@ export const doctor: CommandSpec = {
     "rxportal doctor --start network --plain",
     "rxportal doctor --answer start=locked --answer username=pat.sample --json",
     "rxportal doctor --answers answers.yaml --report ./case-1234 --agent 'J. Rivera'",
+    "rxportal doctor --summary > ticket.txt",
   ],
   notes: `Without a terminal every question needs an answer in advance; a missing one stops the run with
 exit 64 and lists the ids to pass. A --json run prints its answers, ready for --answers.
+--summary is for help-desk tickets: stdout gets at most 10 redacted lines when the run ends (symptom,
+failed checks with their request ids, diagnosis, next step, whom to call, consent, agent); the same
+lines are the "summary" field of --json and head report.md.
 `,
   flags: () => import("./flags.js").then((f) => f.doctor),
   handler: () =>

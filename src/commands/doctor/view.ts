@@ -3,10 +3,10 @@
 // Words, not only symbols or colours, carry every result, for screen readers and --plain.
 import type { Profile } from "../../config/load.js";
 import type { Contact } from "../../contacts/types.js";
-import type { AppContext } from "../../context.js";
 import { contactLine } from "../../doctor/actions.js";
 import type { EngineEvent, Step, Transcript } from "../../doctor/engine.js";
 import { outcomeWords, probeLabels } from "../../doctor/report.js";
+import type { UiContext } from "../../ui/io.js";
 import { printLine } from "../../ui/output.js";
 import { type Spinner, startSpinner } from "../../ui/spinner.js";
 import { createStyle } from "../../ui/style.js";
@@ -18,7 +18,12 @@ export interface DoctorView {
   finish(transcript: Transcript, contacts: Contact[]): void;
 }
 
-export async function createDoctorView(ctx: AppContext, profile: Profile): Promise<DoctorView> {
+/** What the view writes with: the run's streams (or, for --summary, stderr in stdout's place). */
+export interface ViewContext extends UiContext {
+  prompter: { readonly interactive: boolean };
+}
+
+export async function createDoctorView(ctx: ViewContext, profile: Profile): Promise<DoctorView> {
   const style = createStyle(ctx);
   const c = style.color;
   const quiet = Boolean(ctx.globals.json);

@@ -9,17 +9,10 @@ import { CliError, ExitCode, UsageError } from "../../errors.js";
 import { findSavedIdCard, idCardDir, type SavedIdCard, saveIdCard } from "../../member/id-card-store.js";
 import type { IdCard } from "../../portal/schemas.js";
 import { note, printJson, printLine } from "../../ui/output.js";
-import { createStyle, type Style } from "../../ui/style.js";
+import { createStyle } from "../../ui/style.js";
 import type { CommandResult } from "../kit.js";
-import {
-  checkId,
-  clean,
-  dateWords,
-  forbiddenMember,
-  localTime,
-  type SessionFlags,
-  sessionOptions,
-} from "./shared.js";
+import { describeCard } from "./card-lines.js";
+import { checkId, clean, forbiddenMember, localTime, type SessionFlags, sessionOptions } from "./shared.js";
 
 export interface IdCardOptions extends SessionFlags {
   member?: string;
@@ -158,24 +151,4 @@ function memberFlag(memberId: string | undefined): string {
   return memberId ? ` --member ${clean(memberId)}` : "";
 }
 
-/** The card as "Label: value" lines: one fact per line, so a screen reader reads it in order. */
-export function describeCard(card: IdCard, style: Style): string[] {
-  const fields: [string, string][] = [
-    ["Member", clean(card.name)],
-    ["Member ID", clean(card.memberId)],
-    ["Plan", clean(card.plan)],
-    ["Group", clean(card.group)],
-    ["BIN", clean(card.bin)],
-    ["PCN", clean(card.pcn)],
-    ["Rx group", card.rxGroup ? clean(card.rxGroup) : "not on this card"],
-    ["Issuer", clean(card.issuer)],
-    ["Effective", dateWords(card.effectiveDate)],
-    ["Help line", clean(card.helpPhone)],
-  ];
-  if (style.plain) return ["Prescription ID card", ...fields.map(([label, value]) => `${label}: ${value}`)];
-  const width = Math.max(...fields.map(([label]) => label.length)) + 1;
-  return [
-    style.color.bold("Prescription ID card"),
-    ...fields.map(([label, value]) => `${style.color.bold(`${label}:`.padEnd(width))} ${value}`),
-  ];
-}
+export { describeCard };

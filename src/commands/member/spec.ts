@@ -120,3 +120,40 @@ export const idCard: CommandSpec = {
           m.idCardCommand(ctx, opts),
     ),
 };
+
+export const kit: CommandSpec = {
+  name: "kit",
+  summary: "the emergency kit: ID card and medication list kept offline, for a pharmacy when sign-in fails",
+  options: [
+    {
+      flags: "--save",
+      description: "ask the portal now and keep the kit on this computer (only you can read it)",
+    },
+    { flags: "--member <id>", description: "a dependent's kit (member id from `rxportal whoami`)" },
+    {
+      flags: "--out <file.html>",
+      description: "also write the kit as one printable web page (only you can read it)",
+    },
+    ...sessionOptions,
+  ],
+  examples: [
+    "rxportal kit --save",
+    "rxportal kit",
+    "rxportal kit --out kit.html",
+    "rxportal kit --member SBX100001-02 --plain",
+  ],
+  notes: `Without --save, kit never contacts the portal: it shows the saved kit and the day it was saved, so it
+works when the portal is down or sign-in fails. A pharmacist can see what you take from it; many states let
+a pharmacist give a short emergency supply of a regular medicine (ask). The kit is health information: it is
+printed on stdout only. kit --save also refreshes the ID card copy that \`id-card --offline\` shows.
+Exit status: 0 when shown; 1 when no kit was saved (or it cannot be read); with --save also 69 when the portal
+cannot be reached, 75 try later, 77 not signed in: the message then names a kit saved earlier, if there is one.
+`,
+  flags: () => import("./flags.js").then((f) => f.kit),
+  handler: () =>
+    import("./kit.js").then(
+      (m) =>
+        (ctx, { opts }) =>
+          m.kitCommand(ctx, opts),
+    ),
+};
