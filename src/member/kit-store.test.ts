@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cases } from "../../test/helpers/cases.js";
 import { CliError } from "../errors.js";
-import type { Prescription } from "../portal/schemas.js";
+import { type Prescription, PrescriptionSchema } from "../portal/schemas.js";
 import { findSavedKit, kitDir, kitFile, kitMedication, saveKit } from "./kit-store.js";
 import { isOld, savedAgo } from "./kit-words.js";
 
@@ -22,8 +22,9 @@ const card = (memberId: string) => ({
   effectiveDate: "2026-01-01",
   helpPhone: "1",
 });
+/** A prescription as the client hands it out: the portal's answer read by the reading schema. */
 const rx = (memberId: string, extra: Record<string, unknown> = {}): Prescription =>
-  ({
+  PrescriptionSchema.parse({
     rxId: `RX-${memberId}`,
     memberId,
     drug: "Atorvastatin",
@@ -35,7 +36,7 @@ const rx = (memberId: string, extra: Record<string, unknown> = {}): Prescription
     autoRefill: false,
     status: "active",
     ...extra,
-  }) as Prescription;
+  });
 const dataDir = () => join(mkdtempSync(join(tmpdir(), "rxportal-kits-")), "data");
 const NOW = Date.parse("2026-03-01T12:00:00Z");
 
@@ -97,7 +98,7 @@ describe("kit store", () => {
     expect((await findSavedKit({ dataDir: dir, profile: "acme" }))?.saved.memberId).toBe("M1");
   });
 
-  it("keeps prescriber and pharmacy only when the portal sends them as text (or {name})", () => {
+  it("keeps prescriber and pharmacy only when the portal sends them as text (or {name}); other shapes read as absent", () => {
     expect(kitMedication(rx("M1"))).not.toHaveProperty("prescriber");
     expect(kitMedication(rx("M1"))).not.toHaveProperty("nextEligibleDate");
     const full = kitMedication(rx("M1", { prescriber: "Dr. A", pharmacy: { name: "Corner Pharmacy" } }));

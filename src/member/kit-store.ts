@@ -51,14 +51,10 @@ export function kitFile(dataDir: string, profile: string, memberId: string): str
   return join(kitDir(dataDir), `${fileSafe(profile)}.${fileSafe(memberId)}.json`);
 }
 
-/** Text fields a newer portal may add to a prescription; read only when they are plain text. */
+/** The prescriber or pharmacy, when the portal named one (the reading schema makes it text). */
 function extraText(rx: Prescription, key: "prescriber" | "pharmacy"): string | undefined {
-  const value = (rx as Record<string, unknown>)[key];
-  if (typeof value === "string" && value.trim() !== "") return value;
-  if (value && typeof value === "object" && typeof (value as { name?: unknown }).name === "string") {
-    return (value as { name: string }).name;
-  }
-  return undefined;
+  const value = rx[key];
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
 
 /** A portal prescription as the kit keeps it; absent fields stay absent. */

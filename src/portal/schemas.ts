@@ -23,6 +23,7 @@ import {
   ReadIdSchema,
   ReadTextSchema,
   ReadTimestampSchema,
+  safeText,
 } from "./lenient.js";
 
 export type { ItemProblem } from "./lenient.js";
@@ -232,6 +233,19 @@ export const ReadOrderStatus = openEnum(OrderStatusSchema.options);
 const ReadInt = z.int().check(z.gte(0));
 const Text = ReadTextSchema;
 
+/**
+ * A name a portal may add although the contract has none (a prescriber, a pharmacy): text, or an
+ * object with a `name`, read as that text (made terminal-safe). Anything else reads as absent: a
+ * field outside the contract never makes a prescription unreadable.
+ */
+const NameText = z.pipe(
+  z.unknown(),
+  z.transform((value: unknown): string | undefined => {
+    const name = typeof value === "object" && value !== null ? (value as { name?: unknown }).name : value;
+    return typeof name === "string" && name.trim() !== "" ? safeText(name) : undefined;
+  }),
+);
+
 /** Moves a nested list's problems onto its parent object as `problems` (only when there are any). */
 function liftProblems<T extends { problems?: ItemProblem[] }>(value: T, lists: ItemProblem[][]): T {
   const all = [...(value.problems ?? []), ...lists.flat()];
@@ -385,6 +399,9 @@ export const PrescriptionSchema = z.lazy(() =>
     nextEligibleDate: optional(ReadDateSchema),
     autoRefill: z.boolean(),
     status: ReadPrescriptionStatus,
+    // Not in the contract; read when a portal sends them (the emergency kit shows them).
+    prescriber: z.optional(NameText),
+    pharmacy: z.optional(NameText),
   }),
 );
 export type Prescription = z.output<typeof PrescriptionSchema>;

@@ -183,9 +183,10 @@ describe("kit (offline)", () => {
     expect(r.stdout).toMatch(
       /^Emergency medicine kit\nSaved Tue, 10 Feb 2026, 09:30 UTC \(3 days ago\); it may be out of date\.\n\nPrescription ID card\nMember: Alice Example\n/,
     );
-    // The portal's reading schema (src/portal/schemas.ts) drops fields it does not know: until it
-    // reads `prescriber`, the kit has none to show, and says nothing rather than "not given".
-    expect(r.stdout).not.toContain("Prescriber");
+    // The portal sent a prescriber for RX-1 only (outside the contract; the reading schema keeps
+    // it): shown there, and for RX-2 nothing rather than "not given".
+    expect(r.stdout).toContain("   Prescriber: Dr. Q. Example\n");
+    expect(r.stdout.match(/Prescriber/g)).toHaveLength(1);
     expect(r.stdout).toMatch(/At the pharmacy\n.*\n.*emergency supply.*Ask the pharmacist/);
     expect(r.stderr).toBe("");
   });
