@@ -30,9 +30,9 @@ import {
   unreadableSuccessError,
 } from "./errors.js";
 import { redactBody, redactUrl } from "./redact.js";
+import type { Registered, RegisterRequest, RegisterStarted } from "./registration-schemas.js";
 import { isTransient, retryDelayMs } from "./retry.js";
 import { parseRetryAfter } from "./retry-after.js";
-import type { RegisterRequest, RegisterStarted, Registered } from "./registration-schemas.js";
 import type * as s from "./schemas.js";
 import { isLoopbackHost } from "./url.js";
 

@@ -236,7 +236,6 @@ export const operations: readonly ContractOperation[] = [
       },
       401: problem(["invalid_code"], "Wrong code", s.InvalidCodeProblemSchema),
       410: problem(["challenge_expired"], "The code expired, was replaced or had too many wrong tries"),
-      429: rateLimited,
     },
   },
   {

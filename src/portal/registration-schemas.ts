@@ -3,7 +3,7 @@
 // the reading schemas are what the client accepts, lenient where the contract's prose allows.
 import * as z from "zod/mini";
 import "../zod-messages.js";
-import { ReadCountSchema, ReadIdSchema, ReadTextSchema, optional } from "./lenient.js";
+import { optional, ReadCountSchema, ReadIdSchema, ReadTextSchema } from "./lenient.js";
 import { DateSchema, ProblemSchema } from "./schemas.js";
 
 /** Nine digits; the client strips dashes and spaces before sending. */

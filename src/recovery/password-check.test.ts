@@ -158,13 +158,14 @@ describe("personal details (registration)", () => {
   // Generated members: names of letters (accents included), a real date, and a password built
   // from their details with any separators and capitals. Each must be refused, by name.
   const nameArb = fc
-    .tuple(
-      fc.constantFrom(..."ABCDEFGHIJKLMNOPRSTVWZ"),
-      fc.stringMatching(/^[a-zéèöñ]{2,9}$/),
-    )
+    .tuple(fc.constantFrom(..."ABCDEFGHIJKLMNOPRSTVWZ"), fc.stringMatching(/^[a-zéèöñ]{2,9}$/))
     .map(([first, rest]) => first + rest);
   const dateArb = fc
-    .date({ min: new Date("1920-01-01T00:00:00Z"), max: new Date("2007-12-31T00:00:00Z"), noInvalidDate: true })
+    .date({
+      min: new Date("1920-01-01T00:00:00Z"),
+      max: new Date("2007-12-31T00:00:00Z"),
+      noInvalidDate: true,
+    })
     .map((d) => d.toISOString().slice(0, 10));
   const sepArb = fc.constantFrom("-", ".", "_", "!", "", "/", " ", "#", "@");
   const caseArb = fc.constantFrom(

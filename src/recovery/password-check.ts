@@ -107,11 +107,7 @@ export function personalWords(personal: PersonalDetails): string[] {
   return [...names, personal.dateOfBirth, ...dates.full, dates.year, ...dates.dayMonth].filter(Boolean);
 }
 
-const fold = (text: string) =>
-  text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase();
+const fold = (text: string) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 
 /**
  * Every personal detail the password contains, each named: first name, last name, birth year,
