@@ -34,7 +34,8 @@ emailed code (with --code-stdin), which is read only after the portal has sent i
   examples: [
     "rxportal register",
     "rxportal register --sandbox --member-id SBX300001",
-    'printf \'%s\\n%s\\n\' "$SSN" "$PW" | rxportal register --first-name Sam --last-name Newcomer --dob 1990-07-21 --ssn-stdin --username sam.newcomer --email sam@example.com --password-stdin --code-stdin --json',
+    // A help desk on the phone: the secrets go in first, then the agent types the code the member reads out.
+    '{ printf \'%s\\n%s\\n\' "$SSN" "$PW"; read -r CODE </dev/tty; echo "$CODE"; } | rxportal register --first-name Sam --last-name Newcomer --dob 1990-07-21 --ssn-stdin --username sam.newcomer --email sam@example.com --password-stdin --code-stdin --json',
   ],
   notes: `The password must meet the portal's rules and be hard to guess; names, the date of birth and the
 username are refused in it, and every problem is named before anything is sent. The SSN is never
