@@ -191,3 +191,37 @@ describe("POST /auth/register and /auth/register/verify", () => {
     );
   });
 });
+
+describe("a registrant from a seed file", () => {
+  it("registers like a bundled one", async () => {
+    const { mergeSeed } = await import("./seed-file.js");
+    const { seed } = await import("./seed.js");
+    const extra = {
+      memberId: "SBX700001",
+      firstName: "Sky",
+      lastName: "Seeded",
+      dateOfBirth: "1993-03-03",
+      ssn: "987654328",
+      enrolleeType: "medicare" as const,
+    };
+    const seeded = await startSandbox({ port: 0, seed: mergeSeed("s.json", seed, { registrants: [extra] }) });
+    try {
+      const res = await fetch(`${seeded.baseUrl}/auth/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          firstName: "Sky",
+          lastName: "Seeded",
+          dateOfBirth: "1993-03-03",
+          ssn: "987654328",
+          username: "sky",
+          password: GOOD,
+          email: "sky@example.com",
+        }),
+      });
+      expect(res.status).toBe(202);
+    } finally {
+      await seeded.close();
+    }
+  });
+});

@@ -4,8 +4,9 @@
 //
 // Every SSN here is in 987-65-4320 to 987-65-4329, the block set aside for examples and
 // advertising: none belongs to a real person.
-import type { EnrolleeType, MfaChannel } from "../portal/schemas.js";
-import type { SeedMember } from "./seed.js";
+import type { CanonicalIdCard, EnrolleeType, MfaChannel } from "../portal/schemas.js";
+
+type Card = Omit<CanonicalIdCard, "memberId" | "name">;
 
 export interface Registrant {
   memberId: string;
@@ -21,7 +22,14 @@ export interface Registrant {
   scenario: string;
 }
 
-const card = (plan: string, group: string): SeedMember["card"] => ({
+/** `sandbox --seed <file>` may add registrants: the same fields, with these defaults. */
+export const REGISTRANT_DEFAULTS = {
+  relationship: "self",
+  active: true,
+  scenario: "registerable (from a seed file)",
+} as const;
+
+const card = (plan: string, group: string): Card => ({
   plan,
   group,
   bin: "999901",
@@ -110,7 +118,7 @@ export const registeredSsns: Readonly<Record<string, string>> = {
 
 /** What a new account gets: the plan's card, e-mail codes on (two-step verification is required). */
 export function newAccountDefaults(r: Registrant): {
-  card: SeedMember["card"];
+  card: Card;
   mfa: MfaChannel[];
   name: string;
 } {

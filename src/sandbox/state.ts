@@ -15,7 +15,13 @@ import type {
   ServiceState,
 } from "../portal/schemas.js";
 import type { Reply } from "./http.js";
-import { newAccountDefaults, type Registrant, registeredSsns, registrants } from "./registrants.js";
+import {
+  newAccountDefaults,
+  REGISTRANT_DEFAULTS,
+  type Registrant,
+  registeredSsns,
+  registrants,
+} from "./registrants.js";
 import { Hasher, maskEmail, maskPhone, randomToken } from "./secrets.js";
 import { seed as bundledSeed, type Seed, type SeedMember } from "./seed.js";
 
@@ -173,7 +179,7 @@ export class SandboxState {
   resetAttempts = new Map<string, number>();
   registrations = new Map<string, PendingRegistration>();
   /** People with benefits and no account yet; an account made by registration joins `accounts`. */
-  readonly registrants: readonly Registrant[] = registrants;
+  readonly registrants: readonly Registrant[];
   prescriptions = new Map<string, RxRecord>();
   orders = new Map<string, OrderRecord>();
   idempotency = new Map<string, IdempotencyRecord>();
@@ -192,6 +198,10 @@ export class SandboxState {
     private readonly seed: Seed = bundledSeed,
   ) {
     this.policy = seed.policy;
+    this.registrants = [
+      ...registrants,
+      ...(seed.registrants ?? []).map((r) => ({ ...REGISTRANT_DEFAULTS, ...r })),
+    ];
     this.reseed();
   }
 
