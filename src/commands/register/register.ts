@@ -61,9 +61,11 @@ export async function registerCommand(ctx: AppContext, flags: RegisterFlags): Pr
     });
   }
   const profile = await ctx.profile();
-  const details = await gatherDetails(ctx, flags);
+  // Before any question: a profile or portal that cannot take a registration says so now, not
+  // after the member has typed everything; the policy also gives the password's length.
   const client = await ctx.portal();
   const policy = await client.getAuthPolicy();
+  const details = await gatherDetails(ctx, flags);
   let password = await readPassword(ctx, flags, details, policy);
   const how =
     "memberId" in details.identity
