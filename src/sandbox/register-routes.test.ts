@@ -174,6 +174,31 @@ describe("POST /auth/register and /auth/register/verify", () => {
     expect(late.status).toBe(410);
   });
 
+  it("GET /_sandbox/registrants lists who may register, the SSN as its last four only", async () => {
+    const before = (await (await fetch(`${sb.origin}/_sandbox/registrants`)).json()) as Record<
+      string,
+      unknown
+    >[];
+    expect(before.map((r) => r.enrolleeType)).toEqual(
+      expect.arrayContaining(["commercial", "medicare", "tricare"]),
+    );
+    expect(before.find((r) => r.memberId === "SBX300001")).toMatchObject({
+      ssnLast4: "4321",
+      registered: false,
+    });
+    expect(JSON.stringify(before)).not.toContain(SAM_SSN);
+    const started = await register({ memberId: "SBX300001" });
+    await post("/auth/register/verify", {
+      challengeId: started.body.challengeId,
+      code: codeFor("sam.newcomer"),
+    });
+    const after = (await (await fetch(`${sb.origin}/_sandbox/registrants`)).json()) as Record<
+      string,
+      unknown
+    >[];
+    expect(after.find((r) => r.memberId === "SBX300001")?.registered).toBe(true);
+  });
+
   it("never echoes a generated SSN, whatever the answer", async () => {
     await fc.assert(
       fc.asyncProperty(
