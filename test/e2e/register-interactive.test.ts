@@ -56,8 +56,8 @@ describe.skipIf(!tmuxAvailable())("rxportal register at a real terminal (tmux)",
   afterAll(() => {
     sandbox.kill("SIGKILL");
     try {
-      // Only this test's own server (its private socket).
-      tmux("kill-server");
+      // Only this test's own session, on its private socket; tmux exits with its last session.
+      tmux("kill-session", "-t", session);
     } catch {
       // already gone
     }
