@@ -142,7 +142,7 @@ describe("rxportal register (built binary, standalone sandbox)", () => {
     const r = await runCli(["register", "--ssn", "987-65-4323"], { home });
     expect(r.code).toBe(64);
     expect(r.stderr).not.toContain("4323");
-    expect(r.stderr).toMatch(/never takes a Social Security number on the command line/);
+    expect(r.stderr).toMatch(/^rxportal: A Social Security number is never taken on the command line/);
   });
 
   it("a portal that registers only on its website: where to go, exit 69", async () => {

@@ -250,7 +250,7 @@ describe("rxportal register, unattended (options and stdin)", () => {
       const r = await runIt(args);
       expect(r.code).toBe(64);
       expect(r.stderr).toMatch(
-        /^rxportal: rxportal never takes a (Social Security number|password) on the command line/,
+        /^rxportal: (A Social Security number|A password) is never taken on the command line/,
       );
       noSecrets(r, "987654321", "Secret-Given-Away-9");
     }

@@ -132,7 +132,7 @@ function refuseSecretsInArgv(flags: RegisterFlags): void {
   // Never echoed: the value is a secret that is already where it should not be.
   if (flags.ssn !== undefined) {
     throw new UsageError(
-      "rxportal never takes a Social Security number on the command line, where other users and the shell history can see it.",
+      "A Social Security number is never taken on the command line, where other users and the shell history could see it.",
       {
         hint: "Leave it out to be asked (typed masked), or pass --ssn-stdin and give it on the first line of stdin.",
       },
@@ -140,7 +140,7 @@ function refuseSecretsInArgv(flags: RegisterFlags): void {
   }
   if (flags.password !== undefined) {
     throw new UsageError(
-      "rxportal never takes a password on the command line, where other users and the shell history can see it.",
+      "A password is never taken on the command line, where other users and the shell history could see it.",
       { hint: "Leave it out to be asked (typed masked), or pass --password-stdin." },
     );
   }
