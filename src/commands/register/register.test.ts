@@ -336,6 +336,20 @@ describe("rxportal register, interactive (scripted questions)", () => {
   });
 });
 
+describe("rxportal register, a terminal and a password on stdin", () => {
+  it("checks the stdin password again against a username picked after the first was taken", async () => {
+    const r = await runIt(
+      ["register", ...SAM, "--member-id", "SBX300001", "--email", "s@example.com", "--password-stdin"],
+      { lines: [GOOD], prompter: ["pat.sample", "maple-43"] },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /The password was not sent, and nothing is registered\. It contains your username/,
+    );
+    expect(sb.outbox()).toEqual([]);
+  });
+});
+
 describe("the SSN, read locally", () => {
   it("takes nine digits with dashes or spaces anywhere; refuses the rest without repeating it", () => {
     fc.assert(

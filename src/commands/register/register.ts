@@ -90,8 +90,12 @@ export async function registerCommand(ctx: AppContext, flags: RegisterFlags): Pr
           `The username ${details.username} is taken.${offered.length ? ` Free ones: ${offered.join(", ")}.` : ""}`,
         );
         details.username = await askUsername(ctx, offered[0]);
-        // The username is part of what the password must not contain.
+        // The username is part of what the password must not contain: check it again.
         if (!flags.passwordStdin) password = await readPassword(ctx, flags, details, policy);
+        else {
+          const problems = await newPasswordProblems(password, details.username, policy.password, details);
+          if (problems.length > 0) throw new NewPasswordRefusedError(problems, REFUSED_WORDING);
+        }
         continue;
       }
       if (error instanceof PortalRefusedError && error.code === "password_policy") {
