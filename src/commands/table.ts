@@ -10,6 +10,7 @@ import type { CommandSpec, ProgramSpec } from "./kit.js";
 import { autoRefill, idCard, kit, orders } from "./member/spec.js";
 import { reset, username } from "./recovery/spec.js";
 import { refill } from "./refill/spec.js";
+import { register } from "./register/spec.js";
 import { checkLink, tree } from "./tree/spec.js";
 
 export const program: ProgramSpec = {
@@ -136,6 +137,7 @@ export const commands: readonly CommandSpec[] = [
   login,
   logout,
   whoami,
+  register,
   keychain,
   orders,
   autoRefill,

@@ -49,6 +49,8 @@ export const operationPlaceholders = {
   recoverUsername: [],
   requestPasswordReset: [],
   confirmPasswordReset: [],
+  register: [],
+  verifyRegistration: [],
   getMe: [],
   getIdCard: [],
   listPrescriptions: [],

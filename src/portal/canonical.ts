@@ -131,6 +131,20 @@ export const CanonicalOrderSchema = z.object({
 });
 export const CanonicalOrderListSchema = z.object({ items: z.array(CanonicalOrderSchema) });
 
+// Registration (contract version 1.1).
+export const CanonicalRegisterStartedSchema = z.object({
+  result: z.literal("verify"),
+  challengeId: z.string().check(z.minLength(1)),
+  channel: z.literal("email"),
+  destinationHint: z.string(),
+  expiresIn: z.int().check(z.gte(0)),
+});
+export const CanonicalRegisteredSchema = z.object({
+  result: z.literal("ok"),
+  username: z.string().check(z.minLength(1)),
+  member: z.object({ memberId: z.string(), name: z.string() }),
+});
+
 // What the sandbox, a producer, builds its answers as: the canonical shapes.
 export type CanonicalPortalStatus = z.infer<typeof CanonicalStatusSchema>;
 export type CanonicalAuthPolicy = z.infer<typeof CanonicalAuthPolicySchema>;
@@ -155,6 +169,8 @@ const CANONICAL: Readonly<Record<string, Readonly<Record<number, z.ZodMiniType>>
   orderRefills: { 201: CanonicalRefillCreatedSchema },
   listOrders: { 200: CanonicalOrderListSchema },
   getOrder: { 200: CanonicalOrderSchema },
+  register: { 202: CanonicalRegisterStartedSchema },
+  verifyRegistration: { 201: CanonicalRegisteredSchema },
 };
 
 /** What a portal should send for this answer; undefined where that is the reading schema itself. */

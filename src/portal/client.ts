@@ -30,6 +30,7 @@ import {
   unreadableSuccessError,
 } from "./errors.js";
 import { redactBody, redactUrl } from "./redact.js";
+import type { Registered, RegisterRequest, RegisterStarted } from "./registration-schemas.js";
 import { isTransient, retryDelayMs } from "./retry.js";
 import { parseRetryAfter } from "./retry-after.js";
 import type * as s from "./schemas.js";
@@ -46,6 +47,8 @@ export type OperationId =
   | "recoverUsername"
   | "requestPasswordReset"
   | "confirmPasswordReset"
+  | "register"
+  | "verifyRegistration"
   | "getMe"
   | "getIdCard"
   | "listPrescriptions"
@@ -590,6 +593,15 @@ export class PortalClient {
 
   async confirmPasswordReset(body: z.input<typeof s.PasswordResetConfirmRequestSchema>): Promise<void> {
     await this.call("confirmPasswordReset", { body });
+  }
+
+  /** Contract 1.1: the portal checks the details and emails a code that confirms the account. */
+  async register(body: RegisterRequest): Promise<RegisterStarted> {
+    return (await this.call<RegisterStarted>("register", { body })).data;
+  }
+
+  async verifyRegistration(body: { challengeId: string; code: string }): Promise<Registered> {
+    return (await this.call<Registered>("verifyRegistration", { body })).data;
   }
 
   async getMe(): Promise<s.Me> {

@@ -3,6 +3,7 @@
 // and the sandbox's conformance tests, row by row; what a portal should send where the reading is
 // lenient is in ./canonical.ts (`canonicalSchemaOf`), which only those two load.
 import type * as z from "zod/mini";
+import * as r from "./registration-schemas.js";
 import * as s from "./schemas.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT";
@@ -173,6 +174,47 @@ export const operations: readonly ContractOperation[] = [
       ),
       422: problem(["password_policy"], "The new password breaks the policy", s.PasswordPolicyProblemSchema),
       429: rateLimited,
+    },
+  },
+  {
+    id: "register",
+    method: "POST",
+    path: "/auth/register",
+    summary: "Create an online account; an email code confirms it (contract 1.1)",
+    auth: false,
+    request: r.RegisterRequestSchema,
+    responses: {
+      202: {
+        schema: r.RegisterStartedSchema,
+        description: "Details accepted; a code was sent to the email address to confirm the account",
+      },
+      409: problem(
+        ["already_registered", "username_taken"],
+        "An account exists for this member, or the username is taken (with suggestions)",
+        r.RegisterConflictProblemSchema,
+      ),
+      422: problem(
+        ["not_eligible", "password_policy"],
+        "No active benefit matches these details, or the password breaks the policy",
+      ),
+      429: rateLimited,
+      501: problem(["not_implemented"], "This portal registers members only on its website"),
+    },
+  },
+  {
+    id: "verifyRegistration",
+    method: "POST",
+    path: "/auth/register/verify",
+    summary: "Confirm a registration with the emailed code",
+    auth: false,
+    request: r.RegisterVerifyRequestSchema,
+    responses: {
+      201: {
+        schema: r.RegisteredSchema,
+        description: "The account exists; the member can sign in",
+      },
+      401: problem(["invalid_code"], "Wrong code", s.InvalidCodeProblemSchema),
+      410: problem(["challenge_expired"], "The code expired, was replaced or had too many wrong tries"),
     },
   },
   {

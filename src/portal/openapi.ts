@@ -78,7 +78,7 @@ export function buildOpenApi(): JsonObject {
     openapi: "3.1.0",
     info: {
       title: "rxportal member portal contract",
-      version: "1.0.0",
+      version: "1.1.0",
       description:
         "The portal contract shared by the rxportal client, its sandbox portal and portal adapters. Generated from src/portal/schemas.ts; do not edit by hand.",
     },

@@ -28,6 +28,7 @@ const SECRET_KEYS = new Set([
   "cookie",
   "setcookie",
   "sessionid",
+  "ssn",
 ]);
 /**
  * Any key containing one of these is a secret too (csrfToken, passwordConfirm, x-api-secret).

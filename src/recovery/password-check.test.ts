@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../errors.js";
 import type { AuthPolicy } from "../portal/schemas.js";
@@ -5,6 +6,8 @@ import {
   MIN_STRENGTH_SCORE,
   NewPasswordRefusedError,
   newPasswordProblems,
+  type PersonalDetails,
+  personalProblems,
   policyProblems,
   rateStrength,
 } from "./password-check.js";
@@ -110,5 +113,109 @@ describe("rateStrength and newPasswordProblems", () => {
     ]);
     expect(broken.code).toBe("password_policy");
     expect(broken.message).toBe("The new password was not sent. Too short. Too plain.");
+  });
+});
+
+describe("personal details (registration)", () => {
+  const PAT: PersonalDetails = { firstName: "Pat", lastName: "Sample", dateOfBirth: "1981-04-12" };
+
+  it("refuses Pat-Sample-1981-04-12 for Pat Sample born 1981-04-12, naming every reason", async () => {
+    const problems = await newPasswordProblems("Pat-Sample-1981-04-12", "pat.sample", RULES, PAT);
+    const messages = problems.map((p) => p.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        "It contains your first name.",
+        "It contains your last name.",
+        "It contains your date of birth.",
+      ]),
+    );
+    // The policy alone lets it through, and so does zxcvbn's score (it is long): only the
+    // personal check stands between it and the portal.
+    expect(policyProblems("Pat-Sample-1981-04-12", "pat.sample", RULES)).toEqual([]);
+    expect((await rateStrength("Pat-Sample-1981-04-12", "pat.sample", PAT)).score).toBeGreaterThanOrEqual(3);
+    expect(problems.map((p) => p.rule)).toEqual(["personal", "personal", "personal"]);
+    expect(new NewPasswordRefusedError(problems).message).toContain("It contains your last name.");
+  });
+
+  it("reset's checks are unchanged when no personal details are given", async () => {
+    expect(await newPasswordProblems("Pat-Sample-1981-04-12", "pat.sample", RULES)).not.toContainEqual(
+      expect.objectContaining({ rule: "personal" }),
+    );
+  });
+
+  it("names the birth year, or the day and month, when the full date is not there", () => {
+    expect(personalProblems("Blue-Otter-1981!", PAT).map((p) => p.message)).toEqual([
+      "It contains the year you were born.",
+    ]);
+    expect(personalProblems("Blue-Otter-12/04!", PAT).map((p) => p.message)).toEqual([
+      "It contains your birthday (the day and month).",
+    ]);
+    expect(personalProblems("SAMPLE_otter_kite", PAT).map((p) => p.message)).toEqual([
+      "It contains your last name.",
+    ]);
+  });
+
+  // Generated members: names of letters (accents included), a real date, and a password built
+  // from their details with any separators and capitals. Each must be refused, by name.
+  const nameArb = fc
+    .tuple(fc.constantFrom(..."ABCDEFGHIJKLMNOPRSTVWZ"), fc.stringMatching(/^[a-zéèöñ]{2,9}$/))
+    .map(([first, rest]) => first + rest);
+  const dateArb = fc
+    .date({
+      min: new Date("1920-01-01T00:00:00Z"),
+      max: new Date("2007-12-31T00:00:00Z"),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString().slice(0, 10));
+  const sepArb = fc.constantFrom("-", ".", "_", "!", "", "/", " ", "#", "@");
+  const caseArb = fc.constantFrom(
+    (s: string) => s,
+    (s: string) => s.toUpperCase(),
+    (s: string) => s.toLowerCase(),
+  );
+
+  it("refuses every password built from a generated member's names and date of birth", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        nameArb,
+        nameArb,
+        dateArb,
+        sepArb,
+        caseArb,
+        fc.constantFrom("ymd", "mdy", "dmy", "y"),
+        async (first, last, dob, sep, cased, order) => {
+          const [y = "", m = "", d = ""] = dob.split("-");
+          const date = { ymd: [y, m, d], mdy: [m, d, y], dmy: [d, m, y], y: [y] }[order].join(sep);
+          const password = [cased(first), cased(last), date].join(sep);
+          const personal = { firstName: first, lastName: last, dateOfBirth: dob };
+          const problems = await newPasswordProblems(password, "someone.else", RULES, personal);
+          expect(problems.length).toBeGreaterThan(0);
+          const messages = problems.map((p) => p.message);
+          expect(messages).toContain("It contains your first name.");
+          expect(messages).toContain("It contains your last name.");
+          expect(messages.some((msg) => /date of birth|year you were born/.test(msg))).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("accepts strong random passwords that hold none of the member's details", async () => {
+    const chars = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-!#%+=";
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...chars), { minLength: 20, maxLength: 28 }).map((a) => a.join("")),
+        nameArb,
+        nameArb,
+        dateArb,
+        async (password, first, last, dob) => {
+          const personal = { firstName: first, lastName: last, dateOfBirth: dob };
+          fc.pre(personalProblems(password, personal).length === 0);
+          fc.pre(policyProblems(password, "someone.else", RULES).length === 0);
+          expect(await newPasswordProblems(password, "someone.else", RULES, personal)).toEqual([]);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -15,6 +15,7 @@ export type PasswordRule =
   | "requireClasses"
   | "minClasses"
   | "disallowUsername"
+  | "personal"
   | "strength";
 
 export interface PasswordProblem {
@@ -66,6 +67,74 @@ export function policyProblems(password: string, username: string, rules: Passwo
   }
   if (rules.disallowUsername && username !== "" && password.toLowerCase().includes(username.toLowerCase())) {
     problems.push({ rule: "disallowUsername", message: "It contains your username; leave that out." });
+  }
+  return problems;
+}
+
+/**
+ * What a registration knows about the member: a password built on these is among the first
+ * things anyone who knows them would try.
+ */
+export interface PersonalDetails {
+  firstName: string;
+  lastName: string;
+  /** yyyy-mm-dd */
+  dateOfBirth: string;
+}
+
+/** The forms a date of birth is written in, e.g. 1981, 19810412, 04121981, 0412, 1204, 810412. */
+export function birthDateForms(dateOfBirth: string): { full: string[]; year: string; dayMonth: string[] } {
+  const [year = "", month = "", day = ""] = dateOfBirth.split("-");
+  const yy = year.slice(2);
+  return {
+    full: [
+      `${year}${month}${day}`,
+      `${month}${day}${year}`,
+      `${day}${month}${year}`,
+      `${month}${day}${yy}`,
+      `${day}${month}${yy}`,
+      `${yy}${month}${day}`,
+    ],
+    year,
+    dayMonth: [`${month}${day}`, `${day}${month}`],
+  };
+}
+
+/** The member's details as zxcvbn user inputs: names and the date in its usual forms. */
+export function personalWords(personal: PersonalDetails): string[] {
+  const dates = birthDateForms(personal.dateOfBirth);
+  const names = [personal.firstName, personal.lastName].flatMap((n) => [n, ...n.split(/[^\p{L}\p{N}]+/u)]);
+  return [...names, personal.dateOfBirth, ...dates.full, dates.year, ...dates.dayMonth].filter(Boolean);
+}
+
+const fold = (text: string) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+
+/**
+ * Every personal detail the password contains, each named: first name, last name, birth year,
+ * birth date. Names count from three letters (a two-letter name turns up inside too many words);
+ * separators are ignored, so 1981-04-12, 04/12 and 19810412 are all the date of birth.
+ */
+export function personalProblems(password: string, personal: PersonalDetails): PasswordProblem[] {
+  const letters = fold(password).replace(/[^\p{L}]+/gu, "");
+  const digits = password.replace(/\D+/g, "");
+  const problems: PasswordProblem[] = [];
+  const nameParts = (name: string) =>
+    fold(name)
+      .split(/[^\p{L}]+/u)
+      .filter((part) => part.length >= 3);
+  if (nameParts(personal.firstName).some((part) => letters.includes(part))) {
+    problems.push({ rule: "personal", message: "It contains your first name." });
+  }
+  if (nameParts(personal.lastName).some((part) => letters.includes(part))) {
+    problems.push({ rule: "personal", message: "It contains your last name." });
+  }
+  const dates = birthDateForms(personal.dateOfBirth);
+  if (dates.full.some((form) => digits.includes(form))) {
+    problems.push({ rule: "personal", message: "It contains your date of birth." });
+  } else if (dates.year !== "" && digits.includes(dates.year)) {
+    problems.push({ rule: "personal", message: "It contains the year you were born." });
+  } else if (dates.dayMonth.some((form) => digits.includes(form))) {
+    problems.push({ rule: "personal", message: "It contains your birthday (the day and month)." });
   }
   return problems;
 }
@@ -145,11 +214,18 @@ function loadZxcvbn(): Promise<Zxcvbn> {
 }
 
 /** How hard the password is to guess, with zxcvbn's advice in plain words. */
-export async function rateStrength(password: string, username: string): Promise<Strength> {
+export async function rateStrength(
+  password: string,
+  username: string,
+  personal?: PersonalDetails,
+): Promise<Strength> {
   const zxcvbn = await loadZxcvbn();
-  const userInputs = [username, ...username.split(/[^A-Za-z0-9]+/), ...CONTEXT_WORDS].filter(
-    (w) => w.length >= 3,
-  );
+  const userInputs = [
+    username,
+    ...username.split(/[^A-Za-z0-9]+/),
+    ...(personal ? personalWords(personal) : []),
+    ...CONTEXT_WORDS,
+  ].filter((w) => w.length >= 3);
   const { score, feedback } = zxcvbn(password, userInputs);
   const warning = feedback.warning ? WARNINGS[feedback.warning] : undefined;
   const suggestions = feedback.suggestions
@@ -166,14 +242,18 @@ export async function newPasswordProblems(
   password: string,
   username: string,
   rules: PasswordRules,
+  personal?: PersonalDetails,
 ): Promise<PasswordProblem[]> {
   const broken = policyProblems(password, username, rules);
   // A password that breaks the rules must change anyway; rating it would only add noise.
-  if (broken.length > 0) return broken;
-  const strength = await rateStrength(password, username);
-  if (strength.score >= MIN_STRENGTH_SCORE) return [];
+  if (broken.length > 0) return personal ? [...broken, ...personalProblems(password, personal)] : broken;
+  const own = personal ? personalProblems(password, personal) : [];
+  const strength = await rateStrength(password, username, personal);
+  if (strength.score >= MIN_STRENGTH_SCORE && own.length === 0) return [];
+  if (strength.score >= MIN_STRENGTH_SCORE) return own;
   const advice = [strength.warning, ...strength.suggestions].filter(Boolean).join(" ");
   return [
+    ...own,
     {
       rule: "strength",
       message: `It would be easy to guess (strength ${strength.score} of 4; rxportal asks for at least ${MIN_STRENGTH_SCORE}).${advice ? ` ${advice}` : ""}`,
@@ -189,10 +269,16 @@ export const STRONG_PASSWORD_TIP =
 export class NewPasswordRefusedError extends CliError {
   readonly code: string;
   readonly problems: PasswordProblem[];
-  constructor(problems: PasswordProblem[]) {
-    const weakOnly = problems.every((p) => p.rule === "strength");
-    super(`The new password was not sent. ${problems.map((p) => p.message).join(" ")}`, ExitCode.refused, {
+  constructor(
+    problems: PasswordProblem[],
+    wording: { lead: string; hint: string } = {
+      lead: "The new password was not sent.",
       hint: "Choose another; the reset code still works until it expires.",
+    },
+  ) {
+    const weakOnly = problems.every((p) => p.rule === "strength");
+    super(`${wording.lead} ${problems.map((p) => p.message).join(" ")}`, ExitCode.refused, {
+      hint: wording.hint,
     });
     this.code = weakOnly ? "password_too_weak" : "password_policy";
     this.problems = problems;

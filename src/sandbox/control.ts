@@ -148,6 +148,23 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
         })),
       ),
   },
+  "/registrants": {
+    // Who may still register (rxportal register): the SSN only as its last four digits.
+    GET: (_req, _url, { state }) =>
+      json(
+        200,
+        state.registrants.map((r) => ({
+          memberId: r.memberId,
+          name: `${r.firstName} ${r.lastName}`,
+          dateOfBirth: r.dateOfBirth,
+          enrolleeType: r.enrolleeType,
+          relationship: r.relationship,
+          scenario: r.scenario,
+          ssnLast4: r.ssn.slice(-4),
+          registered: state.accountByMemberId(r.memberId) !== undefined,
+        })),
+      ),
+  },
 };
 
 export async function handleControl(req: IncomingMessage, url: URL, deps: ControlDeps): Promise<Reply> {

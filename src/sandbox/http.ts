@@ -35,12 +35,21 @@ const TITLES: Record<string, string> = {
   forbidden: "Forbidden",
   bad_request: "Bad request",
   internal_error: "Internal error",
+  already_registered: "Already registered",
+  username_taken: "Username taken",
+  not_implemented: "Not implemented",
   method_not_allowed: "Method not allowed",
   payload_too_large: "Request body too large",
 };
 
 /** Codes beyond the contract's enum are allowed (405/413), as the contract says clients must cope. */
-export type SandboxProblemCode = ProblemCode | "method_not_allowed" | "payload_too_large";
+export type SandboxProblemCode =
+  | ProblemCode
+  | "already_registered"
+  | "username_taken"
+  | "not_implemented"
+  | "method_not_allowed"
+  | "payload_too_large";
 
 export function json(status: number, body: unknown, headers?: Record<string, string>): Reply {
   return headers ? { status, body, headers } : { status, body };

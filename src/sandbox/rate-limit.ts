@@ -16,6 +16,8 @@ export interface SandboxLimits {
   recoveryPerIdentifier: WindowLimit;
   /** POST /auth/password-reset/confirm per username. */
   resetConfirmPerUsername: WindowLimit;
+  /** POST /auth/register per person (member ID or SSN). */
+  registerPerIdentifier: WindowLimit;
   /** Minimum seconds between two codes sent for one MFA challenge. */
   mfaResendIntervalSeconds: number;
   /** Wrong codes allowed per MFA challenge before it is dead. */
@@ -28,6 +30,7 @@ export const defaultLimits: SandboxLimits = {
   loginPerIp: { limit: 30, windowSeconds: 60 },
   recoveryPerIdentifier: { limit: 5, windowSeconds: 15 * 60 },
   resetConfirmPerUsername: { limit: 10, windowSeconds: 15 * 60 },
+  registerPerIdentifier: { limit: 10, windowSeconds: 15 * 60 },
   mfaResendIntervalSeconds: 30,
   mfaMaxAttempts: 5,
   resetCodeMaxAttempts: 5,

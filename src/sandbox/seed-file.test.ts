@@ -143,3 +143,39 @@ describe("sandbox seed files", () => {
     );
   });
 });
+
+describe("registrants in seed files", () => {
+  const sky = {
+    memberId: "SBX700001",
+    firstName: "Sky",
+    lastName: "Seeded",
+    dateOfBirth: "1993-03-03",
+    ssn: "987654328",
+    enrolleeType: "commercial" as const,
+  };
+
+  it("adds people who can register; a file without them is read as before", async () => {
+    const merged = mergeSeed("s.json", seed, { registrants: [sky] });
+    expect(merged.registrants).toEqual([sky]);
+    expect(mergeSeed("s.json", seed, {}).registrants).toBeUndefined();
+    const file = write(
+      "registrants.yaml",
+      `registrants:\n  - memberId: SBX700001\n    firstName: Sky\n    lastName: Seeded\n    dateOfBirth: 1993-03-03\n    ssn: "987654328"\n    enrolleeType: commercial\n`,
+    );
+    expect((await loadSeedFile(file)).registrants).toEqual([sky]);
+  });
+
+  it("refuses a registrant whose member ID or SSN someone else has, or an SSN that is not nine digits (78)", () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ ...sky, memberId: "SBX100001" }, /registrants\.0\.memberId: duplicate id SBX100001/],
+      [{ ...sky, memberId: "SBX300001" }, /registrants\.0\.memberId: duplicate id SBX300001/],
+      [{ ...sky, ssn: "987654321" }, /registrants\.0\.ssn: an SSN another person has/],
+      [{ ...sky, ssn: "987-65-4328" }, /registrants\.0\.ssn: nine digits/],
+    ];
+    for (const [registrant, message] of cases) {
+      const error = rejection(() => mergeSeed("s.json", seed, { registrants: [registrant as typeof sky] }));
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toMatch(message);
+    }
+  });
+});

@@ -4,6 +4,7 @@
 //   members:        whole members, as in the bundled seed (username, memberId, card, ...)
 //   prescriptions:  each goes to the family (member or dependent) its memberId names
 //   orders:         the same; orders are shown newest first by createdHoursAgo
+//   registrants:    people with benefits and no account yet, for `rxportal register`
 // A file that is not valid is refused whole (exit 78), naming the key path.
 import { readFileSync } from "node:fs";
 import * as z from "zod/mini";
@@ -16,6 +17,7 @@ import {
   SeedMemberSchema,
   SeedOrderSchema,
   SeedPrescriptionSchema,
+  SeedRegistrantSchema,
   SeedSchema,
 } from "./seed.js";
 
@@ -23,6 +25,8 @@ export const SeedFileSchema = z.strictObject({
   members: z.optional(z.array(SeedMemberSchema)),
   prescriptions: z.optional(z.array(SeedPrescriptionSchema)),
   orders: z.optional(z.array(SeedOrderSchema)),
+  /** People with benefits and no account yet, for `rxportal register`. */
+  registrants: z.optional(z.array(SeedRegistrantSchema)),
 });
 export type SeedFile = z.infer<typeof SeedFileSchema>;
 
@@ -100,7 +104,8 @@ export function mergeSeed(file: string, base: Seed, extra: SeedFile): Seed {
     (m, o) => m.orders.push(o),
   );
   // The bundled seed's own checks too (duplicate usernames and member ids, families).
-  const merged = SeedSchema.safeParse({ ...base, members });
+  const registrants = [...(base.registrants ?? []), ...(extra.registrants ?? [])];
+  const merged = SeedSchema.safeParse({ ...base, members, ...(registrants.length ? { registrants } : {}) });
   if (!merged.success) throw seedError(file, merged.error.issues[0]);
   return merged.data;
 }

@@ -9,6 +9,7 @@ import {
   CanonicalIdCardSchema as IdCardSchema,
 } from "../portal/canonical.js";
 import { AppVersionsSchema, DateSchema, EnrolleeTypeSchema, MfaChannelSchema } from "../portal/schemas.js";
+import { registrants as bundledRegistrants } from "./registrants.js";
 
 export const SeedPrescriptionSchema = z.object({
   rxId: z.string().check(z.minLength(1)),
@@ -66,6 +67,20 @@ export const SeedMemberSchema = z.object({
 });
 export type SeedMember = z.infer<typeof SeedMemberSchema>;
 
+/** Someone with benefits and no account yet (see registrants.ts), as a seed file adds one. */
+export const SeedRegistrantSchema = z.strictObject({
+  memberId: z.string().check(z.minLength(1)),
+  firstName: z.string().check(z.minLength(1)),
+  lastName: z.string().check(z.minLength(1)),
+  dateOfBirth: DateSchema,
+  ssn: z.string().check(z.regex(/^\d{9}$/, "nine digits, no dashes")),
+  enrolleeType: EnrolleeTypeSchema,
+  relationship: z.optional(z.enum(["self", "spouse", "child"])),
+  active: z.optional(z.boolean()),
+  scenario: z.optional(z.string()),
+});
+export type SeedRegistrant = z.infer<typeof SeedRegistrantSchema>;
+
 export const SeedSchema = z
   .object({
     notice: z.string(),
@@ -76,6 +91,8 @@ export const SeedSchema = z
       apps: z.object({ ios: AppVersionsSchema, android: AppVersionsSchema }),
     }),
     members: z.array(SeedMemberSchema).check(z.minLength(1)),
+    /** Added by a seed file to the bundled registrants (src/sandbox/registrants.ts). */
+    registrants: z.optional(z.array(SeedRegistrantSchema)),
   })
   .check(
     z.superRefine((seed, ctx) => {
@@ -108,6 +125,25 @@ export const SeedSchema = z
             ctx.addIssue({ code: "custom", path: ["members", i, "orders", j], message: "not in the family" });
           }
         }
+      }
+      // A registrant is someone without an account: their member ID and SSN name nobody else.
+      const ssns = new Set(bundledRegistrants.map((r) => r.ssn));
+      for (const r of bundledRegistrants) seen.add(r.memberId);
+      for (const [i, r] of (seed.registrants ?? []).entries()) {
+        if (seen.has(r.memberId))
+          ctx.addIssue({
+            code: "custom",
+            path: ["registrants", i, "memberId"],
+            message: `duplicate id ${r.memberId}`,
+          });
+        if (ssns.has(r.ssn))
+          ctx.addIssue({
+            code: "custom",
+            path: ["registrants", i, "ssn"],
+            message: "an SSN another person has",
+          });
+        seen.add(r.memberId);
+        ssns.add(r.ssn);
       }
     }),
   );

@@ -11,6 +11,7 @@ import { DEFAULT_MAINTENANCE_RETRY_AFTER, FaultList, type FaultSpec } from "./fa
 import { JSON_TYPE, problem, sendReply } from "./http.js";
 import { memberRoutes } from "./member-routes.js";
 import { RateLimiter, resolveLimits, type SandboxLimits } from "./rate-limit.js";
+import { registerRoutes } from "./register-routes.js";
 import { API_PREFIX, Router } from "./router.js";
 import type { Seed } from "./seed.js";
 import { serviceRoutes } from "./service-routes.js";
@@ -56,6 +57,8 @@ const FAULT_CODES: Record<number, Parameters<typeof problem>[1]> = {
   403: "forbidden",
   404: "not_found",
   429: "rate_limited",
+  // A portal that registers members only on its website (contract 1.1).
+  501: "not_implemented",
   503: "maintenance",
 };
 
@@ -69,7 +72,7 @@ const MAINTENANCE_PAGE = `<!doctype html>
 </html>
 `;
 
-export const routes = [...serviceRoutes, ...authRoutes, ...memberRoutes];
+export const routes = [...serviceRoutes, ...authRoutes, ...registerRoutes, ...memberRoutes];
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const host = opts.host ?? "127.0.0.1";

@@ -12,6 +12,13 @@ import type {
 } from "../portal/canonical.js";
 import type { ComponentName, EnrolleeType, MfaChannel, ServiceState } from "../portal/schemas.js";
 import type { Reply } from "./http.js";
+import {
+  newAccountDefaults,
+  REGISTRANT_DEFAULTS,
+  type Registrant,
+  registeredSsns,
+  registrants,
+} from "./registrants.js";
 import { Hasher, maskEmail, maskPhone, randomToken } from "./secrets.js";
 import { seed as bundledSeed, type Seed, type SeedMember } from "./seed.js";
 
@@ -42,7 +49,7 @@ export interface OutboxMessage {
   id: string;
   /** The username the message was for. */
   to: string;
-  kind: "mfa" | "reset" | "username";
+  kind: "mfa" | "reset" | "username" | "register";
   channel: MfaChannel;
   destinationHint: string;
   code?: string;
@@ -94,6 +101,20 @@ export interface Session {
   accessExpiresAt: number;
   refreshHash: string;
   refreshExpiresAt: number;
+}
+
+/** A registration waiting for its emailed code (POST /auth/register/verify). */
+export interface PendingRegistration {
+  id: string;
+  registrant: Registrant;
+  username: string;
+  passwordHash: string;
+  email: string;
+  phone?: string;
+  codeHash: string;
+  expiresAt: number;
+  attemptsLeft: number;
+  dead: boolean;
 }
 
 export interface ResetCode {
@@ -153,6 +174,9 @@ export class SandboxState {
   refreshIndex = new Map<string, string>();
   resetCodes = new Map<string, ResetCode>();
   resetAttempts = new Map<string, number>();
+  registrations = new Map<string, PendingRegistration>();
+  /** People with benefits and no account yet; an account made by registration joins `accounts`. */
+  readonly registrants: readonly Registrant[];
   prescriptions = new Map<string, RxRecord>();
   orders = new Map<string, OrderRecord>();
   idempotency = new Map<string, IdempotencyRecord>();
@@ -171,6 +195,10 @@ export class SandboxState {
     private readonly seed: Seed = bundledSeed,
   ) {
     this.policy = seed.policy;
+    this.registrants = [
+      ...registrants,
+      ...(seed.registrants ?? []).map((r) => ({ ...REGISTRANT_DEFAULTS, ...r })),
+    ];
     this.reseed();
   }
 
@@ -185,6 +213,7 @@ export class SandboxState {
     this.refreshIndex = new Map();
     this.resetCodes = new Map();
     this.resetAttempts = new Map();
+    this.registrations = new Map();
     this.prescriptions = new Map();
     this.orders = new Map();
     this.idempotency = new Map();
@@ -260,6 +289,42 @@ export class SandboxState {
 
   findAccount(username: string): Account | undefined {
     return this.accounts.get(username.toLowerCase());
+  }
+
+  /** The account held by a member ID, if any (registration's already_registered). */
+  accountByMemberId(memberId: string): Account | undefined {
+    const id = memberId.toUpperCase();
+    return [...this.accounts.values()].find((a) => a.memberId.toUpperCase() === id);
+  }
+
+  /** The fictional SSN on file for a member ID (seeded members and registrants alike). */
+  ssnOf(memberId: string): string | undefined {
+    const id = memberId.toUpperCase();
+    return registeredSsns[id] ?? this.registrants.find((r) => r.memberId.toUpperCase() === id)?.ssn;
+  }
+
+  /** Turns a verified registration into an account that can sign in. */
+  createAccount(pending: PendingRegistration): Account {
+    const r = pending.registrant;
+    const defaults = newAccountDefaults(r);
+    const account: Account = {
+      username: pending.username,
+      scenario: `registered: ${r.scenario}`,
+      memberId: r.memberId,
+      name: defaults.name,
+      dateOfBirth: r.dateOfBirth,
+      enrolleeType: r.enrolleeType,
+      email: pending.email,
+      phone: pending.phone ?? "+1-555-010-0199",
+      passwordHash: pending.passwordHash,
+      passwordExpired: false,
+      disabled: false,
+      mfa: defaults.mfa,
+      card: defaults.card,
+      dependents: [],
+    };
+    this.accounts.set(account.username.toLowerCase(), account);
+    return account;
   }
 
   /** The ids a signed-in member may act for: themselves and their dependents. */

@@ -280,6 +280,64 @@ describe("every form the contract allows", () => {
     expect(r.stderr).toContain("loft 3");
   });
 
+  it("register: a newer channel, a null hint, expiresIn as a string, extra fields; a 409 without suggestions", async () => {
+    routes["POST /auth/register"] = () => ({
+      status: 202,
+      body: {
+        result: "verify",
+        challengeId: "c-1",
+        channel: "postcard",
+        destinationHint: null,
+        expiresIn: "900",
+        extra: 1,
+      },
+    });
+    routes["POST /auth/register/verify"] = (_req, body) =>
+      JSON.parse(body).code === "123456"
+        ? {
+            status: 201,
+            body: {
+              result: "ok",
+              username: "pat.new",
+              member: { memberId: "M1", name: "Pat\u001b[31m", nickname: "P" },
+            },
+          }
+        : {
+            status: 401,
+            body: {
+              type: "about:blank",
+              title: "No",
+              status: 401,
+              code: "invalid_code",
+              attemptsRemaining: 2,
+            },
+          };
+    const args = [
+      "register",
+      "--first-name",
+      "Pat",
+      "--last-name",
+      "Other",
+      "--dob",
+      "1980-01-01",
+      "--member-id",
+      "M1",
+    ];
+    args.push("--username", "pat.new", "--email", "p@example.com", "--password-stdin", "--code-stdin");
+    const r = await rx(args, "Lantern-Orbit-Maple-43\n123456\n");
+    expectSound(r);
+    expect(r.stdout).toMatch(/^The account pat\.new is ready for Pat/);
+    expect(r.stderr).not.toContain("undefined");
+
+    routes["POST /auth/register"] = () => ({
+      status: 409,
+      body: { type: "about:blank", title: "Taken", status: 409, code: "username_taken" },
+    });
+    const taken = await rx(args, "Lantern-Orbit-Maple-43\n");
+    expectSound(taken, 1);
+    expect(taken.stderr).toMatch(/^rxportal: The username pat\.new is taken\. Run/m);
+  });
+
   it("reset request: unknown channel, absent hint", async () => {
     routes["POST /auth/password-reset"] = () => ({ status: 202, body: { message: "Sent", channel: "fax" } });
     const r = await rx(["reset", "request"]);

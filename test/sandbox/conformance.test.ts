@@ -210,6 +210,54 @@ describe("recovery", () => {
   });
 });
 
+describe("registration (contract 1.1)", () => {
+  const sam = { firstName: "Sam", lastName: "Newcomer", dateOfBirth: "1990-07-21", memberId: "SBX300001" };
+  const account = { username: "sam.newcomer", password: "Lantern-Orbit-Maple-43", email: "sam@example.com" };
+  const register = (extra: Record<string, unknown> = {}) =>
+    call(sb, "POST", "/auth/register", { json: { ...sam, ...account, ...extra } });
+  const verify = (challengeId: string, code: string) =>
+    call(sb, "POST", "/auth/register/verify", { json: { challengeId, code } });
+  const code = () =>
+    sb
+      .outbox()
+      .filter((m) => m.kind === "register")
+      .at(-1)?.code ?? "";
+
+  it("POST /auth/register 202, then /auth/register/verify 401, 201 and 410", async () => {
+    const started = await check("register", await register());
+    expect(started).toMatchObject({ result: "verify", channel: "email", expiresIn: 900 });
+    const wrong = code() === "000000" ? "111111" : "000000";
+    expect(
+      (await check("verifyRegistration", await verify(started.challengeId, wrong))).attemptsRemaining,
+    ).toBe(4);
+    const done = await check("verifyRegistration", await verify(started.challengeId, code()));
+    expect(done).toEqual({
+      result: "ok",
+      username: "sam.newcomer",
+      member: { memberId: "SBX300001", name: "Sam Newcomer" },
+    });
+    expect((await check("verifyRegistration", await verify(started.challengeId, code()))).code).toBe(
+      "challenge_expired",
+    );
+  });
+
+  it("POST /auth/register 409 (both codes), 422 (both codes), 429 and 501", async () => {
+    const pat = { firstName: "Pat", lastName: "Sample", dateOfBirth: "1981-04-12", memberId: "SBX100001" };
+    expect((await check("register", await register({ ...pat, username: "pat.two" }))).code).toBe(
+      "already_registered",
+    );
+    const taken = await check("register", await register({ username: "pat.sample" }));
+    expect(taken.code).toBe("username_taken");
+    expect(taken.suggestions.length).toBeGreaterThan(0);
+    expect((await check("register", await register({ memberId: "SBX999999" }))).code).toBe("not_eligible");
+    expect((await check("register", await register({ password: "short" }))).code).toBe("password_policy");
+    sb.addFault({ kind: "status", value: 429, path: "/auth/register", count: 1 });
+    await check("register", await register());
+    sb.addFault({ kind: "status", value: 501, path: "/auth/register", count: 1 });
+    expect((await check("register", await register())).code).toBe("not_implemented");
+  });
+});
+
 describe("member", () => {
   let token: string;
   beforeEach(async () => {

@@ -1,4 +1,4 @@
-// Canaries: a unique password, sign-in code, reset code and session tokens go through the
+// Canaries: a unique password, sign-in code, reset code, session tokens and an SSN go through the
 // commands (with --verbose, and on error paths); none may show up in stdout, stderr or any file
 // that rxportal wrote. Secrets belong in the keychain only.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -100,6 +100,38 @@ describe("no secret leaks", () => {
     // The lock check signed in with the password; the portal then sent a code nobody typed.
     expect(t.stdout.text).toMatch(/not locked: the portal accepted the password/);
     secrets.add(newestCode());
+    record(t);
+  });
+
+  it("through a verbose registration by SSN (the SSN canary)", async () => {
+    // A fictional SSN in the advertising block (987-65-4320 to 4329), as the sandbox seeds it.
+    const ssn = "987654323";
+    const password = `Canary-${Math.random().toString(36).slice(2)}-Rg7!`;
+    secrets.add(ssn).add("987-65-4323").add(password);
+    const t = testContext({ baseUrl: sandbox.baseUrl, dir });
+    t.stdin.write(`987-65-4323\n${password}\n`);
+    const args = ["--verbose", "register", "--first-name", "Jordan", "--last-name", "Service"];
+    args.push(
+      "--dob",
+      "1985-11-09",
+      "--ssn-stdin",
+      "--username",
+      "jordan.canary",
+      "--email",
+      "j@example.com",
+    );
+    args.push("--password-stdin", "--code-stdin", "--json");
+    const running = run(args, t.ctx);
+    let code: string | undefined;
+    for (let i = 0; i < 300 && !code; i++) {
+      code = sandbox.outbox().find((m) => m.to === "jordan.canary" && m.kind === "register")?.code;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    secrets.add(code ?? "missing");
+    t.stdin.end(`${code}\n`);
+    expect(await running).toBe(0);
+    expect(t.stderr.text).toMatch(/POST .*\/auth\/register .*"ssn":"\[redacted\]"/);
+    expect(t.stderr.text).toContain("ending in 4323");
     record(t);
   });
 
