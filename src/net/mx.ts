@@ -58,6 +58,9 @@ export async function lookupMx(
   if (opts.signal?.aborted) return fail("ABORTED");
   const timers: ReturnType<typeof setTimeout>[] = [];
   const until = Date.now() + opts.timeoutMs;
+  // Set when the budget runs out. Every query's timer ends at the same moment, and the first one
+  // to fire cancels what the others still wait for: their ECANCELLED is then our deadline too.
+  let expired = false;
   // Every query shares the one budget; running out cancels what is still asked.
   const inTime = <T>(query: Promise<T>): Promise<T> =>
     Promise.race([
@@ -68,6 +71,7 @@ export async function lookupMx(
             () => {
               // Settle the race first: cancelling makes the query itself reject (ECANCELLED),
               // which must not win and read as "stopped" when it is our deadline.
+              expired = true;
               reject(new Deadline("timed out"));
               resolver.cancel();
             },
@@ -80,6 +84,7 @@ export async function lookupMx(
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   const codeOf = (error: unknown): string => {
     if (opts.signal?.aborted) return "ABORTED";
+    if (expired) return "ETIMEOUT";
     const code = (error as { code?: unknown }).code;
     return typeof code === "string" ? (code === "ECANCELLED" ? "ABORTED" : code) : "EUNKNOWN";
   };
