@@ -101,8 +101,13 @@ export class CachedLoader {
 
   private requireFrom(file: string): (id: string) => unknown {
     let nodeRequire: NodeJS.Require | undefined;
+    const dir = dirname(file);
     return (id) => {
-      if (id.startsWith("./") || id.startsWith("../")) return this.load(join(dirname(file), id));
+      // The bundle's own requires are "./chunk-X.js" or "./chunks/chunk-X.js": joined by hand, as
+      // path.join's normalising shows in every start's profile.
+      if (id.startsWith("./") && !id.includes("..") && !id.includes("/./") && !id.includes("//"))
+        return this.load(`${dir}${sep}${sep === "/" ? id.slice(2) : id.slice(2).replaceAll("/", sep)}`);
+      if (id.startsWith("./") || id.startsWith("../")) return this.load(join(dir, id));
       // Built-ins (all that bundled packages require) without a resolver; @napi-rs/keyring with one.
       const builtin = process.getBuiltinModule(id);
       if (builtin !== undefined) return builtin;

@@ -13,7 +13,7 @@
 // other's fresh lock. Kept apart from the refill journal's lock on purpose: different files,
 // different budgets.
 import { randomBytes } from "node:crypto";
-import { link, open, readFile, rm, stat, unlink } from "node:fs/promises";
+import { link, open, readFile, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { ensurePrivateDir } from "../state/files.js";
@@ -162,7 +162,7 @@ export class FileLock {
       if (error instanceof LockBusyError) throw new LockBusyError(this.file, lastHolder);
       throw error;
     } finally {
-      await rm(tmp, { force: true });
+      await removeFile(tmp);
     }
   }
 
@@ -200,7 +200,7 @@ export class FileLock {
         (s) => Date.now() - s.mtimeMs,
         () => 0,
       );
-      if (age > BREAK_STALE_MS) await rm(breaker, { force: true });
+      if (age > BREAK_STALE_MS) await removeFile(breaker);
       else await sleep(10, this.opts.signal);
       return;
     }
@@ -209,9 +209,9 @@ export class FileLock {
       const now = await readHolder(this.file);
       if (now === "gone") return;
       const same = (now?.token ?? "") === (judged?.token ?? "");
-      if (same && (await this.isStale(now))) await rm(this.file, { force: true });
+      if (same && (await this.isStale(now))) await removeFile(this.file);
     } finally {
-      await rm(breaker, { force: true });
+      await removeFile(breaker);
     }
   }
 
@@ -219,5 +219,14 @@ export class FileLock {
     const holder = await readHolder(this.file).catch(() => undefined);
     // Only our own lock: if we were judged stale and someone took over, theirs stays.
     if (holder && holder !== "gone" && holder.token === token) await unlink(this.file).catch(() => undefined);
+  }
+}
+
+/** rm(file, { force: true }) for one file: fs's rm loads its recursive remover on first use. */
+async function removeFile(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }

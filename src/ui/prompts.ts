@@ -26,13 +26,22 @@ export interface Prompter {
 }
 
 export function isInteractive(ctx: Pick<UiContext, "io" | "env">): boolean {
-  return Boolean(ctx.io.stdin.isTTY && ctx.io.stderr.isTTY) && ctx.env.CI !== "true";
+  // stderr first: a script's stderr is rarely a terminal, and then stdin's stream (which Node
+  // builds when it is first touched) is never made.
+  return ctx.env.CI !== "true" && Boolean(ctx.io.stderr.isTTY && ctx.io.stdin.isTTY);
 }
 
 /** The real prompter, on @inquirer/prompts (loaded only when a question is actually asked). */
 export function createPrompter(ctx: UiContext): Prompter {
   const interactive = isInteractive(ctx);
-  const context = { input: ctx.io.stdin, output: ctx.io.stderr as NodeJS.WritableStream, signal: ctx.signal };
+  // A getter: stdin's stream is made only when a question is asked.
+  const context = {
+    get input() {
+      return ctx.io.stdin;
+    },
+    output: ctx.io.stderr as NodeJS.WritableStream,
+    signal: ctx.signal,
+  };
   // inquirer colours with node:util's styleText, which looks at stdout and ignores --no-color
   // and --plain; the prompts are on stderr, so their colours are decided here, from stderr.
   // Both load only when a question is actually asked (chalk and inquirer cost start-up time).
