@@ -7,14 +7,10 @@
 //
 // Nothing here throws for network trouble: every failure is a PhaseFailed with a stable `code` and
 // one plain-English sentence a member can read.
-import { promises as dns } from "node:dns";
+// node:dns and node:tls are loaded by the phases that use them: a loopback http:// portal (an IP
+// address, no TLS) needs neither.
 import { isIP, type Socket, connect as tcpConnect } from "node:net";
-import {
-  checkServerIdentity,
-  type DetailedPeerCertificate,
-  type TLSSocket,
-  connect as tlsConnect,
-} from "node:tls";
+import type { DetailedPeerCertificate, TLSSocket } from "node:tls";
 import { endpointOf } from "./endpoint.js";
 
 export { endpointOf };
@@ -213,7 +209,8 @@ export function certificateInfo(
   cert: DetailedPeerCertificate,
   host: string,
   now: number,
-  authorizationError?: string,
+  authorizationError: string | undefined,
+  checkServerIdentity: typeof import("node:tls").checkServerIdentity,
 ): CertificateInfo {
   const validTo = toIso(cert.valid_to);
   const issuer = cert.issuerCertificate;
@@ -267,6 +264,7 @@ async function resolve(
   const started = performance.now();
   try {
     // lookup (getaddrinfo), not resolve: it is what the connection itself uses, /etc/hosts included.
+    const { promises: dns } = await import("node:dns");
     const found = await limited(dns.lookup(host, { all: true }), ms, signal);
     if (found.length === 0) return failed(started, { code: "ENOTFOUND" }, host);
     return { ok: true, ms: elapsed(started), detail: { addresses: found.map((a) => a.address) } };
@@ -330,9 +328,10 @@ async function handshake(
   const started = performance.now();
   let secured: TLSSocket | undefined;
   try {
+    const tls = await import("node:tls");
     secured = await limited(
       new Promise<TLSSocket>((ok, fail) => {
-        const s = tlsConnect({
+        const s = tls.connect({
           socket,
           // SNI must not carry an IP address (RFC 6066).
           servername: isIP(host) ? undefined : host,
@@ -359,7 +358,7 @@ async function handshake(
         message: `${host} presented no certificate.`,
       };
     }
-    const certificate = certificateInfo(cert, host, now, chainCode);
+    const certificate = certificateInfo(cert, host, now, chainCode, tls.checkServerIdentity);
     const authorizationError =
       chainCode ?? (certificate.hostMatches ? undefined : "ERR_TLS_CERT_ALTNAME_INVALID");
     const detail: TlsDetail = {
