@@ -25,6 +25,8 @@ export interface GlobalOptions {
   plain?: boolean;
   /** false for --no-color. */
   color?: boolean;
+  /** --lang: en or es (src/i18n/lang.ts resolves it with RXPORTAL_LANG and the locale). */
+  lang?: string;
   verbose?: boolean;
   timeout?: number;
 }

@@ -51,6 +51,7 @@ export const globalFlags = z.strictObject({
   json: flag,
   plain: flag,
   color: flag,
+  lang: z.optional(choice(["en", "es"])),
   verbose: flag,
   timeout: z.optional(
     digits(

@@ -38,6 +38,10 @@ export const program: ProgramSpec = {
     { flags: "--plain", description: "no spinners, colours or box drawing (screen readers, logs)" },
     { flags: "--no-color", description: "no colour (also NO_COLOR=1)" },
     {
+      flags: "--lang <lang>",
+      description: "en or es (also RXPORTAL_LANG, or a Spanish LANG/LC_ALL locale); --help stays English",
+    },
+    {
       flags: "--verbose",
       description: "HTTP trace on stderr with every secret redacted (also RXPORTAL_DEBUG=1)",
     },

@@ -20,6 +20,8 @@ export interface OutputFlags {
   plain?: boolean;
   /** false for --no-color. */
   color?: boolean;
+  /** --lang (src/i18n/lang.ts: resolveLang with the environment). */
+  lang?: string;
 }
 
 export interface UiContext {
