@@ -19,7 +19,10 @@ const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) =>
 const [main = []] = blocks;
 if (main.length !== 2) fail(`Quick start's first block has ${main.length} commands, not 2`);
 const which = process.argv[2];
-const unattended = blocks.slice(1).flat().find((line) => line.includes("--answer"));
+const unattended = blocks
+  .slice(1)
+  .flat()
+  .find((line) => line.includes("--answer"));
 const command = { first: main[0], second: main[1], unattended }[which];
 if (!command) fail(`no ${which ?? "(nothing asked)"} command in README's Quick start`);
 process.stdout.write(`${command}\n`);
