@@ -16,6 +16,12 @@ describe("requestedCommand", () => {
 
 describe("VALUE_OPTIONS", () => {
   it("are the global options that take a value, from the table", () => {
-    expect([...VALUE_OPTIONS].sort()).toEqual(["--config", "--profile", "--sandbox-fault", "--timeout"]);
+    expect([...VALUE_OPTIONS].sort()).toEqual([
+      "--config",
+      "--lang",
+      "--profile",
+      "--sandbox-fault",
+      "--timeout",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cases } from "../../test/helpers/cases.js";
 import { ExitCode } from "../errors.js";
 import type { AuthPolicy } from "../portal/schemas.js";
 import {
@@ -196,9 +197,10 @@ describe("personal details (registration)", () => {
           expect(messages.some((msg) => /date of birth|year you were born/.test(msg))).toBe(true);
         },
       ),
-      { numRuns: 200 },
+      { numRuns: cases(200) },
     );
-  });
+    // zxcvbn scores each generated password: CPU-bound, slow on a loaded machine.
+  }, 90_000);
 
   it("accepts strong random passwords that hold none of the member's details", async () => {
     const chars = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-!#%+=";
@@ -215,7 +217,7 @@ describe("personal details (registration)", () => {
           expect(await newPasswordProblems(password, "someone.else", RULES, personal)).toEqual([]);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: cases(100) },
     );
-  });
+  }, 90_000);
 });
