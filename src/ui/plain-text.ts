@@ -25,9 +25,14 @@ const SYMBOLS: ReadonlyArray<readonly [RegExp, string]> = [
   [/[\u200b-\u200d\u2060\ufeff]/g, ""],
 ];
 
-/** `text` with its symbols spelt in ASCII and its control characters taken out (see printable). */
-export function plainText(text: string): string {
+/** `text` with its symbols spelt in ASCII and its escape sequences removed; spacing kept. */
+export function asciiSymbols(text: string): string {
   let out = text;
   for (const [pattern, ascii] of SYMBOLS) out = out.replace(pattern, ascii);
-  return printable(out);
+  return out;
+}
+
+/** asciiSymbols, then control characters taken out and the ends trimmed (see printable). */
+export function plainText(text: string): string {
+  return printable(asciiSymbols(text));
 }
