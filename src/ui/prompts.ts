@@ -2,28 +2,11 @@
 // prompt never waits: it fails at once naming the flag or input that answers it (exit 64).
 import type { ChalkInstance } from "chalk";
 import { UsageError } from "../errors.js";
+import { isAccessible } from "./accessible.js";
 import type { UiContext } from "./io.js";
+import type { Choice, Common, Prompter } from "./prompt-types.js";
 
-export interface Choice<T> {
-  name: string;
-  value: T;
-  description?: string;
-}
-
-interface Common {
-  message: string;
-  /** What to pass instead when there is no terminal, e.g. "--yes" or "--password-stdin". */
-  noTty: string;
-}
-
-export interface Prompter {
-  readonly interactive: boolean;
-  input(opts: Common & { default?: string; validate?: (value: string) => true | string }): Promise<string>;
-  /** Masked input: the characters never appear on screen. */
-  password(opts: Common & { validate?: (value: string) => true | string }): Promise<string>;
-  confirm(opts: Common & { default?: boolean }): Promise<boolean>;
-  select<T>(opts: Common & { choices: Choice<T>[]; default?: T }): Promise<T>;
-}
+export type { Choice, Common, Prompter } from "./prompt-types.js";
 
 export function isInteractive(ctx: Pick<UiContext, "io" | "env">): boolean {
   // stderr first: a script's stderr is rarely a terminal, and then stdin's stream (which Node
@@ -31,9 +14,23 @@ export function isInteractive(ctx: Pick<UiContext, "io" | "env">): boolean {
   return ctx.env.CI !== "true" && Boolean(ctx.io.stderr.isTTY && ctx.io.stdin.isTTY);
 }
 
-/** The real prompter, on @inquirer/prompts (loaded only when a question is actually asked). */
+/**
+ * The real prompter: on @inquirer/prompts, or in accessible mode (src/ui/accessible.ts) the line
+ * prompter; either is loaded only when a question is actually asked.
+ */
 export function createPrompter(ctx: UiContext): Prompter {
   const interactive = isInteractive(ctx);
+  // Decided at each question: the global flags are set after the context (and this) is made.
+  let lines: Prompter | undefined;
+  const accessible = async (opts: Common): Promise<Prompter | undefined> => {
+    if (!isAccessible(ctx)) return undefined;
+    refuseWithoutTerminal(opts);
+    if (!lines) {
+      const { createLinePrompter } = await import("./line-prompter.js");
+      lines ??= createLinePrompter(ctx, interactive);
+    }
+    return lines;
+  };
   // A getter: stdin's stream is made only when a question is asked.
   const context = {
     get input() {
@@ -46,12 +43,15 @@ export function createPrompter(ctx: UiContext): Prompter {
   // and --plain; the prompts are on stderr, so their colours are decided here, from stderr.
   // Both load only when a question is actually asked (chalk and inquirer cost start-up time).
   let theme: PromptTheme | undefined;
-  const need = (opts: Common) => {
+  const refuseWithoutTerminal = (opts: Common) => {
     if (!interactive) {
       throw new UsageError(
         `${opts.message.replace(/[?:]\s*$/, "")}: no terminal to ask on; pass ${opts.noTty}.`,
       );
     }
+  };
+  const need = (opts: Common) => {
+    refuseWithoutTerminal(opts);
     return Promise.all([import("@inquirer/prompts"), import("./style.js")]).then(([p, { styleFor }]) => {
       theme ??= promptTheme(styleFor(ctx, "stderr").color);
       return { p, theme };
@@ -60,6 +60,8 @@ export function createPrompter(ctx: UiContext): Prompter {
   return {
     interactive,
     async input(opts) {
+      const plain = await accessible(opts);
+      if (plain) return plain.input(opts);
       const { p, theme } = await need(opts);
       return p.input(
         { message: opts.message, default: opts.default, validate: opts.validate, theme },
@@ -67,14 +69,20 @@ export function createPrompter(ctx: UiContext): Prompter {
       );
     },
     async password(opts) {
+      const plain = await accessible(opts);
+      if (plain) return plain.password(opts);
       const { p, theme } = await need(opts);
       return p.password({ message: opts.message, mask: "*", validate: opts.validate, theme }, context);
     },
     async confirm(opts) {
+      const plain = await accessible(opts);
+      if (plain) return plain.confirm(opts);
       const { p, theme } = await need(opts);
       return p.confirm({ message: opts.message, default: opts.default, theme }, context);
     },
     async select<T>(opts: Common & { choices: Choice<T>[]; default?: T }): Promise<T> {
+      const plain = await accessible(opts);
+      if (plain) return plain.select(opts);
       const { p, theme } = await need(opts);
       return p.select<T>(
         { message: opts.message, choices: opts.choices, default: opts.default, theme },

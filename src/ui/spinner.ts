@@ -1,7 +1,11 @@
-// A "working on it" indicator on stderr. ora on a terminal; with --plain, one plain line instead
-// (screen readers read a line once; a spinner repeats itself). Decided from stderr alone: a
+// A "working on it" indicator on stderr. ora on a terminal; in accessible mode (--plain, TERM=dumb,
+// RXPORTAL_ACCESSIBLE=1: src/ui/accessible.ts), one plain line instead (screen readers read a line
+// once; a spinner repeats itself). No "done" line follows it: every wait is followed by its own
+// result line ("OK: Connection: ...", "Signed in as ..."), which says more than "done" would, and a
+// "done" just before "FAILED: ..." would read as a contradiction. Decided from stderr alone: a
 // result piped into a file does not stop the person at the terminal from seeing progress.
 import type { UiContext } from "./io.js";
+import { plainText } from "./plain-text.js";
 import { styleFor } from "./style.js";
 
 export interface Spinner {
@@ -15,7 +19,7 @@ export async function startSpinner(ctx: UiContext, text: string): Promise<Spinne
   }
   const style = styleFor(ctx, "stderr");
   if (style.plain) {
-    ctx.io.stderr.write(`${text}...\n`);
+    ctx.io.stderr.write(`${plainText(text)}...\n`);
     return { stop() {} };
   }
   const { default: ora } = await import("ora");

@@ -41,13 +41,14 @@ describe("styleFor: each stream decides from its own terminal", () => {
           const tty = stream === "stdout" ? out : err;
           const level = colorLevel(ctx, stream);
           let expected: number;
-          if (g.color === false || g.plain) expected = 0;
+          // TERM=dumb is accessible mode (src/ui/accessible.ts): plain, and no colour even when forced.
+          if (g.color === false || g.plain || e.TERM === "dumb") expected = 0;
           else if (e.NO_COLOR) expected = 0;
           else if (e.FORCE_COLOR !== undefined)
             expected = ({ "0": 0, false: 0, "2": 2, "3": 3 } as Record<string, number>)[e.FORCE_COLOR] ?? 1;
-          else expected = tty && e.TERM !== "dumb" ? 1 : 0;
+          else expected = tty ? 1 : 0;
           expect(level).toBe(expected);
-          expect(styleFor(ctx, stream).plain).toBe(Boolean(g.plain) || !tty);
+          expect(styleFor(ctx, stream).plain).toBe(Boolean(g.plain) || e.TERM === "dumb" || !tty);
         },
       ),
       { numRuns: 300, seed: 10 },

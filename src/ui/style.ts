@@ -4,15 +4,17 @@
 // escape codes either.
 // NO_COLOR and FORCE_COLOR follow https://no-color.org and chalk's conventions; --no-color turns
 // off colour; --plain also turns off spinners and box drawing, for screen readers and logs.
-// TERM=dumb means no colour (unless FORCE_COLOR asks for it).
+// Accessible mode (src/ui/accessible.ts: --plain, TERM=dumb, RXPORTAL_ACCESSIBLE=1...) is plain
+// on every stream and has no colour, whatever FORCE_COLOR says.
 import { Chalk, type ChalkInstance } from "chalk";
+import { isAccessible } from "./accessible.js";
 import type { UiContext } from "./io.js";
 
 export type StreamName = "stdout" | "stderr";
 
 export interface Style {
   color: ChalkInstance;
-  /** --plain, or a stream that is not a terminal: no spinners, no box drawing. */
+  /** Accessible mode, or a stream that is not a terminal: no spinners, no box drawing, no glyphs. */
   plain: boolean;
 }
 
@@ -21,7 +23,7 @@ type StyleContext = Pick<UiContext, "env" | "globals" | "io">;
 /** chalk's colour level for what is written to `stream` (stdout unless said otherwise). */
 export function colorLevel(ctx: StyleContext, stream: StreamName = "stdout"): 0 | 1 | 2 | 3 {
   const { env, globals } = ctx;
-  if (globals.color === false || globals.plain) return 0;
+  if (globals.color === false || isAccessible(ctx)) return 0;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return 0;
   const force = env.FORCE_COLOR;
   if (force !== undefined) {
@@ -38,7 +40,7 @@ export function colorLevel(ctx: StyleContext, stream: StreamName = "stdout"): 0 
 export function styleFor(ctx: StyleContext, stream: StreamName): Style {
   return {
     color: new Chalk({ level: colorLevel(ctx, stream) }),
-    plain: Boolean(ctx.globals.plain) || !ctx.io[stream].isTTY,
+    plain: isAccessible(ctx) || !ctx.io[stream].isTTY,
   };
 }
 

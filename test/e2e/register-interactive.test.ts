@@ -72,7 +72,7 @@ describe.skipIf(!tmuxAvailable())("rxportal register at a real terminal (tmux)",
       "TZ=UTC",
       "TERM=xterm-256color",
     ];
-    const command = `env -u CI ${env.map(quote).join(" ")} ${quote(process.execPath)} ${quote(binPath)} register --plain; echo "EXIT=$?"; sleep 60`;
+    const command = `env -u CI ${env.map(quote).join(" ")} ${quote(process.execPath)} ${quote(binPath)} register; echo "EXIT=$?"; sleep 60`;
     tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "60", command);
 
     await waitForScreen(/First name/);

@@ -17,7 +17,9 @@ import { loadCheckedTree } from "../../doctor/tree-file.js";
 import type { QuestionNode } from "../../doctor/tree-schema.js";
 import { UsageError } from "../../errors.js";
 import { writePrivateFile } from "../../state/files.js";
+import { isAccessible } from "../../ui/accessible.js";
 import { note, printJson, printLine } from "../../ui/output.js";
+import { asciiSymbols } from "../../ui/plain-text.js";
 import { VERSION } from "../../version.js";
 import type { CommandResult } from "../kit.js";
 import { resetAction } from "./reset-action.js";
@@ -150,7 +152,7 @@ function createAsker(
       return undefined;
     },
     async choose(id: string, node: QuestionNode) {
-      if (node.help) note(ctx, node.help);
+      if (node.help) note(ctx, isAccessible(ctx) ? asciiSymbols(node.help) : node.help);
       return ctx.prompter.select({
         message: node.text,
         noTty: `--answer ${id}=<value>`,

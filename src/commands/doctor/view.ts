@@ -7,7 +7,8 @@ import { contactLine } from "../../doctor/actions.js";
 import type { EngineEvent, Step, Transcript } from "../../doctor/engine.js";
 import { outcomeWords, probeLabels } from "../../doctor/report.js";
 import type { UiContext } from "../../ui/io.js";
-import { printLine } from "../../ui/output.js";
+import { printLine as printRaw } from "../../ui/output.js";
+import { asciiSymbols } from "../../ui/plain-text.js";
 import { type Spinner, startSpinner } from "../../ui/spinner.js";
 import { createStyle } from "../../ui/style.js";
 
@@ -26,6 +27,8 @@ export interface ViewContext extends UiContext {
 export async function createDoctorView(ctx: ViewContext, profile: Profile): Promise<DoctorView> {
   const style = createStyle(ctx);
   const c = style.color;
+  // Plain output spells the tree's symbols ("Settings › Privacy") in ASCII for screen readers and logs.
+  const printLine = (_: unknown, line = "") => printRaw(ctx, style.plain ? asciiSymbols(line) : line);
   const quiet = Boolean(ctx.globals.json);
   let spinner: Promise<Spinner> | undefined;
   const stopSpinner = () => {
