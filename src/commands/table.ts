@@ -35,7 +35,10 @@ export const program: ProgramSpec = {
       hidden: true,
     },
     { flags: "--json", description: "print one JSON document on stdout and nothing else there" },
-    { flags: "--plain", description: "no spinners, colours or box drawing (screen readers, logs)" },
+    {
+      flags: "--plain",
+      description: "no spinners, colours or box drawing; questions as numbered lines (screen readers, logs)",
+    },
     { flags: "--no-color", description: "no colour (also NO_COLOR=1)" },
     {
       flags: "--lang <lang>",
