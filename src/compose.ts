@@ -11,7 +11,9 @@ import type { LoadedConfig, Profile } from "./config/load.js";
 import type { AppContext, AppPaths, CredentialAccess } from "./context.js";
 import type { PortalClient } from "./portal/client.js";
 import { outStream } from "./process-streams.js";
+import { isAccessible } from "./ui/accessible.js";
 import type { IO } from "./ui/io.js";
+import { asciiSymbols } from "./ui/plain-text.js";
 import { createPrompter, type Prompter } from "./ui/prompts.js";
 
 export interface ContextInit {
@@ -54,7 +56,9 @@ export function createContext(init: ContextInit): AppContext {
       ctx.globals = globals;
       ctx.budget = createBudget(globals.timeout, { startedAt: init.budgetStartedAt });
       if (globals.verbose || init.env.RXPORTAL_DEBUG === "1") {
-        ctx.trace = (line) => ctx.io.stderr.write(`rxportal: ${line}\n`);
+        // In accessible mode the trace's arrows (→ ←) and ellipses are spelt in ASCII too.
+        const spell = isAccessible(ctx) ? asciiSymbols : (line: string) => line;
+        ctx.trace = (line) => ctx.io.stderr.write(`rxportal: ${spell(line)}\n`);
       }
     },
     async locateConfig() {

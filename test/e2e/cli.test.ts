@@ -166,6 +166,15 @@ describe("rxportal (built binary)", () => {
     expect(r.stderr).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/status/);
     expect(() => JSON.parse(r.stdout)).not.toThrow();
   });
+
+  it("--verbose with --plain spells the trace's arrows in ASCII (accessible mode)", async () => {
+    const fancy = await runCli(["status", "--sandbox", "--verbose"]);
+    expect(fancy.stderr).toMatch(/← 200/);
+    const r = await runCli(["status", "--sandbox", "--verbose", "--plain"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/<- 200/);
+    expect(r.stderr).toMatch(/^[\x20-\x7e\n]*$/);
+  });
 });
 
 describe("start-up code cache (built binary)", () => {
