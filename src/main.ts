@@ -10,7 +10,7 @@ import { commands, program as programSpec } from "./commands/table.js";
 import { createProcessContext } from "./compose.js";
 import type { AppContext, GlobalOptions } from "./context.js";
 import { CliError, ConfigError, ExitCode, type Said, said, UsageError } from "./errors.js";
-import { LANGS, type Lang, resolveLang } from "./i18n/lang.js";
+import type { Lang } from "./i18n/lang.js";
 import type { SaidError } from "./i18n/say-error.js";
 import { VERSION } from "./version.js";
 
@@ -87,9 +87,8 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     if (!ctx.globals.json && wantsJson(argv)) ctx.globals = { ...ctx.globals, json: true };
     const reported = usageErrorOf(error, program, argv);
     // The same for the language: --lang may not have been parsed when the error came.
-    const lang = resolveLang({ flag: ctx.globals.lang ?? langOfArgv(argv), env: ctx.env });
-    // The Spanish words load only to say an error in Spanish; English is the errors' own words.
-    const speaker = lang === "en" || isHelpOrVersion(reported) ? undefined : await speakerFor(lang);
+    // Help and version load nothing more; the Spanish words load only to say an error in Spanish.
+    const speaker = isHelpOrVersion(reported) ? undefined : await speakerFor(ctx, argv);
     return reportError(ctx, reported, (code) => remapExitCode(requestedCommand(argv), code), speaker);
   } finally {
     for (const cleanup of ctx.cleanups.splice(0).reverse()) {
@@ -148,7 +147,7 @@ export function langOfArgv(argv: readonly string[]): string | undefined {
     const arg = args[i] as string;
     const value = arg === "--lang" ? args[i + 1] : arg.startsWith("--lang=") ? arg.slice(7) : undefined;
     // A value that is not a language is commander's usage error to report, not ours to guess.
-    if (value !== undefined && (LANGS as readonly string[]).includes(value)) found = value;
+    if (value === "en" || value === "es") found = value;
   }
   return found;
 }
@@ -160,7 +159,10 @@ export interface Speaker {
   words: { interrupted: string; requestId(id: string): string; internalError: string };
 }
 
-async function speakerFor(lang: Lang): Promise<Speaker> {
+async function speakerFor(ctx: AppContext, argv: readonly string[]): Promise<Speaker | undefined> {
+  const { resolveLang } = await import("./i18n/lang.js");
+  const lang = resolveLang({ flag: ctx.globals.lang ?? langOfArgv(argv), env: ctx.env });
+  if (lang === "en") return undefined;
   const { errorWords, sayError } = await import("./i18n/say-error.js");
   return { lang, error: (e) => sayError(e, lang), words: errorWords(lang) };
 }
