@@ -119,7 +119,7 @@ export const doctorText = catalog(
       "Does the member agree that this session's answers and check results are saved in a report for the help desk?",
     // --- probe findings ------------------------------------------------------------------------
     notResolvedNoConnect: (host: string) => `Not checked: the name ${host} did not resolve.`,
-    netProblem: (code: string, host: string, english: string) => english,
+    netProblem: (_code: string, _host: string, english: string) => english,
     isAddress: (host: string) => `${host} is an address already; no name lookup is needed.`,
     resolves: (host: string, addresses: string) => `${host} resolves to ${addresses}.`,
     connects: (host: string, port: number) => `A connection to ${host} port ${port} opens.`,
@@ -141,7 +141,7 @@ export const doctorText = catalog(
     noEmail: "Not checked: no email address was given.",
     mxOk: (domain: string) => `${domain} has mail servers, so messages can reach it.`,
     mxServers: (list: string) => `Mail servers: ${list}`,
-    mxProblem: (code: string, domain: string, english: string) => english,
+    mxProblem: (_code: string, _domain: string, english: string) => english,
     couldNotCheck: (why: string) => `Could not check: ${why}`,
     component: (name: string, state: string) => `${name}: ${state}`,
     maintenanceNow: (from: Date, to: Date, note: string) =>
