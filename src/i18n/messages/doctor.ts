@@ -10,8 +10,8 @@ import type { Lang } from "../lang.js";
 import { formatSpan, formatTime } from "./common.js";
 
 const STATE_ES: Record<string, string> = {
-  operational: "funciona con normalidad",
-  degraded: "funciona, pero lento o con fallas",
+  operational: "funcionando con normalidad",
+  degraded: "funcionando, pero lento o con fallas",
   maintenance: "cerrado por mantenimiento programado",
   outage: "caído (falla no programada)",
 };
@@ -320,9 +320,9 @@ export const doctorText = catalog(
       `Mantenimiento programado: de ${formatTime("es", from)} a ${formatTime("es", to)}${note ? ` (${note})` : ""}`,
     portalSays: (message: string) => `El portal dice: ${message}`,
     statusSignIn: (state: string, until?: Date) =>
-      `Según la página de estado del portal, el inicio de sesión está así: ${state}${until ? `, hasta: ${formatTime("es", until)}` : ""}.`,
+      `Según la página de estado del portal, el inicio de sesión está ${state}${until ? `, hasta: ${formatTime("es", until)}` : ""}.`,
     statusPortal: (state: string, until?: Date) =>
-      `Según la página de estado del portal, el portal está así: ${state}${until ? `, hasta: ${formatTime("es", until)}` : ""}.`,
+      `Según la página de estado del portal, el portal está ${state}${until ? `, hasta: ${formatTime("es", until)}` : ""}.`,
     statusOk: "Según la página de estado del portal, todo funciona.",
     statusMaintenancePage: (retryAfterSeconds?: number) =>
       `El portal responde con una página de mantenimiento en lugar de su estado.${retryAfterSeconds === undefined ? "" : ` Pide volver a intentarlo en ${formatSpan("es", retryAfterSeconds)}.`}`,
@@ -356,19 +356,20 @@ export const doctorText = catalog(
     lockNoRecord: (username: string) =>
       `rxportal no tiene registro de un bloqueo de ${username}; solo un intento de iniciar sesión podría preguntarlo al portal, y no hay una contraseña guardada a mano.`,
     notLockedSignsIn: (username: string) =>
-      `${username} no está bloqueado: se puede iniciar sesión con la contraseña guardada.`,
+      `La cuenta ${username} no está bloqueada: se puede iniciar sesión con la contraseña guardada.`,
     notLockedCode: (username: string) =>
-      `${username} no está bloqueado: el portal aceptó la contraseña y pidió un código de verificación (puede ignorar el código que envió).`,
-    lockedNoEnd: (username: string) => `${username} está bloqueado; el portal no dijo hasta cuándo.`,
+      `La cuenta ${username} no está bloqueada: el portal aceptó la contraseña y pidió un código de verificación (puede ignorar el código que envió).`,
+    lockedNoEnd: (username: string) =>
+      `La cuenta ${username} está bloqueada; el portal no dijo hasta cuándo.`,
     guardSays: (why: string) => `No se revisó con el portal: ${why}`,
     notLockedRefused: (username: string) =>
-      `${username} no está bloqueado, pero el portal rechazó la contraseña guardada.`,
+      `La cuenta ${username} no está bloqueada, pero el portal rechazó la contraseña guardada.`,
     notLockedExpired: (username: string) =>
-      `${username} no está bloqueado, pero su contraseña venció y hay que restablecerla.`,
+      `La cuenta ${username} no está bloqueada, pero su contraseña venció y hay que restablecerla.`,
     disabled: (username: string) =>
-      `${username} está desactivado, no bloqueado; solo el equipo de soporte puede activarlo.`,
+      `La cuenta ${username} está desactivada, no bloqueada; solo el equipo de soporte puede activarla.`,
     locked: (username: string, until: Date, secondsLeft: number, portalSaid: boolean) =>
-      `${username} está bloqueado hasta: ${formatTime("es", until)} (dentro de ${formatSpan("es", secondsLeft)}); ${portalSaid ? "lo dice el portal" : "lo dijo el portal en el último intento de rxportal de iniciar sesión"}.`,
+      `La cuenta ${username} está bloqueada hasta: ${formatTime("es", until)} (dentro de ${formatSpan("es", secondsLeft)}); ${portalSaid ? "lo dice el portal" : "lo dijo el portal en el último intento de rxportal de iniciar sesión"}.`,
     lockEndUnknown:
       "No se sabe cuándo termina el bloqueo; un bloqueo suele durar entre unos 15 minutos y una hora.",
     lockEnds: (until: Date, secondsLeft: number) =>

@@ -165,7 +165,7 @@ export const errorText = catalog(
     unauthorized: "No ha iniciado sesión, o su sesión ya no es válida.",
     loginHint: "Use `rxportal login`.",
     maintenance: (retryAfterSeconds?: number) =>
-      `El portal está cerrado por mantenimiento (HTTP 503)${retryEs(retryAfterSeconds)}.`,
+      `El portal no está disponible por mantenimiento (HTTP 503)${retryEs(retryAfterSeconds)}.`,
     serverError: (status: number, retryAfterSeconds?: number) =>
       `El portal tuvo un error del servidor (HTTP ${status})${retryEs(retryAfterSeconds)}.`,
     unavailableHint:
