@@ -3,6 +3,8 @@
 // X-Request-Id. src/main.ts is the one place these become output and an exit code; any other
 // thrown value is a bug in rxportal and is reported with its stack.
 
+import type { ErrorArgs, ErrorKey } from "./i18n/messages/errors.js";
+
 export const ExitCode = {
   ok: 0,
   refused: 1,
@@ -23,6 +25,24 @@ export interface CliErrorOptions {
   cause?: unknown;
   /** Extra facts for the --json error document (e.g. a refill journal key). Never secrets. */
   details?: Record<string, unknown>;
+  /**
+   * The message as a key of the errors catalog and its arguments (`said(...)`), so that it can be
+   * printed in the run's language (src/i18n/say-error.ts). The English `message` stays the error's own.
+   */
+  said?: Said;
+  /** The hint, the same way. */
+  saidHint?: Said;
+}
+
+/** A message of src/i18n/messages/errors.ts by key, with its arguments. */
+export interface Said {
+  readonly key: ErrorKey;
+  readonly args: readonly unknown[];
+}
+
+/** `said("invalidCredentials", 2)`: typed against the catalog, which is not loaded here. */
+export function said<K extends ErrorKey>(key: K, ...args: ErrorArgs<K>): Said {
+  return { key, args };
 }
 
 export class CliError extends Error {
@@ -30,6 +50,8 @@ export class CliError extends Error {
   readonly hint?: string;
   readonly requestId?: string;
   readonly details?: Record<string, unknown>;
+  readonly said?: Said;
+  readonly saidHint?: Said;
 
   constructor(message: string, exitCode: ExitCodeValue, options: CliErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -38,6 +60,8 @@ export class CliError extends Error {
     this.hint = options.hint;
     this.requestId = options.requestId;
     this.details = options.details;
+    this.said = options.said;
+    this.saidHint = options.saidHint;
   }
 }
 

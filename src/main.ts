@@ -9,7 +9,9 @@ import type { CommandResult } from "./commands/kit.js";
 import { commands, program as programSpec } from "./commands/table.js";
 import { createProcessContext } from "./compose.js";
 import type { AppContext, GlobalOptions } from "./context.js";
-import { CliError, ConfigError, ExitCode, UsageError } from "./errors.js";
+import { CliError, ConfigError, ExitCode, type Said, said, UsageError } from "./errors.js";
+import type { Lang } from "./i18n/lang.js";
+import type { SaidError } from "./i18n/say-error.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -47,7 +49,9 @@ export function buildProgram(
     .hook("preAction", () => {
       ctx.setGlobals(globals());
       if (ctx.globals.sandboxFault?.length && !ctx.globals.sandbox) {
-        throw new CliError("--sandbox-fault needs --sandbox.", ExitCode.usage);
+        throw new CliError("--sandbox-fault needs --sandbox.", ExitCode.usage, {
+          said: said("sandboxFaultNeedsSandbox"),
+        });
       }
     })
     .addHelpText(
@@ -81,9 +85,11 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     }
     // A usage error can happen before --json was parsed: the raw arguments say whether it was asked for.
     if (!ctx.globals.json && wantsJson(argv)) ctx.globals = { ...ctx.globals, json: true };
-    return reportError(ctx, usageErrorOf(error, program, argv), (code) =>
-      remapExitCode(requestedCommand(argv), code),
-    );
+    const reported = usageErrorOf(error, program, argv);
+    // The same for the language: --lang may not have been parsed when the error came.
+    // Help and version load nothing more; the Spanish words load only to say an error in Spanish.
+    const speaker = isHelpOrVersion(reported) ? undefined : await speakerFor(ctx, argv);
+    return reportError(ctx, reported, (code) => remapExitCode(requestedCommand(argv), code), speaker);
   } finally {
     for (const cleanup of ctx.cleanups.splice(0).reverse()) {
       try {
@@ -132,6 +138,35 @@ function isHelpOrVersion(error: unknown): boolean {
   );
 }
 
+/** `--lang es` or `--lang=es` among the options (before any `--`), read before commander has. */
+export function langOfArgv(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf("--");
+  const args = end === -1 ? argv : argv.slice(0, end);
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const value = arg === "--lang" ? args[i + 1] : arg.startsWith("--lang=") ? arg.slice(7) : undefined;
+    // A value that is not a language is commander's usage error to report, not ours to guess.
+    if (value === "en" || value === "es") found = value;
+  }
+  return found;
+}
+
+/** How reportError says things in a language other than English. */
+export interface Speaker {
+  lang: Lang;
+  error(error: CliError): SaidError | undefined;
+  words: { interrupted: string; requestId(id: string): string; internalError: string };
+}
+
+async function speakerFor(ctx: AppContext, argv: readonly string[]): Promise<Speaker | undefined> {
+  const { resolveLang } = await import("./i18n/lang.js");
+  const lang = resolveLang({ flag: ctx.globals.lang ?? langOfArgv(argv), env: ctx.env });
+  if (lang === "en") return undefined;
+  const { errorWords, sayError } = await import("./i18n/say-error.js");
+  return { lang, error: (e) => sayError(e, lang), words: errorWords(lang) };
+}
+
 /** True when `--json` is among the options (before any `--`). */
 function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf("--");
@@ -146,7 +181,8 @@ function usageErrorOf(error: unknown, program: Command, argv: readonly string[])
   if (!(error instanceof CommanderError)) return error;
   if (error.code === "commander.help" && error.exitCode !== 0) {
     // commander printed the help on stderr because a command is missing: say which, as a usage error.
-    return new UsageError(missingCommandMessage(program, argv));
+    const [message, saying] = missingCommandMessage(program, argv);
+    return new UsageError(message, { said: saying });
   }
   if (
     error.code === "commander.helpDisplayed" ||
@@ -156,24 +192,63 @@ function usageErrorOf(error: unknown, program: Command, argv: readonly string[])
   ) {
     return error;
   }
-  return new UsageError(oneLine(error.message.replace(/^error: /, "")));
+  const message = oneLine(error.message.replace(/^error: /, ""));
+  return new UsageError(message, { said: commanderSaid(error.code, message) });
+}
+
+/** What commander said, as a message of the errors catalog (its words in English are its own). */
+export function commanderSaid(code: string, message: string): Said | undefined {
+  const suggestion = /\(Did you mean (.+)\?\)$/.exec(message)?.[1];
+  let m: RegExpExecArray | null;
+  switch (code) {
+    case "commander.unknownOption":
+      m = /^unknown option '([^']+)'/.exec(message);
+      return m ? said("unknownOption", m[1] as string, suggestion) : undefined;
+    case "commander.unknownCommand":
+      m = /^unknown command '([^']+)'/.exec(message);
+      return m ? said("unknownCommand", m[1] as string, suggestion) : undefined;
+    case "commander.missingArgument":
+      m = /^missing required argument '([^']+)'/.exec(message);
+      return m ? said("missingArgument", m[1] as string) : undefined;
+    case "commander.optionMissingArgument":
+      m = /^option '([^']+)' argument missing/.exec(message);
+      return m ? said("optionMissingArgument", m[1] as string) : undefined;
+    case "commander.invalidArgument":
+      m = /^option '([^']+)' argument '(.*)' is invalid\. (.*)$/.exec(message);
+      return m ? said("invalidValue", m[1] as string, m[2] as string, m[3] as string) : undefined;
+    case "commander.excessArguments":
+      m = /^too many arguments for '([^']+)'/.exec(message);
+      return m ? said("tooManyArguments", m[1] as string) : undefined;
+  }
+  return undefined;
 }
 
 /** "`rxportal refill` needs a command: list, order or pending." for a group given alone. */
-function missingCommandMessage(program: Command, argv: readonly string[]): string {
+function missingCommandMessage(program: Command, argv: readonly string[]): [string, Said] {
   let command = program;
   const names: string[] = [];
   for (const arg of operands(argv)) {
     if (arg === "help" && command === program) continue;
     const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
-    if (!sub) return `unknown command '${arg}'; run \`rxportal --help\` to see the commands.`;
+    if (!sub) {
+      return [
+        `unknown command '${arg}'; run \`rxportal --help\` to see the commands.`,
+        said("unknownCommand", arg),
+      ];
+    }
     command = sub;
     names.push(arg);
   }
-  if (command === program) return "`rxportal` needs a command, e.g. `rxportal doctor` (see the list above).";
+  if (command === program) {
+    return [
+      "`rxportal` needs a command, e.g. `rxportal doctor` (see the list above).",
+      said("needsAnyCommand"),
+    ];
+  }
   const subs = command.commands.filter((c) => c.name() !== "help").map((c) => c.name());
   const listed = subs.length > 1 ? `${subs.slice(0, -1).join(", ")} or ${subs.at(-1)}` : (subs[0] ?? "");
-  return `\`${["rxportal", ...names].join(" ")}\` needs a command: ${listed} (see the help above).`;
+  const name = ["rxportal", ...names].join(" ");
+  return [`\`${name}\` needs a command: ${listed} (see the help above).`, said("needsCommand", name, subs)];
 }
 
 /** The words that are not options, up to `--` (values of the global options skipped). */
@@ -206,6 +281,8 @@ export function reportError(
   error: unknown,
   /** The command's own exit-code convention (health), applied before anything is printed. */
   convention: (code: number) => number = (code) => code,
+  /** The run's language when it is not English (`speakerFor`); without it, English. */
+  speaker?: Speaker,
 ): number {
   if (error instanceof CommanderError) {
     // Help and version are not errors; everything else commander rejects is a usage error.
@@ -220,14 +297,18 @@ export function reportError(
     return convention(ExitCode.usage);
   }
   if (error instanceof InterruptSignal || (error instanceof Error && error.name === "ExitPromptError")) {
-    ctx.io.stderr.write("rxportal: interrupted.\n");
+    ctx.io.stderr.write(`rxportal: ${speaker?.words.interrupted ?? "interrupted."}\n`);
     return convention(ExitCode.interrupted);
   }
   if (error instanceof CliError) {
     const exitCode = convention(error.exitCode);
-    const parts = [error.message];
-    if (error.hint) parts.push(error.hint);
-    if (error.requestId) parts.push(`(Request id: ${error.requestId})`);
+    const spoken = speaker?.error(error);
+    const parts = [spoken?.message ?? error.message];
+    const hint = spoken ? spoken.hint : error.hint;
+    if (hint) parts.push(hint);
+    if (error.requestId) {
+      parts.push(speaker ? speaker.words.requestId(error.requestId) : `(Request id: ${error.requestId})`);
+    }
     ctx.io.stderr.write(`rxportal: ${oneLine(parts.join(" "))}\n`);
     if (ctx.globals.json) {
       const body: Record<string, unknown> = { message: error.message, exitCode };
@@ -244,13 +325,16 @@ export function reportError(
         body.retryAfterSeconds = error.retryAfterSeconds;
       }
       Object.assign(body, error.details);
+      // `message` and `code` stay English for scripts; what a person reads comes beside them.
+      if (spoken)
+        body.localized = { lang: speaker?.lang, message: spoken.message, ...(hint ? { hint } : {}) };
       ctx.io.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
     }
     return exitCode;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   ctx.io.stderr.write(
-    `rxportal: internal error. This is a bug in rxportal; please report it with the text below.\n${stack}\n`,
+    `rxportal: ${speaker?.words.internalError ?? "internal error. This is a bug in rxportal; please report it with the text below."}\n${stack}\n`,
   );
   return convention(70);
 }

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import * as z from "zod/mini";
 import "../zod-messages.js";
 import type { Clock } from "../clock.js";
-import { TryLaterError } from "../errors.js";
+import { said, TryLaterError } from "../errors.js";
 import { ensurePrivateDir } from "../state/files.js";
 import { type JsonStore, jsonStore } from "../state/json-store.js";
 import { formatLocalTime } from "../ui/output.js";
@@ -222,6 +222,8 @@ export class LockoutGuard {
         code: "account_locked",
         lockedUntil: status.lockedUntil,
         hint: "Wait until then, or run `rxportal reset` (a password reset also unlocks the account).",
+        said: said("lockedUntil", status.lockedUntil),
+        saidHint: said("lockedHint"),
       });
     }
     if (stopAfterRefusal && status.failures > 0) {
@@ -244,6 +246,8 @@ export class LockoutGuard {
         {
           code: "lockout_guard",
           hint: "Run `rxportal reset` to set a new password, or `rxportal username recover` if the username may be wrong. `--force` tries anyway.",
+          said: said("guardStopped", status.failures, maxAttempts),
+          saidHint: said("guardStoppedHint"),
         },
       );
     }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as z from "zod/mini";
 import type { Profile } from "../config/load.js";
 import type { CredentialAccess } from "../credentials/access.js";
-import { AuthRequiredError, CliError, ExitCode } from "../errors.js";
+import { AuthRequiredError, CliError, ExitCode, said } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { LoginOk } from "../portal/schemas.js";
 import "../zod-messages.js";
@@ -297,6 +297,8 @@ export async function requireSession(ctx: SessionDeps, opts: SessionOptions = {}
       if (!again && !(await canSignInUnattended(ctx, creds, profile.name, username, opts))) {
         throw new AuthRequiredError("Your session has ended.", {
           code: "session_expired",
+          said: said("sessionEnded"),
+          saidHint: said("loginHint"),
           hint: "Run `rxportal login`.",
         });
       }
@@ -309,6 +311,8 @@ export async function requireSession(ctx: SessionDeps, opts: SessionOptions = {}
       signedOut ? `${username} signed out on ${profile.name}.` : "You are not signed in.",
       {
         code: "not_signed_in",
+        said: signedOut && username ? said("signedOut", username, profile.name) : said("notSignedIn"),
+        saidHint: !signedOut && creds.persistent ? said("notSignedInHint") : undefined,
         hint: signedOut
           ? "Run `rxportal login` to sign in again (it uses the remembered password; `rxportal logout --forget` removes it)."
           : creds.persistent

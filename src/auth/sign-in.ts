@@ -1,7 +1,7 @@
 // Signing in: password, then the second step (MFA) if the portal asks, all behind the lockout guard.
 import type { Clock } from "../clock.js";
 import type { Profile } from "../config/load.js";
-import { PortalRefusedError, TryLaterError } from "../errors.js";
+import { PortalRefusedError, said, TryLaterError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { AuthPolicy, LoginOk, LoginResponse, MfaRequired } from "../portal/schemas.js";
 import { sandboxOutbox } from "../portal/url.js";
@@ -195,6 +195,12 @@ function explainLoginFailure(
         problem: error.problem,
         requestId: error.requestId,
         hint: "Check Caps Lock and whether the portal wants your username or your email. Forgot it? `rxportal reset` or `rxportal username recover`.",
+        said: once
+          ? said("signInRefusedOnce", attemptsLeft)
+          : safe > 0
+            ? said("signInRefusedTries", safe)
+            : said("signInRefusedStop", max),
+        saidHint: said("signInRefusedHint"),
       },
     );
   }
@@ -206,6 +212,8 @@ function explainLoginFailure(
       lockedUntil: error.lockedUntil,
       requestId: error.requestId,
       hint: "Wait until then, or run `rxportal reset`: a password reset also unlocks the account. If you did not make those attempts, call the number in `rxportal contacts --topic security`.",
+      said: said("accountLocked", error.lockedUntil),
+      saidHint: said("accountLockedHint"),
     });
   }
   if (error instanceof PortalRefusedError && error.code === "password_expired") {

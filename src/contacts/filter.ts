@@ -1,5 +1,5 @@
 // Choosing which lines to show for an enrollee type, a topic and TTY need.
-import { UsageError } from "../errors.js";
+import { said, UsageError } from "../errors.js";
 import {
   type Contact,
   type ContactTopic,
@@ -19,13 +19,17 @@ export interface ContactFilter {
 export function parseEnrollee(value: string): Enrollee {
   const v = value.trim().toLowerCase();
   if ((enrolleeTypes as readonly string[]).includes(v)) return v as Enrollee;
-  throw new UsageError(`Unknown enrollee type "${value}": expected one of ${enrolleeTypes.join(", ")}.`);
+  throw new UsageError(`Unknown enrollee type "${value}": expected one of ${enrolleeTypes.join(", ")}.`, {
+    said: said("unknownEnrollee", value, enrolleeTypes),
+  });
 }
 
 export function parseTopic(value: string): ContactTopic {
   const topic = topicAliases[value.trim().toLowerCase()];
   if (topic) return topic;
-  throw new UsageError(`Unknown topic "${value}": expected one of ${contactTopics.join(", ")}.`);
+  throw new UsageError(`Unknown topic "${value}": expected one of ${contactTopics.join(", ")}.`, {
+    said: said("unknownTopic", value, contactTopics),
+  });
 }
 
 export function filterContacts(contacts: readonly Contact[], filter: ContactFilter): Contact[] {

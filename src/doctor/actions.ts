@@ -4,7 +4,9 @@
 import type { Profile } from "../config/load.js";
 import { filterContacts } from "../contacts/filter.js";
 import type { Contact, ContactTopic, Enrollee } from "../contacts/types.js";
-import { formatDuration, formatLocalTime } from "../ui/output.js";
+import type { Lang } from "../i18n/lang.js";
+import { directoryWords } from "../i18n/messages/contacts.js";
+import { doctorText } from "../i18n/messages/doctor.js";
 import type { ActionFinding, ActionSet, ActionSpec, ProbeSet } from "./engine.js";
 
 export interface ActionEnv {
@@ -14,6 +16,8 @@ export interface ActionEnv {
   probes: ProbeSet;
   /** The interactive password reset, or a description of how to start one. */
   reset: ActionSpec;
+  /** The language of the findings (English by default). */
+  lang?: Lang;
 }
 
 /**
@@ -70,13 +74,15 @@ export function contactsFor(
   return [...found].sort((a, b) => rank(a) - rank(b));
 }
 
-export function contactLine(c: Contact): string {
+export function contactLine(c: Contact, lang: Lang = "en"): string {
   const tty = c.tty ? `, TTY ${c.tty}` : "";
-  const hours = c.hours ? ` (${c.hours})` : "";
-  return `${c.name}: ${c.phone}${tty}${hours}`;
+  const hours = c.hours ? ` (${directoryWords(lang, c.hours)})` : "";
+  return `${directoryWords(lang, c.name)}: ${c.phone}${tty}${hours}`;
 }
 
 export function createActions(aenv: ActionEnv): ActionSet {
+  const lang = aenv.lang ?? "en";
+  const t = doctorText.in(lang);
   return {
     reset: aenv.reset,
     contacts: {
@@ -85,8 +91,8 @@ export function createActions(aenv: ActionEnv): ActionSet {
         const lines = contactsFor(aenv.profile, undefined, enrollee);
         return {
           status: "done",
-          summary: aenv.profile.contacts.advice,
-          details: lines.map(contactLine),
+          summary: directoryWords(lang, aenv.profile.contacts.advice),
+          details: lines.map((c) => contactLine(c, lang)),
           evidence: { enrollee, contacts: lines.map((c) => c.id) },
         };
       },
@@ -97,14 +103,14 @@ export function createActions(aenv: ActionEnv): ActionSet {
         if (typeof until !== "string") {
           return {
             status: "skipped",
-            summary: "The time the lock ends is not known; a lock usually lasts about 15 minutes to an hour.",
+            summary: t.lockEndUnknown,
           };
         }
         const end = new Date(until);
         const left = Math.max(0, Math.round((end.getTime() - aenv.now()) / 1000));
         return {
           status: "done",
-          summary: `The lock ends at ${formatLocalTime(end)}, ${formatDuration(left)} from now. Trying before then does not help.`,
+          summary: t.lockEnds(end, left),
           evidence: { lockedUntil: until, secondsLeft: left },
         };
       },
@@ -116,7 +122,7 @@ export function createActions(aenv: ActionEnv): ActionSet {
         if (!link) {
           return {
             status: "skipped",
-            summary: "No link was given. Check one any time with `rxportal check-link <url>`.",
+            summary: t.noLink,
           };
         }
         const { checkLink } = await import("./check-link.js");
@@ -124,10 +130,10 @@ export function createActions(aenv: ActionEnv): ActionSet {
         return {
           status: "done",
           summary: verdict.safe
-            ? `The link goes to ${verdict.hostDecoded}, an official address of the portal.`
+            ? t.linkOfficial(verdict.hostDecoded)
             : verdict.verdict === "not-a-web-link"
-              ? `Not a web link: this ${verdict.scheme}: link cannot be the portal's. Do not open it.`
-              : `Suspicious link: it goes to ${verdict.hostDecoded}, which is not the portal's. Do not open it.`,
+              ? t.linkNotWeb(String(verdict.scheme))
+              : t.linkSuspicious(verdict.hostDecoded),
           details: [...verdict.reasons, ...verdict.notes],
           evidence: { safe: verdict.safe, host: verdict.host, hostDecoded: verdict.hostDecoded },
         };

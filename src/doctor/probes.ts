@@ -6,12 +6,18 @@ import type { CodeRefusal } from "../auth/code-record.js";
 import type { LockoutGuard } from "../auth/lockout-guard.js";
 import { CLOCK_SKEW_WARN_SECONDS } from "../clock.js";
 import type { Profile } from "../config/load.js";
-import { PortalError, PortalRefusedError, PortalUnavailableError, TryLaterError } from "../errors.js";
+import {
+  type CliError,
+  PortalError,
+  PortalRefusedError,
+  PortalUnavailableError,
+  TryLaterError,
+} from "../errors.js";
+import type { Lang } from "../i18n/lang.js";
+import { type DoctorWords, doctorText } from "../i18n/messages/doctor.js";
 import type { ConnectionTrace } from "../net/trace-connection.js";
 import type { PortalClient } from "../portal/client.js";
 import type { LoginResponse, PortalStatus } from "../portal/schemas.js";
-import { formatDuration, formatLocalTime } from "../ui/output.js";
-import { componentNames, serviceStateWords } from "../ui/service-state.js";
 import type { ProbeFinding, ProbeSet } from "./engine.js";
 
 /** A certificate this close to its end is still fine today but worth a word. */
@@ -34,6 +40,8 @@ export interface ProbeEnv {
   codeRefusal(username: string): Promise<CodeRefusal | undefined>;
   /** Tests pass a resolver; DNS from the test machine cannot be relied on. Default: net/mx.ts. */
   lookupMx?: typeof import("../net/mx.js").lookupMx;
+  /** The language of the findings' sentences (English by default). */
+  lang?: Lang;
 }
 
 interface StatusObservation {
@@ -47,6 +55,7 @@ interface StatusObservation {
 
 export function createProbes(penv: ProbeEnv): ProbeSet {
   const url = penv.profile.baseUrl;
+  const t = doctorText.in(penv.lang ?? "en");
   // Shared observations end with the run, not with the timeout of whichever probe asked first.
   let trace: Promise<ConnectionTrace> | undefined;
   const connection = (signal: AbortSignal) => {
@@ -71,9 +80,9 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
   };
 
   return {
-    dns: { eager: true, run: async ({ runSignal }) => dnsFinding(await connection(runSignal)) },
-    tcp: { eager: true, run: async ({ runSignal }) => tcpFinding(await connection(runSignal)) },
-    tls: { eager: true, run: async ({ runSignal }) => tlsFinding(await connection(runSignal)) },
+    dns: { eager: true, run: async ({ runSignal }) => dnsFinding(t, await connection(runSignal)) },
+    tcp: { eager: true, run: async ({ runSignal }) => tcpFinding(t, await connection(runSignal)) },
+    tls: { eager: true, run: async ({ runSignal }) => tlsFinding(t, await connection(runSignal)) },
     proxy: {
       eager: true,
       run: async ({ signal }) => {
@@ -81,7 +90,12 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
         const description = describeProxyEnv(penv.env, url);
         if (!description.proxied) {
           const details = description.set.map((v) => `${v.name}=${v.value}`);
-          return { outcome: "ok", summary: description.summary, details, evidence: { proxied: false } };
+          return {
+            outcome: "ok",
+            summary: t.proxyNone(description.summary),
+            details,
+            evidence: { proxied: false },
+          };
         }
         const reach = await checkProxy(penv.env, url, { timeoutMs: penv.timeoutMs, signal });
         const failed = reach && [reach.dns, reach.connect].find((p) => p && !p.ok);
@@ -89,33 +103,37 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
         if (failed && !failed.ok) {
           return {
             outcome: "problem",
-            summary: `Requests go through the proxy ${description.proxyUrl} (from ${description.chosen?.name}), and it cannot be reached: ${failed.message}`,
+            summary: t.proxyUnreachable(
+              String(description.proxyUrl),
+              String(description.chosen?.name),
+              t.netProblem(failed.code, proxyHost(description.proxyUrl), failed.message),
+            ),
             evidence,
           };
         }
         return {
           outcome: "ok",
-          summary: `Requests go through the proxy ${description.proxyUrl} (from ${description.chosen?.name}), and it answers.`,
+          summary: t.proxyAnswers(String(description.proxyUrl), String(description.chosen?.name)),
           evidence,
         };
       },
     },
     status: {
       eager: true,
-      run: async ({ runSignal }) => statusFinding(await observeStatus(runSignal), penv),
+      run: async ({ runSignal }) => statusFinding(t, await observeStatus(runSignal), penv),
     },
-    clock: { eager: true, run: async ({ runSignal }) => clockFinding(await observeStatus(runSignal)) },
+    clock: { eager: true, run: async ({ runSignal }) => clockFinding(t, await observeStatus(runSignal)) },
     "app-version": {
       eager: true,
       inputs: ["app-platform", "app-version"],
-      run: async ({ inputs, runSignal }) => appVersionFinding(await observeStatus(runSignal), inputs),
+      run: async ({ inputs, runSignal }) => appVersionFinding(t, await observeStatus(runSignal), inputs),
     },
     mx: {
       eager: true,
       inputs: ["email"],
       run: async ({ inputs, signal }) => {
         const email = inputs.email ?? "";
-        if (!email) return { outcome: "unknown", summary: "Not checked: no email address was given." };
+        if (!email) return { outcome: "unknown", summary: t.noEmail };
         const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
         const mx = await import("../net/mx.js");
         const lookupMx = penv.lookupMx ?? mx.lookupMx;
@@ -126,15 +144,16 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
         if (found.ok) {
           return {
             outcome: "ok",
-            summary: `${domain} has mail servers, so messages can reach it.`,
-            details: [`Mail servers: ${found.exchanges.slice(0, 3).join(", ")}`],
+            summary: t.mxOk(domain),
+            details: [t.mxServers(found.exchanges.slice(0, 3).join(", "))],
             evidence: { domain, exchanges: found.exchanges },
           };
         }
         const definite = found.code === "ENOTFOUND" || found.code === "ENODATA";
+        const why = t.mxProblem(found.code, domain, found.message);
         return {
           outcome: definite ? "problem" : "unknown",
-          summary: definite ? found.message : `Could not check: ${found.message}`,
+          summary: definite ? why : t.couldNotCheck(why),
           evidence: { domain, code: found.code },
         };
       },
@@ -142,24 +161,33 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
     "last-code": {
       eager: true,
       inputs: ["username"],
-      run: async ({ inputs }) => lastCodeFinding(penv, inputs.username ?? ""),
+      run: async ({ inputs }) => lastCodeFinding(t, penv, inputs.username ?? ""),
     },
     lockout: {
       // A sign-in attempt counts against the account: only when the walk really gets here.
       eager: false,
       inputs: ["username"],
-      run: ({ inputs }) => lockoutFinding(penv, inputs.username ?? ""),
+      run: ({ inputs }) => lockoutFinding(t, penv, inputs.username ?? ""),
     },
   };
 }
 
 // --- connection ------------------------------------------------------------------------------
 
-function dnsFinding(trace: ConnectionTrace): ProbeFinding {
+/** The proxy's host, for the sentence about a proxy that cannot be reached. */
+function proxyHost(proxyUrl: string | undefined): string {
+  try {
+    return new URL(proxyUrl ?? "").hostname;
+  } catch {
+    return String(proxyUrl);
+  }
+}
+
+function dnsFinding(t: DoctorWords, trace: ConnectionTrace): ProbeFinding {
   if (!trace.dns.ok) {
     return {
       outcome: trace.dns.code === "ABORTED" ? "unknown" : "problem",
-      summary: trace.dns.message,
+      summary: t.netProblem(trace.dns.code, trace.host, trace.dns.message),
       evidence: { host: trace.host, code: trace.dns.code, ms: trace.dns.ms },
     };
   }
@@ -167,72 +195,76 @@ function dnsFinding(trace: ConnectionTrace): ProbeFinding {
   if (addresses.length === 1 && addresses[0] === trace.host) {
     return {
       outcome: "ok",
-      summary: `${trace.host} is an address already; no name lookup is needed.`,
+      summary: t.isAddress(trace.host),
       evidence: { host: trace.host, addresses },
     };
   }
   return {
     outcome: "ok",
-    summary: `${trace.host} resolves to ${addresses.slice(0, 3).join(", ")}${addresses.length > 3 ? ", ..." : ""}.`,
+    summary: t.resolves(
+      trace.host,
+      `${addresses.slice(0, 3).join(", ")}${addresses.length > 3 ? ", ..." : ""}`,
+    ),
     evidence: { host: trace.host, addresses, ms: trace.dns.ms },
   };
 }
 
-function tcpFinding(trace: ConnectionTrace): ProbeFinding {
+function tcpFinding(t: DoctorWords, trace: ConnectionTrace): ProbeFinding {
   if (!trace.connect) {
-    return { outcome: "unknown", summary: `Not checked: the name ${trace.host} did not resolve.` };
+    return { outcome: "unknown", summary: t.notResolvedNoConnect(trace.host) };
   }
   if (!trace.connect.ok) {
     return {
       outcome: trace.connect.code === "ABORTED" ? "unknown" : "problem",
-      summary: trace.connect.message,
+      summary: t.netProblem(trace.connect.code, trace.host, trace.connect.message),
       evidence: { host: trace.host, port: trace.port, code: trace.connect.code },
     };
   }
   return {
     outcome: "ok",
-    summary: `A connection to ${trace.host} port ${trace.port} opens.`,
+    summary: t.connects(trace.host, trace.port),
     evidence: { address: trace.connect.detail.address, port: trace.port, ms: trace.connect.ms },
   };
 }
 
-function tlsFinding(trace: ConnectionTrace): ProbeFinding {
+function tlsFinding(t: DoctorWords, trace: ConnectionTrace): ProbeFinding {
   if (!trace.secure) {
-    return {
-      outcome: "unknown",
-      summary: `No certificate to check: ${trace.host} is reached over plain http (allowed only on this computer).`,
-    };
+    return { outcome: "unknown", summary: t.plainHttp(trace.host) };
   }
   if (!trace.tls) {
-    return { outcome: "unknown", summary: "Not checked: no connection could be opened." };
+    return { outcome: "unknown", summary: t.noConnection };
   }
   if (!trace.tls.ok) {
     return {
       outcome: trace.tls.code === "ABORTED" ? "unknown" : "problem",
-      summary: trace.tls.message,
+      summary: t.netProblem(trace.tls.code, trace.host, trace.tls.message),
       evidence: { code: trace.tls.code },
     };
   }
   const { certificate: cert, authorized, authorizationError, authorizationMessage } = trace.tls.detail;
   const details = [
-    `Issued to ${cert.subject} by ${cert.issuer}${cert.selfSigned ? " (self-signed)" : ""}`,
-    `Valid ${cert.validFrom.slice(0, 10)} to ${cert.validTo.slice(0, 10)} (${cert.daysLeft} days left)`,
-    `SHA-256 fingerprint ${cert.fingerprint256}`,
+    t.certIssued(cert.subject, cert.issuer, Boolean(cert.selfSigned)),
+    t.certValid(cert.validFrom.slice(0, 10), cert.validTo.slice(0, 10), cert.daysLeft),
+    t.certFingerprint(cert.fingerprint256),
   ];
   const evidence = { ...cert, authorized, authorizationError, protocol: trace.tls.detail.protocol };
   if (!authorized) {
     return {
       outcome: "problem",
-      summary:
-        authorizationMessage ?? `The certificate of ${trace.host} is not trusted (${authorizationError}).`,
+      summary: authorizationError
+        ? t.netProblem(
+            String(authorizationError),
+            trace.host,
+            authorizationMessage ?? t.certNotTrusted(trace.host, String(authorizationError)),
+          )
+        : (authorizationMessage ?? t.certNotTrusted(trace.host, String(authorizationError))),
       details,
       evidence,
     };
   }
-  const soon = cert.daysLeft <= CERT_SOON_DAYS ? ` It ends in ${cert.daysLeft} days.` : "";
   return {
     outcome: "ok",
-    summary: `The certificate is valid, current and issued for ${trace.host}.${soon}`,
+    summary: t.certOk(trace.host, cert.daysLeft <= CERT_SOON_DAYS ? cert.daysLeft : undefined),
     details,
     evidence,
   };
@@ -240,22 +272,20 @@ function tlsFinding(trace: ConnectionTrace): ProbeFinding {
 
 // --- the status page ------------------------------------------------------------------------
 
-function statusFinding(seen: StatusObservation, penv: ProbeEnv): ProbeFinding {
+async function statusFinding(t: DoctorWords, seen: StatusObservation, penv: ProbeEnv): Promise<ProbeFinding> {
   const { status, error } = seen;
-  if (!status) return statusErrorFinding(error);
+  if (!status) return statusErrorFinding(t, error);
   const details: string[] = [];
   const troubled = status.components.filter((c) => c.status !== "operational");
-  for (const c of troubled) details.push(`${componentNames[c.name]}: ${serviceStateWords[c.status]}`);
+  for (const c of troubled) details.push(t.component(t.componentName(c.name), t.state(c.status)));
   const now = penv.now();
   const m = status.maintenance;
   const inWindow = m ? Date.parse(m.start) <= now && now < Date.parse(m.end) : false;
   if (m) {
-    const when = `${formatLocalTime(new Date(m.start))} to ${formatLocalTime(new Date(m.end))}`;
-    details.push(
-      `${inWindow ? "Maintenance now" : "Planned maintenance"}: ${when}${m.message ? ` (${m.message})` : ""}`,
-    );
+    const window = inWindow ? t.maintenanceNow : t.maintenancePlanned;
+    details.push(window(new Date(m.start), new Date(m.end), m.message ?? ""));
   }
-  if (status.message) details.push(`The portal says: ${status.message}`);
+  if (status.message) details.push(t.portalSays(status.message));
   const login = status.components.find((c) => c.name === "login");
   const evidence = {
     status: status.status,
@@ -265,14 +295,13 @@ function statusFinding(seen: StatusObservation, penv: ProbeEnv): ProbeFinding {
   };
   const requestIds = seen.requestId ? [seen.requestId] : undefined;
   if (status.status !== "operational" || (login && login.status !== "operational") || inWindow) {
-    const what =
-      login && login.status !== "operational"
-        ? `sign-in is ${serviceStateWords[login.status]}`
-        : `the portal is ${serviceStateWords[status.status]}`;
-    const until = inWindow && m ? `, until ${formatLocalTime(new Date(m.end))}` : "";
+    const until = inWindow && m ? new Date(m.end) : undefined;
     return {
       outcome: "problem",
-      summary: `The portal's status page says ${what}${until}.`,
+      summary:
+        login && login.status !== "operational"
+          ? t.statusSignIn(t.state(login.status), until)
+          : t.statusPortal(t.state(status.status), until),
       details,
       evidence,
       requestIds,
@@ -280,20 +309,16 @@ function statusFinding(seen: StatusObservation, penv: ProbeEnv): ProbeFinding {
   }
   return {
     outcome: "ok",
-    summary: "The portal's status page says everything is working.",
+    summary: t.statusOk,
     details,
     evidence,
     requestIds,
   };
 }
 
-function statusErrorFinding(error: unknown): ProbeFinding {
+async function statusErrorFinding(t: DoctorWords, error: unknown): Promise<ProbeFinding> {
   const requestIds = error instanceof PortalError && error.requestId ? [error.requestId] : undefined;
   if (error instanceof PortalUnavailableError) {
-    const wait =
-      error.retryAfterSeconds !== undefined
-        ? ` It asks to try again in ${formatDuration(error.retryAfterSeconds)}.`
-        : "";
     const evidence = {
       reason: error.reason,
       status: error.status,
@@ -304,36 +329,36 @@ function statusErrorFinding(error: unknown): ProbeFinding {
       error.reason === "server_error" ||
       error.reason === "bad_response"
     ) {
-      const what =
+      const summary =
         error.reason === "maintenance"
-          ? "The portal answers with a maintenance page instead of its status."
-          : `The portal answers with an error (${error.status ?? "unreadable"}) instead of its status.`;
-      return { outcome: "problem", summary: `${what}${wait}`, evidence, requestIds };
+          ? t.statusMaintenancePage(error.retryAfterSeconds)
+          : t.statusErrorPage(String(error.status ?? "unreadable"), error.retryAfterSeconds);
+      return { outcome: "problem", summary, evidence, requestIds };
     }
     // DNS, connect, TLS, timeout: the network checks say more than the status page can.
     return {
       outcome: "unknown",
-      summary: `Could not reach the status page: ${trimDot(error.message)}.`,
+      summary: t.statusUnreachable(trimDot(await errorWords(t, error))),
       evidence,
     };
   }
   if (error instanceof TryLaterError) {
     return {
       outcome: "unknown",
-      summary: `The portal is limiting requests right now; the status could not be read.`,
+      summary: t.statusLimited,
       requestIds,
     };
   }
   return {
     outcome: "unknown",
-    summary: `Could not read the status page: ${trimDot(errorText(error))}.`,
+    summary: t.statusUnreadable(trimDot(errorText(error))),
     requestIds,
   };
 }
 
-function clockFinding(seen: StatusObservation): ProbeFinding {
+function clockFinding(t: DoctorWords, seen: StatusObservation): ProbeFinding {
   if (!seen.status) {
-    return { outcome: "unknown", summary: "Not checked: the portal's time could not be read." };
+    return { outcome: "unknown", summary: t.clockUnknown };
   }
   // The server stamped its time somewhere between our send and receive: take the midpoint.
   const ours = (seen.sentAt + seen.receivedAt) / 2;
@@ -342,13 +367,13 @@ function clockFinding(seen: StatusObservation): ProbeFinding {
   if (Math.abs(skew) > CLOCK_SKEW_WARN_SECONDS) {
     return {
       outcome: "problem",
-      summary: `This computer's clock is ${formatDuration(Math.abs(skew))} ${skew > 0 ? "ahead of" : "behind"} the portal's.`,
+      summary: skew > 0 ? t.clockAhead(Math.abs(skew)) : t.clockBehind(Math.abs(skew)),
       evidence,
     };
   }
   return {
     outcome: "ok",
-    summary: `This computer's clock agrees with the portal's (within ${Math.max(1, Math.abs(skew))} s).`,
+    summary: t.clockOk(Math.max(1, Math.abs(skew))),
     evidence,
   };
 }
@@ -363,14 +388,18 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function appVersionFinding(seen: StatusObservation, inputs: Readonly<Record<string, string>>): ProbeFinding {
+function appVersionFinding(
+  t: DoctorWords,
+  seen: StatusObservation,
+  inputs: Readonly<Record<string, string>>,
+): ProbeFinding {
   const platform = inputs["app-platform"] ?? "";
   const version = inputs["app-version"] ?? "";
   if (!platform || !version) {
-    return { outcome: "unknown", summary: "Not checked: the phone type or app version was not given." };
+    return { outcome: "unknown", summary: t.appNotGiven };
   }
   if (!seen.status) {
-    return { outcome: "unknown", summary: "Not checked: the portal's app requirements could not be read." };
+    return { outcome: "unknown", summary: t.appUnknown };
   }
   const apps = seen.status.apps[platform as "ios" | "android"];
   const evidence = { platform, version, minimum: apps.minimum, latest: apps.latest };
@@ -378,16 +407,14 @@ function appVersionFinding(seen: StatusObservation, inputs: Readonly<Record<stri
   if (compareVersions(version, apps.minimum) < 0) {
     return {
       outcome: "problem",
-      summary: `App ${version} is older than ${apps.minimum}, the oldest ${name} version the portal still accepts.`,
+      summary: t.appTooOld(version, apps.minimum, name),
       evidence,
       requestIds: seen.requestId ? [seen.requestId] : undefined,
     };
   }
-  const behind =
-    compareVersions(version, apps.latest) < 0 ? ` (${apps.latest} is the latest; updating does no harm)` : "";
   return {
     outcome: "ok",
-    summary: `App ${version} is new enough for the portal${behind}.`,
+    summary: t.appOk(version, compareVersions(version, apps.latest) < 0 ? apps.latest : undefined),
     evidence,
   };
 }
@@ -397,23 +424,22 @@ function appVersionFinding(seen: StatusObservation, inputs: Readonly<Record<stri
 /** Older notes describe some other sign-in, not the one the member is asking about. */
 const CODE_NOTE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-async function lastCodeFinding(penv: ProbeEnv, username: string): Promise<ProbeFinding> {
-  if (!username) return { outcome: "unknown", summary: "Not checked: no username was given." };
+async function lastCodeFinding(t: DoctorWords, penv: ProbeEnv, username: string): Promise<ProbeFinding> {
+  if (!username) return { outcome: "unknown", summary: t.noUsername };
   const note = await penv.codeRefusal(username);
   const at = note ? Date.parse(note.at) : Number.NaN;
   if (!note || !(penv.now() - at < CODE_NOTE_MAX_AGE_MS)) {
     return {
       outcome: "unknown",
-      summary: `rxportal has not seen a sign-in code refused for ${username} in the last day (the website's attempts are not visible here).`,
+      summary: t.codeNoneSeen(username),
     };
   }
   const requestIds = note.requestId ? [note.requestId] : undefined;
   const evidence = { ...note };
-  const when = formatLocalTime(new Date(at));
   if (note.problem === "invalid_code" && note.resentAt && Date.parse(note.resentAt) <= at) {
     return {
       outcome: "problem",
-      summary: `At ${when} the portal refused a code for ${username}, after a new code had been asked for at ${formatLocalTime(new Date(note.resentAt))}: that was most likely an older code, which stops working once a new one is sent.`,
+      summary: t.codeOlder(username, new Date(at), new Date(note.resentAt)),
       evidence,
       requestIds,
     };
@@ -421,14 +447,14 @@ async function lastCodeFinding(penv: ProbeEnv, username: string): Promise<ProbeF
   if (note.problem === "challenge_expired") {
     return {
       outcome: "unknown",
-      summary: `At ${when} the portal said the sign-in for ${username} had expired: a code works for 15 minutes, and too many wrong codes end the sign-in too.`,
+      summary: t.codeExpired(username, new Date(at)),
       evidence,
       requestIds,
     };
   }
   return {
     outcome: "unknown",
-    summary: `At ${when} the portal refused a code for ${username}; no new code had been asked for, so it was mistyped, too old, or from another sign-in.`,
+    summary: t.codeRefused(username, new Date(at)),
     evidence,
     requestIds,
   };
@@ -436,18 +462,18 @@ async function lastCodeFinding(penv: ProbeEnv, username: string): Promise<ProbeF
 
 // --- lockout ---------------------------------------------------------------------------------
 
-async function lockoutFinding(penv: ProbeEnv, username: string): Promise<ProbeFinding> {
-  if (!username) return { outcome: "unknown", summary: "Not checked: no username was given." };
+async function lockoutFinding(t: DoctorWords, penv: ProbeEnv, username: string): Promise<ProbeFinding> {
+  if (!username) return { outcome: "unknown", summary: t.noUsername };
   const profile = penv.profile.name;
   // The guard's record of the portal's last answer needs no request at all. (maxAttempts only
   // shapes attemptsLeft, which is not read here.)
   const known = await penv.guard.status(profile, username, 1);
-  if (known.lockedUntil) return lockedFinding(penv, username, known.lockedUntil, "guard");
+  if (known.lockedUntil) return lockedFinding(t, penv, username, known.lockedUntil, "guard");
   const password = await penv.storedPassword(username);
   if (!password) {
     return {
       outcome: "unknown",
-      summary: `rxportal has no record of a lock on ${username}; only a sign-in attempt could ask the portal, and no saved password is at hand.`,
+      summary: t.lockNoRecord(username),
       evidence: { failuresSeen: known.failures },
     };
   }
@@ -463,47 +489,47 @@ async function lockoutFinding(penv: ProbeEnv, username: string): Promise<ProbeFi
         .catch(() => undefined);
       return {
         outcome: "ok",
-        summary: `${username} is not locked: signing in with the saved password works.`,
+        summary: t.notLockedSignsIn(username),
       };
     }
     return {
       outcome: "ok",
-      summary: `${username} is not locked: the portal accepted the password and asked for a sign-in code (you can ignore the code it sent).`,
+      summary: t.notLockedCode(username),
     };
   } catch (error) {
     const requestIds = error instanceof PortalError && error.requestId ? [error.requestId] : undefined;
     if (error instanceof TryLaterError && error.code === "account_locked") {
       // The guard has recorded the lock, with a default length when the portal gave no end.
       const until = error.lockedUntil ?? (await penv.guard.status(profile, username, 1)).lockedUntil;
-      if (until) return { ...lockedFinding(penv, username, until, "portal"), requestIds };
+      if (until) return { ...lockedFinding(t, penv, username, until, "portal"), requestIds };
       return {
         outcome: "problem",
-        summary: `${username} is locked; the portal did not say until when.`,
+        summary: t.lockedNoEnd(username),
         requestIds,
       };
     }
     if (error instanceof TryLaterError && error.code === "lockout_guard") {
-      return { outcome: "unknown", summary: `Not checked with the portal: ${error.message}` };
+      return { outcome: "unknown", summary: t.guardSays(await errorWords(t, error)) };
     }
     if (error instanceof PortalRefusedError && error.code === "invalid_credentials") {
       return {
         outcome: "ok",
-        summary: `${username} is not locked, but the saved password was refused.`,
-        details: [error.message],
+        summary: t.notLockedRefused(username),
+        details: [await errorWords(t, error)],
         requestIds,
       };
     }
     if (error instanceof PortalRefusedError && error.code === "password_expired") {
       return {
         outcome: "ok",
-        summary: `${username} is not locked, but its password has expired and must be reset.`,
+        summary: t.notLockedExpired(username),
         requestIds,
       };
     }
     if (error instanceof PortalRefusedError && error.code === "account_disabled") {
       return {
         outcome: "unknown",
-        summary: `${username} is disabled, not locked; only support can enable it.`,
+        summary: t.disabled(username),
         requestIds,
       };
     }
@@ -512,19 +538,28 @@ async function lockoutFinding(penv: ProbeEnv, username: string): Promise<ProbeFi
 }
 
 function lockedFinding(
+  t: DoctorWords,
   penv: ProbeEnv,
   username: string,
   until: Date,
   source: "guard" | "portal",
 ): ProbeFinding {
   const left = Math.max(0, Math.round((until.getTime() - penv.now()) / 1000));
-  const from =
-    source === "portal" ? "the portal says so" : "the portal said so at rxportal's last sign-in attempt";
   return {
     outcome: "problem",
-    summary: `${username} is locked until ${formatLocalTime(until)} (${formatDuration(left)} from now); ${from}.`,
+    summary: t.locked(username, until, left, source === "portal"),
     evidence: { lockedUntil: until.toISOString(), secondsLeft: left, source },
   };
+}
+
+/**
+ * An error's sentence in the findings' language: the errors catalog's words for a Spanish run
+ * (sign-in refused, lockout guard), its own English otherwise.
+ */
+async function errorWords(t: DoctorWords, error: CliError): Promise<string> {
+  if (t === doctorText.en) return error.message;
+  const { sayError } = await import("../i18n/say-error.js");
+  return sayError(error, "es")?.message ?? error.message;
 }
 
 function errorText(error: unknown): string {

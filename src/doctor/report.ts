@@ -3,22 +3,36 @@
 // are not secrets (a link is cut to its host and path), and probes never see passwords or codes.
 import type { Profile } from "../config/load.js";
 import type { Contact } from "../contacts/types.js";
+import type { Lang } from "../i18n/lang.js";
+import { directoryWords } from "../i18n/messages/contacts.js";
+import { type DoctorWords, doctorText } from "../i18n/messages/doctor.js";
 import type { ProbeStep, Step, Transcript } from "./engine.js";
 import { redactLink } from "./inputs.js";
 import type { ProbeName } from "./tree-schema.js";
 
-export const probeLabels: Record<ProbeName, string> = {
-  dns: "Name lookup (DNS)",
-  tcp: "Connection",
-  tls: "Certificate (TLS)",
-  status: "Portal status",
-  clock: "Clock",
-  lockout: "Account lock",
-  "app-version": "App version",
-  mx: "Mail for the recovery address",
-  proxy: "Proxy settings",
-  "last-code": "Last refused sign-in code",
-};
+/** A check's name, in `lang`. */
+export function probeLabel(probe: ProbeName, lang: Lang = "en"): string {
+  return doctorText.in(lang)[`label_${probe}`];
+}
+
+/** A check's result in words (words, not only a symbol or a colour, carry it). */
+export function outcomeWord(outcome: ProbeStep["outcome"], lang: Lang = "en"): string {
+  return doctorText.in(lang)[`outcome_${outcome}`];
+}
+
+/** An end's severity in words. */
+export function severityWord(severity: string, lang: Lang = "en"): string {
+  const t = doctorText.in(lang);
+  return severity === "info" || severity === "warning" || severity === "urgent"
+    ? t[`severity_${severity}`]
+    : severity;
+}
+
+export const probeLabels = Object.fromEntries(
+  (Object.keys(doctorText.en) as string[])
+    .filter((k) => k.startsWith("label_"))
+    .map((k) => [k.slice(6), doctorText.en[k as `label_${ProbeName}`]]),
+) as Record<ProbeName, string>;
 
 export const outcomeWords = { ok: "OK", problem: "PROBLEM", unknown: "COULD NOT CHECK" } as const;
 
@@ -64,6 +78,8 @@ export function buildReport(opts: {
   consent?: Consent;
   /** The agent named with --agent, whether or not the member agreed (for the summary's last line). */
   agentName?: string;
+  /** The language of the summary lines (the JSON's fields stay as they are). */
+  lang?: Lang;
 }): DoctorReport {
   const t = opts.transcript;
   const report: Omit<DoctorReport, "summary"> = {
@@ -105,7 +121,7 @@ export function buildReport(opts: {
     .map(({ enrollees: _e, topics: _t, ...c }) => c);
   return {
     ...report,
-    summary: summaryLines({ ...report, contacts: calls }, consent, opts.agentName ?? opts.agent),
+    summary: summaryLines({ ...report, contacts: calls }, consent, opts.agentName ?? opts.agent, opts.lang),
   };
 }
 
@@ -145,105 +161,118 @@ export function summaryLines(
   r: Omit<DoctorReport, "summary">,
   consent: Consent,
   agentName: string | undefined,
+  lang: Lang = "en",
 ): string[] {
+  const t = doctorText.in(lang);
+  const say = (text: string) => directoryWords(lang, text);
   const firstQuestion = r.steps.find((s) => s.kind === "question");
-  const symptom = firstQuestion
-    ? `${firstQuestion.label} (${firstQuestion.answer})`
-    : `not asked; the run started at ${r.start}`;
+  const symptom = firstQuestion ? `${firstQuestion.label} (${firstQuestion.answer})` : t.notAsked(r.start);
   const failed = r.probes.filter((p) => p.outcome !== "ok");
   const checks = failed.length
     ? failed
         .map(
           (p) =>
-            `${probeLabels[p.probe]}: ${outcomeWords[p.outcome]}, ${p.summary}${p.requestIds.length ? ` [request ids ${p.requestIds.join(", ")}]` : ""}`,
+            `${probeLabel(p.probe, lang)}: ${outcomeWord(p.outcome, lang)}, ${p.summary}${p.requestIds.length ? t.requestIdsIn(p.requestIds.join(", ")) : ""}`,
         )
         .join("; ")
     : r.probes.length
-      ? `none (${r.probes.length} passed)`
-      : "none run on this path";
-  const next = r.recommendation.remedy[0] ?? "none given";
+      ? t.nonePassed(r.probes.length)
+      : t.noneRun;
+  const next = r.recommendation.remedy[0] ?? t.noneGiven;
   const call = r.contacts.length
     ? r.contacts
-        .map((c) => `${c.name}, ${c.phone}${c.tty ? `, TTY ${c.tty}` : ""}${c.hours ? ` (${c.hours})` : ""}`)
+        .map(
+          (c) =>
+            `${say(c.name)}, ${c.phone}${c.tty ? `, TTY ${c.tty}` : ""}${c.hours ? ` (${say(c.hours)})` : ""}`,
+        )
         .join("; ")
-    : "member services, the number on the member ID card";
-  const consentWords = {
-    agreed: "the member agreed to a help-desk report",
-    declined: "the member did not agree to a saved report",
-    "not-asked": "not asked (no help-desk agent named)",
-  }[consent];
+    : t.memberServices;
   const fields: [string, string][] = [
-    ["Symptom", symptom],
-    ["Failed checks", checks],
-    ["Diagnosis", `${r.recommendation.title.trim() || "none given"} (${r.recommendation.severity})`],
-    ["Next step", next],
-    ["Whom to call", call],
-    ["Request ids", r.requestIds.length ? r.requestIds.join(", ") : "none recorded"],
-    ["Consent", consentWords],
-    ["Agent", agentName ?? "none named"],
+    [t.fieldSymptom, symptom],
+    [t.fieldFailed, checks],
+    [
+      t.fieldDiagnosis,
+      `${r.recommendation.title.trim() || t.noneGiven} (${severityWord(r.recommendation.severity, lang)})`,
+    ],
+    [t.fieldNext, next],
+    [t.fieldCall, call],
+    [t.fieldRequestIds, r.requestIds.length ? r.requestIds.join(", ") : t.noneRecorded],
+    [t.fieldConsent, t[`consent_${consent}`]],
+    [t.fieldAgent, agentName ?? t.noneNamed],
   ];
   const lines = [
-    `rxportal doctor summary, ${r.createdAt}, profile ${r.profile.name}, rxportal ${r.rxportal.version}`,
+    t.summaryHead(r.createdAt, r.profile.name, r.rxportal.version),
     // A field that redaction (or the tree) leaves empty still says so in words.
-    ...fields.map(([label, value]) => `${label}: ${redactSummaryLine(value) || "none given"}`),
+    ...fields.map(([label, value]) => `${label}: ${redactSummaryLine(value) || t.noneGiven}`),
   ];
   return lines.slice(0, SUMMARY_MAX_LINES).map(redactSummaryLine);
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function reportMarkdown(r: DoctorReport): string {
+export function reportMarkdown(r: DoctorReport, lang: Lang = "en"): string {
+  const t: DoctorWords = doctorText.in(lang);
+  const say = (text: string) => directoryWords(lang, text);
   const out: string[] = [];
   // The same lines `doctor --summary` prints head the file, for a ticket's first paragraph.
   if (r.summary.length) out.push(...r.summary, "");
-  out.push("# rxportal doctor report", "");
-  out.push(`- Created: ${r.createdAt}`);
-  out.push(`- rxportal version: ${r.rxportal.version}`);
-  out.push(`- Portal profile: ${r.profile.name} (${r.profile.baseUrl})`);
-  out.push(`- Tree: ${r.tree}, started at \`${r.start}\``);
-  if (r.agent) out.push(`- Help-desk agent: ${r.agent.name}; the member agreed to this report.`);
-  out.push(`- Duration: ${(r.durationMs / 1000).toFixed(1)} s`, "");
-  out.push("## Recommendation", "", `**${r.recommendation.title}** (${r.recommendation.severity})`, "");
+  out.push(t.reportTitle, "");
+  out.push(`- ${t.created}: ${r.createdAt}`);
+  out.push(`- ${t.version}: ${r.rxportal.version}`);
+  out.push(`- ${t.portalProfile}: ${r.profile.name} (${r.profile.baseUrl})`);
+  out.push(`- ${t.tree(r.tree, r.start)}`);
+  if (r.agent) out.push(`- ${t.agentAgreed(r.agent.name)}`);
+  out.push(`- ${t.duration}: ${(r.durationMs / 1000).toFixed(1)} s`, "");
+  out.push(
+    t.recommendation,
+    "",
+    `**${r.recommendation.title}** (${severityWord(r.recommendation.severity, lang)})`,
+    "",
+  );
   for (const [i, line] of r.recommendation.remedy.entries()) out.push(`${i + 1}. ${line}`);
-  out.push("", "## Path taken", "");
+  out.push("", t.pathTaken, "");
   for (const s of r.steps) {
     switch (s.kind) {
       case "question":
-        out.push(`- Question \`${s.id}\`: ${s.text} **${s.label}** (\`${s.answer}\`)`);
+        out.push(`- ${t.pathQuestion} \`${s.id}\`: ${s.text} **${s.label}** (\`${s.answer}\`)`);
         break;
       case "input":
-        out.push(`- Input \`${s.id}\`: ${s.value === "" ? "(skipped)" : `\`${s.value}\``}`);
+        out.push(`- ${t.pathInput} \`${s.id}\`: ${s.value === "" ? t.skipped : `\`${s.value}\``}`);
         break;
       case "probe":
-        out.push(`- Check \`${s.id}\` (${probeLabels[s.probe]}): ${outcomeWords[s.outcome]}. ${s.summary}`);
+        out.push(
+          `- ${t.pathCheck} \`${s.id}\` (${probeLabel(s.probe, lang)}): ${outcomeWord(s.outcome, lang)}. ${s.summary}`,
+        );
         break;
       case "action":
-        out.push(`- Action \`${s.id}\`: ${s.status}. ${s.summary}`);
+        out.push(`- ${t.pathAction} \`${s.id}\`: ${s.status}. ${s.summary}`);
         break;
       case "end":
-        out.push(`- Result \`${s.id}\`: ${s.title}`);
+        out.push(`- ${t.pathResult} \`${s.id}\`: ${s.title}`);
         break;
     }
   }
-  out.push("", "## Checks", "");
+  out.push("", t.checks, "");
   if (r.probes.length) {
-    out.push("| check | result | time | summary |", "| --- | --- | --- | --- |");
+    out.push(t.checksHead, "| --- | --- | --- | --- |");
     for (const p of r.probes) {
-      out.push(`| ${probeLabels[p.probe]} | ${outcomeWords[p.outcome]} | ${p.ms} ms | ${cell(p.summary)} |`);
+      out.push(
+        `| ${probeLabel(p.probe, lang)} | ${outcomeWord(p.outcome, lang)} | ${p.ms} ms | ${cell(p.summary)} |`,
+      );
       for (const d of p.details) out.push(`|  |  |  | ${cell(d)} |`);
     }
   } else {
-    out.push("No live checks were on this path.");
+    out.push(t.noChecks);
   }
-  out.push("", "## Request ids", "");
-  out.push(r.requestIds.length ? r.requestIds.map((id) => `- \`${id}\``).join("\n") : "None recorded.");
-  out.push("", "## Whom to call", "");
+  out.push("", t.requestIds, "");
+  out.push(r.requestIds.length ? r.requestIds.map((id) => `- \`${id}\``).join("\n") : t.noneRecordedTitle);
+  out.push("", t.whomToCallTitle, "");
   for (const c of r.contacts) {
     out.push(
-      `- ${c.name}: ${c.phone}${c.tty ? `, TTY ${c.tty}` : ""}${c.hours ? ` (${c.hours})` : ""}. ${c.purpose}`,
+      `- ${say(c.name)}: ${c.phone}${c.tty ? `, TTY ${c.tty}` : ""}${c.hours ? ` (${say(c.hours)})` : ""}. ${say(c.purpose)}`,
     );
   }
-  out.push("", "## Answers (to replay this run)", "", "```yaml");
+  out.push("", t.answersTitle, "", "```yaml");
   for (const [id, value] of Object.entries(r.answers)) out.push(`${id}: ${JSON.stringify(value)}`);
   out.push("```", "");
   return out.join("\n");

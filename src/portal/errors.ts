@@ -7,9 +7,11 @@
 import type * as z from "zod/mini";
 import {
   AuthRequiredError,
+  type CliErrorOptions,
   type PortalError,
   PortalRefusedError,
   PortalUnavailableError,
+  said,
   TryLaterError,
   type UnavailableReason,
 } from "../errors.js";
@@ -513,8 +515,13 @@ function hostOf(url: URL): string {
 export function errorFromTransport(error: unknown, ctx: TransportContext): PortalUnavailableError {
   const { url, status, requestId } = ctx;
   const base = { status, requestId, cause: error };
-  const make = (reason: UnavailableReason, message: string, code?: string, hint?: string) =>
-    new PortalUnavailableError(message, { ...base, reason, code, hint });
+  const make = (
+    reason: UnavailableReason,
+    message: string,
+    code?: string,
+    hint?: string,
+    says?: Pick<CliErrorOptions, "said" | "saidHint">,
+  ) => new PortalUnavailableError(message, { ...base, reason, code, hint, ...says });
 
   const what = ctx.operation ? ` ${ctx.operation}` : "";
   if (ctx.budgetMs !== undefined) {
@@ -567,6 +574,10 @@ export function errorFromTransport(error: unknown, ctx: TransportContext): Porta
         : `Cannot find the portal's address: ${url.hostname} is not known to DNS.`,
       dns,
       "Check the network connection and the profile's baseUrl.",
+      {
+        said: said(dns === "EAI_AGAIN" ? "dnsTemporary" : "dnsUnknown", url.hostname),
+        saidHint: said("dnsHint"),
+      },
     );
   }
   const tls =
@@ -578,6 +589,7 @@ export function errorFromTransport(error: unknown, ctx: TransportContext): Porta
       `Cannot connect securely to ${url.hostname}: ${known?.words ?? "the secure (TLS) connection could not be set up"}.`,
       tls,
       known?.hint,
+      { said: said("tlsFailed", url.hostname, tls) },
     );
   }
   const connect = codes.find((c) => c in CONNECT_CODES);
@@ -587,6 +599,7 @@ export function errorFromTransport(error: unknown, ctx: TransportContext): Porta
       `Cannot connect to the portal at ${hostOf(url)} (${CONNECT_CODES[connect]}).`,
       connect,
       "Check the network connection, and any firewall or proxy (HTTPS_PROXY) in the way.",
+      { said: said("connectFailed", hostOf(url), connect), saidHint: said("connectHint") },
     );
   }
   const slow = codes.find((c) => SLOW_CODES.has(c));

@@ -16,6 +16,8 @@ import { buildReport, reportMarkdown } from "../../doctor/report.js";
 import { loadCheckedTree } from "../../doctor/tree-file.js";
 import type { QuestionNode } from "../../doctor/tree-schema.js";
 import { UsageError } from "../../errors.js";
+import { type Lang, resolveLang } from "../../i18n/lang.js";
+import { doctorText } from "../../i18n/messages/doctor.js";
 import { writePrivateFile } from "../../state/files.js";
 import { isAccessible } from "../../ui/accessible.js";
 import { note, printJson, printLine } from "../../ui/output.js";
@@ -53,7 +55,9 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
   }
   const answers = checkAnswers(tree, doctorInputs, given);
   const profile = await ctx.profile();
-  const consented = flags.agent !== undefined ? await memberConsent(ctx, answers) : false;
+  const lang = resolveLang({ flag: ctx.globals.lang, env: ctx.env });
+  const t = doctorText.in(lang);
+  const consented = flags.agent !== undefined ? await memberConsent(ctx, answers, lang) : false;
   // With --summary, stdout holds only the summary: the session's own lines go to stderr.
   const talk = flags.summary
     ? {
@@ -69,6 +73,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
   const asker = createAsker(ctx, answers, username, ctx.globals.sandbox ? profile.baseUrl : undefined);
   const now = () => ctx.clock.now();
   const probes = createProbes({
+    lang,
     profile,
     env: ctx.env,
     now,
@@ -86,8 +91,8 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     submitPassword: async (user, password) =>
       submitPassword(ctx, await ctx.portal(), profile, { username: user, password }),
   });
-  const actions = createActions({ profile, now, probes, reset: resetAction(ctx) });
-  const view = await createDoctorView(talk, profile);
+  const actions = createActions({ profile, now, probes, reset: resetAction(ctx), lang });
+  const view = await createDoctorView(talk, profile, lang);
 
   const transcript = await walkTree({
     tree,
@@ -116,6 +121,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     agentName: flags.agent,
     consent: flags.agent === undefined ? "not-asked" : consented ? "agreed" : "declined",
     now: now(),
+    lang,
   });
   if (ctx.globals.json) {
     printJson(ctx, report);
@@ -124,13 +130,10 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
   }
   if (flags.report !== undefined) {
     if (flags.agent !== undefined && !consented) {
-      note(ctx, "rxportal: no report written: the member did not agree to one.");
+      note(ctx, t.noReport);
     } else {
-      await writeReport(flags.report, report);
-      note(
-        ctx,
-        `Report written to ${join(flags.report, "report.md")} and report.json (readable only by you).`,
-      );
+      await writeReport(flags.report, report, lang);
+      note(ctx, t.reportWritten(join(flags.report, "report.md")));
     }
   }
   if (flags.summary) for (const line of report.summary) printLine(ctx, line);
@@ -216,7 +219,7 @@ async function sandboxMembers(baseUrl: string): Promise<{ name: string; value: s
   }
 }
 
-async function memberConsent(ctx: AppContext, given: GivenAnswers): Promise<boolean> {
+async function memberConsent(ctx: AppContext, given: GivenAnswers, lang: Lang): Promise<boolean> {
   const answer = given.consent?.value;
   if (answer !== undefined) {
     if (answer === "yes" || answer === "no") return answer === "yes";
@@ -224,8 +227,7 @@ async function memberConsent(ctx: AppContext, given: GivenAnswers): Promise<bool
   }
   if (!ctx.prompter.interactive) throw new MissingAnswersError(["consent"]);
   return ctx.prompter.confirm({
-    message:
-      "Does the member agree that this session's answers and check results are saved in a report for the help desk?",
+    message: doctorText.in(lang).consentQuestion,
     noTty: "--answer consent=yes",
     default: false,
   });
@@ -244,8 +246,8 @@ function checkReportDir(dir: string): void {
   }
 }
 
-async function writeReport(dir: string, report: ReturnType<typeof buildReport>): Promise<void> {
+async function writeReport(dir: string, report: ReturnType<typeof buildReport>, lang: Lang): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await writePrivateFile(join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
-  await writePrivateFile(join(dir, "report.md"), reportMarkdown(report));
+  await writePrivateFile(join(dir, "report.md"), reportMarkdown(report, lang));
 }

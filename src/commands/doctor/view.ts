@@ -5,7 +5,10 @@ import type { Profile } from "../../config/load.js";
 import type { Contact } from "../../contacts/types.js";
 import { contactLine } from "../../doctor/actions.js";
 import type { EngineEvent, Step, Transcript } from "../../doctor/engine.js";
-import { outcomeWords, probeLabels } from "../../doctor/report.js";
+import { outcomeWord, probeLabel } from "../../doctor/report.js";
+import type { Lang } from "../../i18n/lang.js";
+import { directoryWords } from "../../i18n/messages/contacts.js";
+import { doctorText } from "../../i18n/messages/doctor.js";
 import type { UiContext } from "../../ui/io.js";
 import { printLine as printRaw } from "../../ui/output.js";
 import { asciiSymbols } from "../../ui/plain-text.js";
@@ -24,7 +27,12 @@ export interface ViewContext extends UiContext {
   prompter: { readonly interactive: boolean };
 }
 
-export async function createDoctorView(ctx: ViewContext, profile: Profile): Promise<DoctorView> {
+export async function createDoctorView(
+  ctx: ViewContext,
+  profile: Profile,
+  lang: Lang = "en",
+): Promise<DoctorView> {
+  const t = doctorText.in(lang);
   const style = createStyle(ctx);
   const c = style.color;
   // Plain output spells the tree's symbols ("Settings › Privacy") in ASCII for screen readers and logs.
@@ -44,21 +52,24 @@ export async function createDoctorView(ctx: ViewContext, profile: Profile): Prom
       case "question":
         // At a terminal the prompt itself stays on screen with the answer.
         if (step.source !== "prompt")
-          printLine(ctx, `${c.dim("Question:")} ${step.text} ${c.bold(step.label)}`);
+          printLine(ctx, `${c.dim(t.question)} ${step.text} ${c.bold(step.label)}`);
         break;
       case "input":
         if (step.source !== "prompt")
-          printLine(ctx, `${c.dim("Given:")} ${step.id} = ${step.value || "(skipped)"}`);
+          printLine(ctx, `${c.dim(t.given)} ${step.id} = ${step.value || t.skipped}`);
         break;
       case "probe": {
-        const word = outcomeWords[step.outcome];
+        const word = outcomeWord(step.outcome, lang);
         const head = style.plain ? `${word}:` : `${mark[step.outcome]} ${word}:`;
-        printLine(ctx, `${head} ${probeLabels[step.probe]}: ${step.summary} ${c.dim(`(${step.ms} ms)`)}`);
+        printLine(
+          ctx,
+          `${head} ${probeLabel(step.probe, lang)}: ${step.summary} ${c.dim(`(${step.ms} ms)`)}`,
+        );
         for (const d of step.details ?? []) printLine(ctx, `    ${d}`);
         break;
       }
       case "action":
-        printLine(ctx, `${style.plain ? "Step:" : c.cyan("→")} ${step.summary}`);
+        printLine(ctx, `${style.plain ? t.step : c.cyan("→")} ${step.summary}`);
         for (const d of step.details ?? []) printLine(ctx, `    ${d}`);
         break;
       case "end":
@@ -70,7 +81,7 @@ export async function createDoctorView(ctx: ViewContext, profile: Profile): Prom
     onEvent(event) {
       if (quiet) return;
       if (event.type === "probe-wait") {
-        const text = event.text ?? `Checking ${probeLabels[event.probe].toLowerCase()}`;
+        const text = event.text ?? t.checking(probeLabel(event.probe, lang));
         spinner = startSpinner(ctx, text);
         return;
       }
@@ -86,22 +97,22 @@ export async function createDoctorView(ctx: ViewContext, profile: Profile): Prom
       printLine(ctx);
       printLine(
         ctx,
-        `${c.bold("Diagnosis:")} ${severity(end.title)}${end.severity === "urgent" ? " (urgent)" : ""}`,
+        `${c.bold(t.diagnosis)} ${severity(end.title)}${end.severity === "urgent" ? t.urgent : ""}`,
       );
       for (const [i, line] of end.remedy.entries()) printLine(ctx, `  ${i + 1}. ${line}`);
       if (contacts.length) {
         printLine(ctx);
-        printLine(ctx, c.bold("Whom to call:"));
-        printLine(ctx, `  ${profile.contacts.advice}`);
-        for (const contact of contacts) printLine(ctx, `  ${contactLine(contact)}`);
+        printLine(ctx, c.bold(t.whomToCall));
+        printLine(ctx, `  ${directoryWords(lang, profile.contacts.advice)}`);
+        for (const contact of contacts) printLine(ctx, `  ${contactLine(contact, lang)}`);
       }
       if (transcript.requestIds.length) {
         printLine(ctx);
-        printLine(ctx, `Request ids to quote to support: ${transcript.requestIds.join(", ")}`);
+        printLine(ctx, t.requestIdsToQuote(transcript.requestIds.join(", ")));
       }
       if (!interactive) return;
       printLine(ctx);
-      printLine(ctx, c.dim("To keep a copy for the help desk, run the doctor again with --report <folder>."));
+      printLine(ctx, c.dim(t.keepCopy));
     },
   };
 }
