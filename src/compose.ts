@@ -13,7 +13,6 @@ import type { PortalClient } from "./portal/client.js";
 import { outStream } from "./process-streams.js";
 import { isAccessible } from "./ui/accessible.js";
 import type { IO } from "./ui/io.js";
-import { asciiSymbols } from "./ui/plain-text.js";
 import { createPrompter, type Prompter } from "./ui/prompts.js";
 
 export interface ContextInit {
@@ -56,8 +55,12 @@ export function createContext(init: ContextInit): AppContext {
       ctx.globals = globals;
       ctx.budget = createBudget(globals.timeout, { startedAt: init.budgetStartedAt });
       if (globals.verbose || init.env.RXPORTAL_DEBUG === "1") {
-        // In accessible mode the trace's arrows (→ ←) and ellipses are spelt in ASCII too.
-        const spell = isAccessible(ctx) ? asciiSymbols : (line: string) => line;
+        // In accessible mode the trace's own symbols (the client's arrows and ellipsis) are spelt
+        // in ASCII too; by hand, so a trace loads nothing more (ui/plain-text.js is for all text).
+        const ascii: Record<string, string> = { "→": "->", "←": "<-", "…": "..." };
+        const spell = isAccessible(ctx)
+          ? (line: string) => line.replace(/[→←…]/g, (ch) => ascii[ch] ?? ch)
+          : (line: string) => line;
         ctx.trace = (line) => ctx.io.stderr.write(`rxportal: ${spell(line)}\n`);
       }
     },
