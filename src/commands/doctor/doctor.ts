@@ -14,8 +14,10 @@ import { doctorInputs } from "../../doctor/inputs.js";
 import { createProbes } from "../../doctor/probes.js";
 import { buildReport, reportMarkdown } from "../../doctor/report.js";
 import { loadCheckedTree } from "../../doctor/tree-file.js";
+import { localizeTree } from "../../doctor/tree-localize.js";
 import type { QuestionNode } from "../../doctor/tree-schema.js";
 import { UsageError } from "../../errors.js";
+import { resolveLang } from "../../i18n/lang.js";
 import { writePrivateFile } from "../../state/files.js";
 import { note, printJson, printLine } from "../../ui/output.js";
 import { VERSION } from "../../version.js";
@@ -43,7 +45,11 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     );
   }
   if (flags.report !== undefined) checkReportDir(flags.report);
-  const tree = await loadCheckedTree(flags.tree);
+  // The tree's texts in the member's language; ids and values (`--answer start=locked`) are the same in all.
+  const tree = localizeTree(
+    await loadCheckedTree(flags.tree),
+    resolveLang({ flag: ctx.globals.lang, env: ctx.env }),
+  );
   const given: Record<string, string> = flags.answers ? await readAnswersFile(flags.answers) : {};
   for (const flag of flags.answer ?? []) {
     const [id, value] = parseAnswerFlag(flag);
