@@ -130,6 +130,20 @@ describe("tree lint", () => {
     expect((error as ConfigError).exitCode).toBe(78);
   });
 
+  it("says what a text may be, and which languages a map may have", async () => {
+    const end = (title: string) =>
+      `version: 1\nstart: a\nbranches: {}\nnodes:\n  a:\n    kind: end\n    title: ${title}\n    remedy: [x]\n`;
+    await expect(parseTree("t.yaml", end("5"))).rejects.toThrow(
+      "t.yaml: nodes.a.title: expected a text, or texts by language ({ en: ..., es: ... }), got 5.",
+    );
+    await expect(parseTree("t.yaml", end("{ en: Done, fr: Fini }"))).rejects.toThrow(
+      /^t\.yaml: nodes\.a\.title\.fr: unknown key "fr" .*known keys: en, es/,
+    );
+    await expect(parseTree("t.yaml", `languages: [es]\n${end("Done")}`)).rejects.toThrow(
+      /^t\.yaml: languages: expected a list of languages \(en, es\) that starts with en/,
+    );
+  });
+
   it("turns a YAML syntax error into a ConfigError", async () => {
     await expect(parseTree("t.yaml", "nodes: [unclosed")).rejects.toThrow(/t\.yaml: not valid YAML/);
   });

@@ -32,7 +32,9 @@ const text = z.string().check(z.trim(), z.minLength(1));
 export const TextMapSchema = z.strictObject({ en: z.optional(text), es: z.optional(text) });
 
 /** A human text: a plain string (English), or a map by language. */
-export const LocalizedTextSchema = z.union([text, TextMapSchema]);
+export const LocalizedTextSchema = z.union([text, TextMapSchema], {
+  error: "expected a text, or texts by language ({ en: ..., es: ... })",
+});
 
 /** The languages a tree declares: English first, each once (tree-shape.ts, `checkLanguages`). */
 const LanguagesSchema = z.array(z.enum(LANGS)).check(

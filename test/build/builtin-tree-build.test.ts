@@ -47,8 +47,10 @@ describe("the built-in tree in the build", () => {
     for (const file of ["package.json", "tsconfig.json"]) cpSync(join(root, file), join(copy, file));
     symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
     const tree = join(copy, "trees", "default.yaml");
-    // A dangling reference: a lint problem, not a schema error.
-    writeFileSync(tree, readFileSync(tree, "utf8").replace("next: credentials }", "next: no-such-node }"));
+    // A dangling reference (the start's first answer): a lint problem, not a schema error.
+    const text = readFileSync(tree, "utf8");
+    expect(text).toContain("        next: credentials\n");
+    writeFileSync(tree, text.replace("        next: credentials\n", "        next: no-such-node\n"));
     const r = spawnSync(process.execPath, ["scripts/build.mjs"], {
       cwd: copy,
       encoding: "utf8",
