@@ -33,6 +33,7 @@ describe("the built-in tree in the build", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({
       file: "built-in tree (trees/default.yaml)",
       ok: true,
+      languages: ["en", "es"],
       problems: [],
     });
     const firstComment = readFileSync(join(root, "trees", "default.yaml"), "utf8").split("\n")[0] as string;

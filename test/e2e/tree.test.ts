@@ -13,7 +13,7 @@ describe("rxportal tree and check-link (built binary)", () => {
     const r = await runCli(["tree", "lint"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/built-in tree .*: OK, \d+ nodes/);
+    expect(r.stdout).toMatch(/built-in tree .*: OK, \d+ nodes .*, \d+ branches, in en, es\.\n$/);
   });
 
   it("exits 78 listing every problem of a broken tree, one per line with the node id", async () => {
@@ -31,6 +31,8 @@ describe("rxportal tree and check-link (built binary)", () => {
     expect(r.code).toBe(78);
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
+    // A tree that declares no languages is in English.
+    expect(doc.languages).toEqual(["en"]);
     expect(doc.problems).toHaveLength(9);
   });
 
