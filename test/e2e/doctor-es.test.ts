@@ -3,11 +3,13 @@
 // the end's title and steps are the es side of trees/default.yaml (read from the tree, never
 // copied here). Only the tree's own texts are checked: headings, probe findings and whom to call
 // are the message catalogs' part.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { builtinTree } from "../../src/doctor/builtin-tree.js";
 import { localizeTree } from "../../src/doctor/tree-localize.js";
 import type { Tree } from "../../src/doctor/tree-schema.js";
-import { runCli } from "../helpers/spawn.js";
+import { runCli, tempHome } from "../helpers/spawn.js";
 
 const es: Tree = localizeTree(builtinTree, "es");
 const en: Tree = localizeTree(builtinTree, "en");
@@ -116,6 +118,34 @@ describe("doctor in Spanish (LANG=es_US.UTF-8, built binary)", () => {
       if (start.kind === "question") expect(plain.stdout).not.toContain(start.text);
     },
   );
+
+  it("a tree of the user's in English only is walked in English, and one in both languages in Spanish", async () => {
+    const home = tempHome();
+    const tree = (languages: string, text: string, title: string) =>
+      `version: 1\n${languages}start: q\nbranches: {}\nnodes:\n  q:\n    kind: question\n    text: ${text}\n    answers:\n      - { value: "yes", label: { en: "Yes"${languages ? ', es: "Sí"' : ""} }, next: e }\n  e:\n    kind: end\n    title: ${title}\n    remedy: [{ en: "Rest."${languages ? ', es: "Descanse."' : ""} }]\n`;
+    const english = join(home, "english.yaml");
+    const both = join(home, "both.yaml");
+    writeFileSync(english, tree("", "Is it working?", "All good"));
+    writeFileSync(
+      both,
+      tree(
+        "languages: [en, es]\n",
+        "{ en: Is it working?, es: ¿Funciona? }",
+        "{ en: All good, es: Todo bien }",
+      ),
+    );
+    const walk = (file: string) =>
+      runCli(["doctor", "--plain", "--tree", file, "--answer", "q=yes"], { home, env: SPANISH });
+    const [inEnglish, inBoth] = await Promise.all([walk(english), walk(both)]);
+    expect(inEnglish.code, inEnglish.stderr).toBe(0);
+    expect(inEnglish.stdout).toContain("Is it working? Yes");
+    expect(inEnglish.stdout).toContain("All good");
+    expect(inEnglish.stdout).toContain("Rest.");
+    expect(inBoth.code, inBoth.stderr).toBe(0);
+    expect(inBoth.stdout).toContain("¿Funciona? Sí");
+    expect(inBoth.stdout).toContain("Todo bien");
+    expect(inBoth.stdout).toContain("Descanse.");
+  });
 
   it("the same answers walk the same path in English (values and ids are not translated)", async () => {
     const p = paths.credentials as { answers: string[]; end: string };
