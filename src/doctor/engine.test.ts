@@ -12,38 +12,36 @@ import { doctorInputs } from "./inputs.js";
 import { localizeTree } from "./tree-localize.js";
 import { probeNames, type Tree, TreeSchema } from "./tree-schema.js";
 
-const tree: Tree = localizeTree(
-  TreeSchema.parse({
-    version: 1,
-    start: "start",
-    branches: { net: "dns", login: "lock" },
-    nodes: {
-      start: {
-        kind: "question",
-        text: "What is wrong?",
-        answers: [
-          { value: "net", label: "Network", next: "dns" },
-          { value: "login", label: "Sign-in", next: "lock" },
-        ],
-      },
-      dns: { kind: "probe", probe: "dns", next: { ok: "tls", problem: "end-dns", unknown: "tls" } },
-      tls: { kind: "probe", probe: "tls", next: { ok: "status", problem: "end-tls", unknown: "status" } },
-      status: {
-        kind: "probe",
-        probe: "status",
-        next: { ok: "end-ok", problem: "end-outage", unknown: "end-ok" },
-      },
-      lock: { kind: "probe", probe: "lockout", next: { ok: "end-ok", problem: "when", unknown: "end-ok" } },
-      when: { kind: "action", text: "Show the time", run: "lockout-time", next: "end-locked" },
-      "end-dns": { kind: "end", title: "DNS", remedy: ["fix dns"] },
-      "end-tls": { kind: "end", title: "TLS", remedy: ["fix tls"] },
-      "end-outage": { kind: "end", title: "Outage", remedy: ["wait"] },
-      "end-ok": { kind: "end", title: "Fine", remedy: ["nothing"] },
-      "end-locked": { kind: "end", title: "Locked", remedy: ["wait"], severity: "warning" },
+const parsed = TreeSchema.parse({
+  version: 1,
+  start: "start",
+  branches: { net: "dns", login: "lock" },
+  nodes: {
+    start: {
+      kind: "question",
+      text: "What is wrong?",
+      answers: [
+        { value: "net", label: "Network", next: "dns" },
+        { value: "login", label: "Sign-in", next: "lock" },
+      ],
     },
-  }),
-  "en",
-);
+    dns: { kind: "probe", probe: "dns", next: { ok: "tls", problem: "end-dns", unknown: "tls" } },
+    tls: { kind: "probe", probe: "tls", next: { ok: "status", problem: "end-tls", unknown: "status" } },
+    status: {
+      kind: "probe",
+      probe: "status",
+      next: { ok: "end-ok", problem: "end-outage", unknown: "end-ok" },
+    },
+    lock: { kind: "probe", probe: "lockout", next: { ok: "end-ok", problem: "when", unknown: "end-ok" } },
+    when: { kind: "action", text: "Show the time", run: "lockout-time", next: "end-locked" },
+    "end-dns": { kind: "end", title: "DNS", remedy: ["fix dns"] },
+    "end-tls": { kind: "end", title: "TLS", remedy: ["fix tls"] },
+    "end-outage": { kind: "end", title: "Outage", remedy: ["wait"] },
+    "end-ok": { kind: "end", title: "Fine", remedy: ["nothing"] },
+    "end-locked": { kind: "end", title: "Locked", remedy: ["wait"], severity: "warning" },
+  },
+});
+const tree: Tree = localizeTree(parsed, "en");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
