@@ -28,7 +28,8 @@ const NodeIdSchema = z
 const text = z.string().check(z.trim(), z.minLength(1));
 
 /** A text in each language the tree has it in: `{ en: "...", es: "..." }`. Which languages a text
- * must have is tree lint's question (`missing-language`), so that all are listed at once. */
+ * must have is tree lint's question (`missing-language`), so that all are listed at once. The keys
+ * are LANGS (src/i18n/lang.ts), which the quick check reads: the property test fails if they part. */
 export const TextMapSchema = z.strictObject({ en: z.optional(text), es: z.optional(text) });
 
 /** A human text: a plain string (English), or a map by language. */
@@ -36,7 +37,7 @@ export const LocalizedTextSchema = z.union([text, TextMapSchema], {
   error: "expected a text, or texts by language ({ en: ..., es: ... })",
 });
 
-/** The languages a tree declares: English first, each once (tree-shape.ts, `checkLanguages`). */
+/** The languages a tree declares: English first, each once (`languagesAreValid`, tree-shape.ts). */
 const LanguagesSchema = z.array(z.enum(LANGS)).check(
   z.refine(languagesAreValid, {
     error: `expected a list of languages (${LANGS.join(", ")}) that starts with en and names each once`,
