@@ -4,7 +4,7 @@
 // the tree up front, so a typo fails before anything runs rather than halfway through.
 import { UsageError } from "../errors.js";
 import type { InputSpec } from "./inputs.js";
-import type { Tree } from "./tree-schema.js";
+import type { TreeFile } from "./tree-schema.js";
 
 export type GivenAnswers = Record<string, { value: string; source: "answers" }>;
 
@@ -57,7 +57,7 @@ export async function readAnswersFile(file: string): Promise<Record<string, stri
 
 /** Checks every id and value against the tree and the inputs; returns them ready for an Asker. */
 export function checkAnswers(
-  tree: Tree,
+  tree: TreeFile,
   inputs: Readonly<Record<string, InputSpec>>,
   given: Record<string, string>,
 ): GivenAnswers {

@@ -9,9 +9,10 @@ import {
   walkTree,
 } from "./engine.js";
 import { doctorInputs } from "./inputs.js";
+import { localizeTree } from "./tree-localize.js";
 import { probeNames, type Tree, TreeSchema } from "./tree-schema.js";
 
-const tree: Tree = TreeSchema.parse({
+const parsed = TreeSchema.parse({
   version: 1,
   start: "start",
   branches: { net: "dns", login: "lock" },
@@ -40,6 +41,7 @@ const tree: Tree = TreeSchema.parse({
     "end-locked": { kind: "end", title: "Locked", remedy: ["wait"], severity: "warning" },
   },
 });
+const tree: Tree = localizeTree(parsed, "en");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,7 +1,7 @@
 // Where a tree comes from: a file the user names, or the built-in tree bundled into dist/.
 import { ConfigError } from "../errors.js";
 import type { ParsedTree } from "./tree-lint.js";
-import type { Tree } from "./tree-schema.js";
+import type { TreeFile } from "./tree-schema.js";
 
 export interface TreeSource {
   /** What messages call it: the path, or "built-in tree". */
@@ -35,9 +35,10 @@ export async function readParsedTree(file: string | undefined): Promise<ParsedTr
 
 /**
  * The tree a doctor run walks: read, validated and linted. A tree with lint problems is refused
- * (exit 78) because walking it could strand the member on a node with no way on.
+ * (exit 78) because walking it could strand the member on a node with no way on, or show it a
+ * text in another language. It comes in every language it has: `localizeTree` picks one.
  */
-export async function loadCheckedTree(file: string | undefined): Promise<Tree> {
+export async function loadCheckedTree(file: string | undefined): Promise<TreeFile> {
   const source = await readParsedTree(file);
   const { lintTree } = await import("./tree-lint.js");
   const { tree, problems } = source;

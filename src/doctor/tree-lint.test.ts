@@ -6,7 +6,9 @@ import { lintTreeBefore, lintTreeNaive } from "../../test/helpers/tree-lint-refe
 import { contactTopics } from "../contacts/types.js";
 import { ConfigError } from "../errors.js";
 import { endMentionsSupport, lintTree, parseTree, stronglyConnected } from "./tree-lint.js";
-import { probeOutcomes, type Tree } from "./tree-schema.js";
+import { localizeTree } from "./tree-localize.js";
+import { probeOutcomes, type Tree, type TreeFile } from "./tree-schema.js";
+import { textsOf } from "./tree-shape.js";
 
 // vitest does not know esbuild's text loader, so the built-in tree is read from disk here.
 const builtinPath = new URL("../../trees/default.yaml", import.meta.url).pathname;
@@ -126,6 +128,20 @@ describe("tree lint", () => {
     expect((error as ConfigError).keyPath).toBe("nodes.a.probe");
     expect((error as ConfigError).message).toMatch(/^t\.yaml: nodes\.a\.probe: /);
     expect((error as ConfigError).exitCode).toBe(78);
+  });
+
+  it("says what a text may be, and which languages a map may have", async () => {
+    const end = (title: string) =>
+      `version: 1\nstart: a\nbranches: {}\nnodes:\n  a:\n    kind: end\n    title: ${title}\n    remedy: [x]\n`;
+    await expect(parseTree("t.yaml", end("5"))).rejects.toThrow(
+      "t.yaml: nodes.a.title: expected a text, or texts by language ({ en: ..., es: ... }), got 5.",
+    );
+    await expect(parseTree("t.yaml", end("{ en: Done, fr: Fini }"))).rejects.toThrow(
+      /^t\.yaml: nodes\.a\.title\.fr: unknown key "fr" .*known keys: en, es/,
+    );
+    await expect(parseTree("t.yaml", `languages: [es]\n${end("Done")}`)).rejects.toThrow(
+      /^t\.yaml: languages: expected a list of languages \(en, es\) that starts with en/,
+    );
   });
 
   it("turns a YAML syntax error into a ConfigError", async () => {
@@ -379,5 +395,130 @@ describe("tree lint: unknown keys in a node", () => {
     await expect(parseTree("t.yaml", answer)).rejects.toThrow(
       /nodes\.a\.answers\[0\]\.lable: unknown key "lable"; did you mean "label"\?/,
     );
+  });
+});
+
+describe("tree lint: every text in each language the tree declares (missing-language, undeclared-language)", () => {
+  type Slot = {
+    node: string;
+    field: string;
+    holder: Record<string, unknown> | unknown[];
+    key: string | number;
+  };
+  /** Every text of a tree, where it sits (for editing it), named as the lint names it. */
+  const slotsOf = (tree: TreeFile): Slot[] =>
+    Object.entries(tree.nodes).flatMap(([node, n]) =>
+      textsOf(n).map(({ field }) => {
+        const remedy = /^remedy\[(\d+)\]$/.exec(field);
+        const answer = /^answers\[(\d+)\]\.label$/.exec(field);
+        const holder = remedy
+          ? (n as { remedy: unknown[] }).remedy
+          : answer
+            ? ((n as { answers: Record<string, unknown>[] }).answers[Number(answer[1])] as Record<
+                string,
+                unknown
+              >)
+            : (n as unknown as Record<string, unknown>);
+        const key = remedy ? Number(remedy[1]) : answer ? "label" : field;
+        return { node, field, holder, key };
+      }),
+    );
+  const languageProblems = (tree: TreeFile) =>
+    lintTree(tree).filter((p) => p.code === "missing-language" || p.code === "undeclared-language");
+  const withSlot = (languages: fc.Arbitrary<TreeFile["languages"]>) =>
+    arbitraryTree(8, languages)
+      .filter((tree) => slotsOf(tree).length > 0)
+      .chain((tree) => fc.tuple(fc.constant(tree), fc.nat({ max: slotsOf(tree).length - 1 }), fc.boolean()));
+
+  it("passes every generated tree whose texts have exactly its languages (property)", () => {
+    let bilingual = 0;
+    fc.assert(
+      fc.property(arbitraryTree(8), (tree) => {
+        if (tree.languages?.includes("es")) bilingual++;
+        expect(languageProblems(tree)).toEqual([]);
+      }),
+      { numRuns: 400, seed: 31 },
+    );
+    expect(bilingual).toBeGreaterThan(50);
+  });
+
+  it("fails a tree declaring es when one text lacks es, naming that node, field and language (property)", () => {
+    fc.assert(
+      fc.property(withSlot(fc.constant(["en", "es"])), ([generated, at, plain]) => {
+        const tree = structuredClone(generated);
+        const slot = slotsOf(tree)[at] as Slot;
+        const text = (slot.holder as Record<string | number, { en: string; es?: string }>)[slot.key];
+        // Either the es side goes, or the text becomes a plain (English) string.
+        if (plain) (slot.holder as Record<string | number, unknown>)[slot.key] = text?.en;
+        else delete text?.es;
+        const problems = languageProblems(tree);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatchObject({ code: "missing-language", node: slot.node });
+        expect(problems[0]?.message).toContain(slot.field);
+        expect(problems[0]?.message).toMatch(plain ? /plain \(English\) text.*en, es/ : /has no es text/);
+      }),
+      { numRuns: 400, seed: 32 },
+    );
+  });
+
+  it("fails a tree declaring only en when one text has es, naming that node and field (property)", () => {
+    fc.assert(
+      fc.property(withSlot(fc.constantFrom(undefined, ["en"])), ([generated, at]) => {
+        const tree = structuredClone(generated);
+        const slot = slotsOf(tree)[at] as Slot;
+        const holder = slot.holder as Record<string | number, unknown>;
+        const text = holder[slot.key];
+        holder[slot.key] = { en: typeof text === "string" ? text : (text as { en: string }).en, es: "Hola" };
+        const problems = languageProblems(tree);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatchObject({ code: "undeclared-language", node: slot.node });
+        expect(problems[0]?.message).toContain(`${slot.field} has a es text`);
+      }),
+      { numRuns: 300, seed: 33 },
+    );
+  });
+
+  it("names the node, the field and each missing language, and passes a plain tree", () => {
+    const tree: TreeFile = {
+      version: 1,
+      languages: ["en", "es"],
+      start: "q",
+      branches: {},
+      nodes: {
+        q: {
+          kind: "question",
+          text: { en: "Ok?", es: "¿Bien?" },
+          answers: [
+            { value: "yes", label: { en: "Yes", es: "Sí" }, next: "e" },
+            { value: "no", label: { es: "No" }, next: "e" },
+          ],
+        },
+        e: { kind: "end", title: "Done", remedy: [{ en: "Rest.", es: "Descanse." }] },
+      },
+    };
+    expect(languageProblems(tree)).toEqual([
+      {
+        code: "missing-language",
+        node: "q",
+        message: "answers[1].label has no en text (the tree declares en, es)",
+      },
+      {
+        code: "missing-language",
+        node: "e",
+        message:
+          "title is a plain (English) text, but the tree declares en, es: give it as { en: ..., es: ... }",
+      },
+    ]);
+    const { languages: _, ...plain } = tree;
+    expect(languageProblems(localizeTree(plain, "en"))).toEqual([]);
+  });
+
+  it("the built-in tree declares en and es, and every text has both", async () => {
+    const { tree } = await load(builtinPath);
+    expect(tree.languages).toEqual(["en", "es"]);
+    const texts = Object.values(tree.nodes).flatMap((n) => textsOf(n).map((t) => t.text));
+    expect(texts.length).toBeGreaterThan(300);
+    for (const text of texts) expect(Object.keys(text)).toEqual(["en", "es"]);
+    expect(languageProblems(tree)).toEqual([]);
   });
 });

@@ -3,8 +3,16 @@
 // run at a time would be tedious.
 import { contactTopics } from "../contacts/types.js";
 import { ConfigError } from "../errors.js";
-import type { Tree, TreeNode } from "./tree-schema.js";
-import { checkTreeQuickly, edgesOf, probeOutcomes } from "./tree-shape.js";
+import { localizeText } from "./tree-localize.js";
+import type { TreeFile, TreeFileNode } from "./tree-schema.js";
+import {
+  checkTreeQuickly,
+  edgesOf,
+  probeOutcomes,
+  type TextValue,
+  textsOf,
+  treeLanguages,
+} from "./tree-shape.js";
 
 export type LintCode =
   | "duplicate-id"
@@ -13,7 +21,9 @@ export type LintCode =
   | "cycle-without-exit"
   | "no-remedy"
   | "duplicate-answer"
-  | "no-contact";
+  | "no-contact"
+  | "missing-language"
+  | "undeclared-language";
 
 export interface LintProblem {
   code: LintCode;
@@ -23,7 +33,7 @@ export interface LintProblem {
 }
 
 export interface ParsedTree {
-  tree: Tree;
+  tree: TreeFile;
   /** Problems only the YAML text shows (duplicate keys), found before the schema saw the data. */
   problems: LintProblem[];
 }
@@ -43,7 +53,7 @@ export async function parseTree(file: string, text: string): Promise<ParsedTree>
     message: `"${key}" is defined more than once${line ? ` (again at line ${line})` : ""}; only the last one counts`,
   }));
   // What zod would give back, without zod, for a tree it would accept; zod says what is wrong.
-  const quick = checkTreeQuickly(data ?? {}) as Tree | undefined;
+  const quick = checkTreeQuickly(data ?? {}) as TreeFile | undefined;
   if (quick) return { tree: quick, problems };
   const { nodeSchemas, TreeSchema } = await import("./tree-schema.js");
   const parsed = TreeSchema.safeParse(data ?? {}, { reportInput: true });
@@ -77,13 +87,13 @@ function nodeKindAt(
 
 /** Every graph problem in a tree, in a stable order (by check, then node id). Linear in the size
  * of the tree: nodes are numbered once and the graph passes run on arrays of those numbers. */
-export function lintTree(tree: Tree): LintProblem[] {
+export function lintTree(tree: TreeFile): LintProblem[] {
   const problems: LintProblem[] = [];
   const ids = Object.keys(tree.nodes);
   const n = ids.length;
   const number = new Map<string, number>();
   for (let i = 0; i < n; i++) number.set(ids[i] as string, i);
-  const nodes = ids.map((id) => tree.nodes[id] as TreeNode);
+  const nodes = ids.map((id) => tree.nodes[id] as TreeFileNode);
 
   // Entry points: the start, and every branch `doctor --start <branch>` can jump to.
   const entries: number[] = [];
@@ -101,7 +111,7 @@ export function lintTree(tree: Tree): LintProblem[] {
   const targets: number[] = [];
   for (let i = 0; i < n; i++) {
     first[i] = targets.length;
-    for (const edge of edgesOf(nodes[i] as TreeNode)) {
+    for (const edge of edgesOf(nodes[i] as TreeFileNode)) {
       const to = number.get(edge.to);
       if (to === undefined) problems.push(dangling(ids[i] as string, edge.to, edge.label));
       else targets.push(to);
@@ -143,7 +153,7 @@ export function lintTree(tree: Tree): LintProblem[] {
 
   for (let i = 0; i < n; i++) {
     const id = ids[i] as string;
-    const node = nodes[i] as TreeNode;
+    const node = nodes[i] as TreeFileNode;
     const missing = (message: string) => problems.push({ code: "no-remedy", node: id, message });
     if (node.kind === "end" && node.remedy.length === 0) missing("end without remedy steps");
     if (node.kind === "question" && node.answers.length === 0) missing("question without answers");
@@ -173,7 +183,43 @@ export function lintTree(tree: Tree): LintProblem[] {
       }
     }
   }
+  languageProblems(tree, ids, nodes, problems);
   return problems;
+}
+
+/**
+ * Every text has each language the tree declares (a plain string is English), and no other:
+ * a text missing Spanish would show English in the middle of a Spanish session, and a language
+ * the tree does not declare is a typo or a forgotten `languages:`.
+ */
+function languageProblems(tree: TreeFile, ids: string[], nodes: TreeFileNode[], problems: LintProblem[]) {
+  const declared = treeLanguages(tree);
+  const list = declared.join(", ");
+  for (let i = 0; i < nodes.length; i++) {
+    const id = ids[i] as string;
+    for (const { field, text } of textsOf(nodes[i] as TreeFileNode)) {
+      const has: readonly string[] = typeof text === "string" ? ["en"] : Object.keys(text);
+      for (const lang of declared) {
+        if (has.includes(lang)) continue;
+        problems.push({
+          code: "missing-language",
+          node: id,
+          message:
+            typeof text === "string"
+              ? `${field} is a plain (English) text, but the tree declares ${list}: give it as { ${declared.map((l) => `${l}: ...`).join(", ")} }`
+              : `${field} has no ${lang} text (the tree declares ${list})`,
+        });
+      }
+      for (const lang of has) {
+        if ((declared as readonly string[]).includes(lang)) continue;
+        problems.push({
+          code: "undeclared-language",
+          node: id,
+          message: `${field} has a ${lang} text, but the tree declares only ${list}: add ${lang} to "languages:" or remove it`,
+        });
+      }
+    }
+  }
 }
 
 /**
@@ -187,14 +233,27 @@ const SUPPORT_WORDS =
 /** A US phone number as people write it: (800) 555-0100, 800-555-0100, 800.555.0100, 1-800-555-0100. */
 const PHONE_NUMBER = /(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b/;
 
-/** Whether an end's title or remedy tells the member to call or contact someone. */
-export function endMentionsSupport(node: { title: string; remedy: readonly string[] }): boolean {
-  return SUPPORT_WORDS.test(node.title) || node.remedy.some((line) => SUPPORT_WORDS.test(line));
+/** Whether an end's title or remedy tells the member to call or contact someone. The words are
+ * English ones, so the English side is read: it says what every language says. */
+export function endMentionsSupport(node: { title: TextValue; remedy: readonly TextValue[] }): boolean {
+  const en = (text: TextValue) => localizeText(text, "en");
+  return SUPPORT_WORDS.test(en(node.title)) || node.remedy.some((line) => SUPPORT_WORDS.test(en(line)));
 }
 
 /** Whether an end names whom to call: a contacts topic (the directory's lines) or a phone number. */
-export function endNamesContact(node: { contacts?: string | undefined; remedy: readonly string[] }): boolean {
-  return node.contacts !== undefined || node.remedy.some((line) => PHONE_NUMBER.test(line));
+export function endNamesContact(node: {
+  contacts?: string | undefined;
+  remedy: readonly TextValue[];
+}): boolean {
+  // A number in any language's line counts: numbers are the same in every language.
+  return (
+    node.contacts !== undefined ||
+    node.remedy.some((line) =>
+      typeof line === "string"
+        ? PHONE_NUMBER.test(line)
+        : Object.values(line).some((l) => PHONE_NUMBER.test(l ?? "")),
+    )
+  );
 }
 
 /** A graph of numbered nodes: node i's edges go to targets[first[i]] .. targets[first[i + 1] - 1]. */
@@ -212,7 +271,7 @@ function dangling(node: string, target: string, label?: string): LintProblem {
 }
 
 /** 1 for every node with a path to an end node (ends included), by walking edges backwards. */
-function nodesThatReachAnEnd(nodes: TreeNode[], graph: Graph): Uint8Array {
+function nodesThatReachAnEnd(nodes: TreeFileNode[], graph: Graph): Uint8Array {
   const n = nodes.length;
   // The reversed graph, built the same way: count, offsets, fill.
   const count = new Int32Array(n + 1);
@@ -230,7 +289,7 @@ function nodesThatReachAnEnd(nodes: TreeNode[], graph: Graph): Uint8Array {
   }
   const good = new Uint8Array(n);
   const queue: number[] = [];
-  for (let i = 0; i < n; i++) if ((nodes[i] as TreeNode).kind === "end") queue.push(i);
+  for (let i = 0; i < n; i++) if ((nodes[i] as TreeFileNode).kind === "end") queue.push(i);
   while (queue.length) {
     const i = queue.pop() as number;
     if (good[i]) continue;

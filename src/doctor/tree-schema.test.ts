@@ -44,6 +44,52 @@ describe("TreeSchema", () => {
     expect(result.error?.issues[0]?.path).toEqual(path);
   });
 
+  it("accepts texts as plain strings or maps by language, and a languages list", () => {
+    const tree = TreeSchema.parse({
+      ...minimal,
+      languages: ["en", "es"],
+      nodes: {
+        ...minimal.nodes,
+        q: {
+          kind: "question",
+          text: { en: "Ok?", es: " ¿Bien? " },
+          help: "Plain.",
+          answers: [{ value: "yes", label: { es: "Sí", en: "Yes" }, next: "p" }],
+        },
+      },
+    });
+    expect(tree.languages).toEqual(["en", "es"]);
+    // Trimmed, and in the schema's key order (en, es) whatever the file's order.
+    expect(JSON.stringify(tree.nodes.q)).toBe(
+      JSON.stringify({
+        kind: "question",
+        text: { en: "Ok?", es: "¿Bien?" },
+        help: "Plain.",
+        answers: [{ value: "yes", label: { en: "Yes", es: "Sí" }, next: "p" }],
+      }),
+    );
+    expect(checkTreeQuickly(tree)).toEqual(tree);
+  });
+
+  it.each([
+    ["a language it does not know", { languages: ["en", "fr"] }, ["languages", 1]],
+    ["languages that do not start with en", { languages: ["es", "en"] }, ["languages"]],
+    ["a language listed twice", { languages: ["en", "es", "es"] }, ["languages"]],
+  ])("rejects %s", (_, top, path) => {
+    const result = TreeSchema.safeParse({ ...minimal, ...top });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(path);
+    expect(checkTreeQuickly({ ...minimal, ...top })).toBeUndefined();
+  });
+
+  it("rejects a text map with an unknown language or an empty text", () => {
+    for (const title of [{ en: "t", fr: "x" }, { en: "t", es: "  " }, { en: 1 }]) {
+      const data = { ...minimal, nodes: { ...minimal.nodes, e: { kind: "end", title, remedy: [] } } };
+      expect(TreeSchema.safeParse(data).success, JSON.stringify(title)).toBe(false);
+      expect(checkTreeQuickly(data)).toBeUndefined();
+    }
+  });
+
   it("rejects another version", () => {
     expect(TreeSchema.safeParse({ ...minimal, version: 2 }).success).toBe(false);
   });
@@ -76,21 +122,55 @@ describe("checkTreeQuickly", () => {
     "action",
     "end",
     "n0",
+    // Texts by language, and languages lists, right and wrong.
+    { en: "Hi" },
+    { en: "Hi", es: "Hola" },
+    { es: "Hola" },
+    { en: "Hi", es: " " },
+    { en: "Hi", fr: "Salut" },
+    { en: 1 },
+    "es",
+    ["en"],
+    ["en", "es"],
+    ["es", "en"],
+    ["en", "en"],
+    ["en", "fr"],
   );
   const edit = fc.tuple(
     fc.nat(),
     fc.constantFrom("replace", "add", "remove"),
     junk,
-    fc.constantFrom("extra", "help", "text", "next", "run", "severity", "contacts", "kind", "version"),
+    fc.constantFrom(
+      "extra",
+      "help",
+      "text",
+      "next",
+      "run",
+      "severity",
+      "contacts",
+      "kind",
+      "version",
+      "languages",
+      "label",
+      "title",
+      "en",
+      "es",
+    ),
   );
   const edited = fc
     .tuple(arbitraryTree(), fc.array(edit, { maxLength: 3 }), fc.boolean())
     .map(([tree, edits, pad]) => {
       const data = JSON.parse(JSON.stringify(tree)) as unknown;
       if (pad) {
-        // Whitespace around texts, which the schema trims.
-        for (const node of Object.values((data as { nodes: Record<string, Record<string, unknown>> }).nodes))
+        // Whitespace around texts, in every language, which the schema trims.
+        for (const node of Object.values(
+          (data as { nodes: Record<string, Record<string, unknown>> }).nodes,
+        )) {
           if (typeof node.text === "string") node.text = ` ${node.text}\n`;
+          else if (node.text && typeof node.text === "object")
+            for (const [lang, t] of Object.entries(node.text))
+              (node.text as Record<string, string>)[lang] = ` ${t}\n`;
+        }
       }
       for (const [at, op, value, key] of edits) {
         const holders: Record<string, unknown>[] = [];
@@ -114,6 +194,7 @@ describe("checkTreeQuickly", () => {
 
   it("gives back exactly what TreeSchema gives for every tree it accepts, and accepts every one TreeSchema does", () => {
     let accepted = 0;
+    let bilingual = 0;
     fc.assert(
       fc.property(edited, (data) => {
         const quick = checkTreeQuickly(data);
@@ -121,6 +202,7 @@ describe("checkTreeQuickly", () => {
         expect(quick !== undefined).toBe(parsed.success);
         if (quick !== undefined) {
           accepted++;
+          if (JSON.stringify(quick).includes('"es":')) bilingual++;
           // Key order too: `tree export --format json` prints the tree as it is.
           expect(JSON.stringify(quick)).toBe(JSON.stringify(parsed.data));
           expect(isDeepStrictEqual(quick, parsed.data)).toBe(true);
@@ -129,6 +211,8 @@ describe("checkTreeQuickly", () => {
       { numRuns: 3000, seed: 41 },
     );
     expect(accepted).toBeGreaterThan(300);
+    // Texts by language among them, not only plain strings.
+    expect(bilingual).toBeGreaterThan(100);
   });
 
   it("accepts the minimal tree of every kind as the schema gives it", () => {

@@ -5,6 +5,7 @@
 // error is still zod's own; src/doctor/tree-schema.test.ts compares the two on generated data.
 // Kept free of zod so that `tree lint` of the built-in tree never loads it.
 import { contactTopics } from "../contacts/types.js";
+import { LANGS, type Lang } from "../i18n/lang.js";
 
 /** Probe names the doctor engine knows how to run. */
 export const probeNames = [
@@ -54,6 +55,53 @@ export function edgesOf(node: EdgeSource): { label: string; to: string }[] {
   }
 }
 
+/** A human text as a tree file has it: a plain string (English), or a map by language. */
+export type TextValue = string | Partial<Record<Lang, string>>;
+
+/** A tree's `languages`: English first, each language once. */
+export function languagesAreValid(languages: readonly string[]): boolean {
+  return languages[0] === "en" && new Set(languages).size === languages.length;
+}
+
+/** The languages a tree's texts must have (`[en]` when it declares none). */
+export function treeLanguages(tree: { languages?: readonly Lang[] | undefined }): readonly Lang[] {
+  return tree.languages ?? ["en"];
+}
+
+/** The part of a node its texts come from (a TreeFileNode or TreeNode, without naming them). */
+export type TextSource =
+  | {
+      kind: "question";
+      text: TextValue;
+      help?: TextValue | undefined;
+      answers: readonly { label: TextValue }[];
+    }
+  | { kind: "probe"; text?: TextValue | undefined }
+  | { kind: "action"; text: TextValue }
+  | { kind: "end"; title: TextValue; remedy: readonly TextValue[] };
+
+/** Every human text of a node, in the file's order, named by its key path in the node
+ * (`text`, `help`, `answers[2].label`, `title`, `remedy[0]`). */
+export function textsOf(node: TextSource): { field: string; text: TextValue }[] {
+  switch (node.kind) {
+    case "question":
+      return [
+        { field: "text", text: node.text },
+        ...(node.help === undefined ? [] : [{ field: "help", text: node.help }]),
+        ...node.answers.map((a, i) => ({ field: `answers[${i}].label`, text: a.label })),
+      ];
+    case "probe":
+      return node.text === undefined ? [] : [{ field: "text", text: node.text }];
+    case "action":
+      return [{ field: "text", text: node.text }];
+    case "end":
+      return [
+        { field: "title", text: node.title },
+        ...node.remedy.map((line, i) => ({ field: `remedy[${i}]`, text: line })),
+      ];
+  }
+}
+
 type Data = Record<string, unknown>;
 
 /** Thrown inside the quick check when it cannot vouch for the data; never leaves this module. */
@@ -85,6 +133,24 @@ function text(value: unknown): string {
   return trimmed;
 }
 
+const TEXT_MAP: readonly string[] = LANGS;
+
+/** The schema's LocalizedTextSchema: a text, or a strict map of languages to texts. */
+function localized(value: unknown): TextValue {
+  if (typeof value === "string") return text(value);
+  const map = plain(value);
+  only(map, TEXT_MAP);
+  const out: Data = {};
+  for (const lang of LANGS) if (lang in map) out[lang] = text(map[lang]);
+  return out as TextValue;
+}
+
+function languages(value: unknown): Lang[] {
+  const out = list(value, (v) => oneOf(v, LANGS));
+  if (!languagesAreValid(out)) throw UNSURE;
+  return out;
+}
+
 function oneOf<T extends string>(value: unknown, names: readonly T[]): T {
   if (!names.includes(value as T)) throw UNSURE;
   return value as T;
@@ -111,7 +177,7 @@ const PROBE = ["kind", "probe", "text", "next"];
 const OUTCOMES = ["ok", "problem", "unknown"];
 const ACTION = ["kind", "text", "run", "next"];
 const END = ["kind", "title", "remedy", "contacts", "severity"];
-const TREE = ["version", "start", "branches", "nodes"];
+const TREE = ["version", "languages", "start", "branches", "nodes"];
 
 // Each node as zod builds it: the schema's keys in the schema's order, optional ones only when given.
 function node(value: unknown): Data {
@@ -119,19 +185,19 @@ function node(value: unknown): Data {
   switch (n.kind) {
     case "question": {
       only(n, QUESTION);
-      const out: Data = { kind: "question", text: text(n.text) };
-      if ("help" in n) out.help = text(n.help);
+      const out: Data = { kind: "question", text: localized(n.text) };
+      if ("help" in n) out.help = localized(n.help);
       out.answers = list(n.answers, (a) => {
         const answer = plain(a);
         only(answer, ANSWER);
-        return { value: id(answer.value), label: text(answer.label), next: id(answer.next) };
+        return { value: id(answer.value), label: localized(answer.label), next: id(answer.next) };
       });
       return out;
     }
     case "probe": {
       only(n, PROBE);
       const out: Data = { kind: "probe", probe: oneOf(n.probe, probeNames) };
-      if ("text" in n) out.text = text(n.text);
+      if ("text" in n) out.text = localized(n.text);
       if ("next" in n) {
         const next = plain(n.next);
         only(next, OUTCOMES);
@@ -143,14 +209,14 @@ function node(value: unknown): Data {
     }
     case "action": {
       only(n, ACTION);
-      const out: Data = { kind: "action", text: text(n.text) };
+      const out: Data = { kind: "action", text: localized(n.text) };
       if ("run" in n) out.run = oneOf(n.run, actionRuns);
       if ("next" in n) out.next = id(n.next);
       return out;
     }
     case "end": {
       only(n, END);
-      const out: Data = { kind: "end", title: text(n.title), remedy: list(n.remedy, text) };
+      const out: Data = { kind: "end", title: localized(n.title), remedy: list(n.remedy, localized) };
       if ("contacts" in n) out.contacts = oneOf(n.contacts, contactTopics);
       if ("severity" in n) out.severity = oneOf(n.severity, severities);
       return out;
@@ -171,6 +237,7 @@ export function checkTreeQuickly(data: unknown): unknown {
     if (tree.version !== 1) return undefined;
     return {
       version: 1,
+      ...("languages" in tree ? { languages: languages(tree.languages) } : {}),
       start: id(tree.start),
       branches: record(tree.branches, id),
       nodes: record(tree.nodes, node),

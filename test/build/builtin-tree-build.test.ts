@@ -33,6 +33,7 @@ describe("the built-in tree in the build", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({
       file: "built-in tree (trees/default.yaml)",
       ok: true,
+      languages: ["en", "es"],
       problems: [],
     });
     const firstComment = readFileSync(join(root, "trees", "default.yaml"), "utf8").split("\n")[0] as string;
@@ -47,8 +48,10 @@ describe("the built-in tree in the build", () => {
     for (const file of ["package.json", "tsconfig.json"]) cpSync(join(root, file), join(copy, file));
     symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
     const tree = join(copy, "trees", "default.yaml");
-    // A dangling reference: a lint problem, not a schema error.
-    writeFileSync(tree, readFileSync(tree, "utf8").replace("next: credentials }", "next: no-such-node }"));
+    // A dangling reference (the start's first answer): a lint problem, not a schema error.
+    const text = readFileSync(tree, "utf8");
+    expect(text).toContain("        next: credentials\n");
+    writeFileSync(tree, text.replace("        next: credentials\n", "        next: no-such-node\n"));
     const r = spawnSync(process.execPath, ["scripts/build.mjs"], {
       cwd: copy,
       encoding: "utf8",

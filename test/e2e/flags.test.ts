@@ -81,6 +81,37 @@ describe("zod loads only for commands with values to check", () => {
   });
 });
 
+describe("the built-in tree (both languages) loads only for the commands that walk or draw it", () => {
+  /** The bundle's files whose source map names trees/default.yaml. */
+  const treeFiles = () => {
+    const found = new Set<string>();
+    for (const f of readdirSync(join(dist, "chunks")).filter((f) => f.endsWith(".js.map"))) {
+      const { sources } = JSON.parse(readFileSync(join(dist, "chunks", f), "utf8")) as { sources: string[] };
+      if (sources.some((s) => s.endsWith("trees/default.yaml")))
+        found.add(join(dist, "chunks", f.slice(0, -4)));
+    }
+    return found;
+  };
+
+  it.each([[["--help"]], [["--version"]], [["--lang", "es", "--help"]], [["contacts", "--tty"]]])(
+    "%j does not load it",
+    async (args) => {
+      const tree = treeFiles();
+      expect(tree.size).toBe(1);
+      const r = await withReads(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.reads.length).toBeGreaterThan(0);
+      expect(r.reads.filter((f) => tree.has(f))).toEqual([]);
+    },
+  );
+
+  it("tree export --lang es does (so the check above can fail)", async () => {
+    const r = await withReads(["tree", "export", "--lang", "es"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.reads.some((f) => treeFiles().has(f))).toBe(true);
+  });
+});
+
 describe("bad option values through the binary", () => {
   it.each([
     [

@@ -2,6 +2,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { builtinTree } from "../../src/doctor/builtin-tree.js";
+import { localizeTree } from "../../src/doctor/tree-localize.js";
 import { runCli, tempHome } from "../helpers/spawn.js";
 
 const broken = new URL("../../fixtures/trees/broken.yaml", import.meta.url).pathname;
@@ -11,7 +13,7 @@ describe("rxportal tree and check-link (built binary)", () => {
     const r = await runCli(["tree", "lint"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/built-in tree .*: OK, \d+ nodes/);
+    expect(r.stdout).toMatch(/built-in tree .*: OK, \d+ nodes .*, \d+ branches, in en, es\.\n$/);
   });
 
   it("exits 78 listing every problem of a broken tree, one per line with the node id", async () => {
@@ -29,6 +31,8 @@ describe("rxportal tree and check-link (built binary)", () => {
     expect(r.code).toBe(78);
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
+    // A tree that declares no languages is in English.
+    expect(doc.languages).toEqual(["en"]);
     expect(doc.problems).toHaveLength(9);
   });
 
@@ -73,6 +77,29 @@ describe("rxportal tree and check-link (built binary)", () => {
     const json = await runCli(["tree", "export", "--format", "json"]);
     expect(JSON.parse(json.stdout).version).toBe(1);
     expect((await runCli(["tree", "export", "--format", "svg"])).code).toBe(64);
+  });
+
+  it("export --lang draws the tree's texts in that language; without it, the run's language", async () => {
+    const es = localizeTree(builtinTree, "es");
+    const en = localizeTree(builtinTree, "en");
+    const json = await runCli(["tree", "export", "--format", "json", "--lang", "es"]);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(es);
+    const start = (tree: typeof es) => (tree.nodes.start as { text: string }).text;
+    const [mermaidEs, mermaidEn, byLocale, flagWins] = await Promise.all([
+      runCli(["tree", "export", "--lang", "es"]),
+      runCli(["tree", "export", "--lang", "en"], { env: { LANG: "es_US.UTF-8" } }),
+      runCli(["tree", "export", "--format", "dot"], { env: { LANG: "es_US.UTF-8" } }),
+      runCli(["tree", "export", "--format", "dot", "--lang", "en"], { env: { RXPORTAL_LANG: "es" } }),
+    ]);
+    expect(mermaidEs.stdout).toContain(`n_start{"${start(es)}"}`);
+    expect(mermaidEs.stdout).not.toContain(start(en));
+    expect(mermaidEn.stdout).toContain(`n_start{"${start(en)}"}`);
+    expect(byLocale.stdout).toContain(`label="${start(es)}"`);
+    expect(flagWins.stdout).toContain(`label="${start(en)}"`);
+    const bad = await runCli(["tree", "export", "--lang", "fr"]);
+    expect(bad.code).toBe(64);
   });
 
   it("check-link: exit 1 for a look-alike, 0 for the official host, 64 for no URL", async () => {

@@ -236,11 +236,13 @@ describe("fuzz: every generated input ends with a documented exit code and one l
       fc.constantFrom("start", "a", "b", "end", "constructor", "__proto__", "toString"),
       nasty,
     );
+    // A text: a string, or texts by language (known or not).
+    const text = fc.oneof(nasty, fc.dictionary(fc.constantFrom("en", "es", "fr"), nasty, { maxKeys: 3 }));
     const node = fc.oneof(
       fc.record({
         kind: fc.constant("question"),
-        text: nasty,
-        answers: fc.array(fc.record({ value: nodeId, label: nasty, next: nodeId }, { requiredKeys: [] }), {
+        text,
+        answers: fc.array(fc.record({ value: nodeId, label: text, next: nodeId }, { requiredKeys: [] }), {
           maxLength: 3,
         }),
       }),
@@ -249,13 +251,14 @@ describe("fuzz: every generated input ends with a documented exit code and one l
         probe: fc.constantFrom("dns", "tls", "clock", "nope"),
         next: fc.dictionary(fc.constantFrom("ok", "problem", "unknown", "maybe"), nodeId, { maxKeys: 3 }),
       }),
-      fc.record({ kind: fc.constant("action"), text: nasty, next: nodeId }, { requiredKeys: ["kind"] }),
-      fc.record({ kind: fc.constant("end"), title: nasty, remedy: fc.array(nasty, { maxLength: 2 }) }),
+      fc.record({ kind: fc.constant("action"), text, next: nodeId }, { requiredKeys: ["kind"] }),
+      fc.record({ kind: fc.constant("end"), title: text, remedy: fc.array(text, { maxLength: 2 }) }),
       value,
     );
     const tree = fc.record(
       {
         version: fc.oneof(fc.constant(1), value),
+        languages: fc.oneof(fc.constantFrom(["en"], ["en", "es"], ["es"], ["en", "fr"]), value),
         start: nodeId,
         branches: fc.dictionary(nodeId, nodeId, { maxKeys: 2 }),
         nodes: fc.dictionary(nodeId, node, { maxKeys: 6 }),
@@ -266,6 +269,7 @@ describe("fuzz: every generated input ends with a documented exit code and one l
       ["tree", "lint"],
       ["tree", "lint", "--json"],
       ["tree", "export", "--format", "dot"],
+      ["tree", "export", "--lang", "es"],
     );
     await fc.assert(
       fc.asyncProperty(fileContents(tree.map((t) => yamlOrJson(t, false))), commands, async (c, argv) => {

@@ -3,9 +3,12 @@
 import fc from "fast-check";
 import {
   actionRuns,
+  type LocalizedText,
   probeNames,
   probeOutcomes,
   type Tree,
+  type TreeFile,
+  type TreeFileNode,
   type TreeNode,
 } from "../../src/doctor/tree-schema.js";
 
@@ -52,24 +55,46 @@ export function chainTree(n: number): Tree {
   return { version: 1, start: "q0", branches: { main: "q0" }, nodes };
 }
 
+/** What a generated tree's languages may be: none declared, `[en]`, or `[en, es]`. */
+export const arbitraryLanguages = fc.constantFrom<TreeFile["languages"]>(undefined, ["en"], ["en", "es"]);
+
 /**
  * A tree of random shape over a few node ids, with references to ids that do not exist, nodes no
  * one reaches, loops with and without exits, empty remedies and answer lists, repeated answers.
+ * Its texts have exactly the languages it declares: {en, es} maps when it declares es, else plain
+ * strings or {en} maps; so it has every kind of graph problem and never a language problem.
  */
-export function arbitraryTree(maxNodes = 12): fc.Arbitrary<Tree> {
+export function arbitraryTree(
+  maxNodes = 12,
+  languages: fc.Arbitrary<TreeFile["languages"]> = arbitraryLanguages,
+): fc.Arbitrary<TreeFile> {
+  return languages.chain((langs) => treeIn(maxNodes, langs));
+}
+
+function treeIn(maxNodes: number, languages: TreeFile["languages"]): fc.Arbitrary<TreeFile> {
   const ids = Array.from({ length: maxNodes }, (_, i) => `n${i}`);
   const ref = fc.constantFrom(...ids, "ghost", "gone");
   const value = fc.constantFrom("yes", "no", "maybe");
-  const node: fc.Arbitrary<TreeNode> = fc.oneof(
-    fc.record({
-      kind: fc.constant("question" as const),
-      text: fc.constant("Q?"),
-      answers: fc.array(fc.record({ value, label: fc.constant("A"), next: ref }), { maxLength: 4 }),
-    }),
+  // A new map each time: tests edit one text, and a shared object would change many.
+  const text = (en: string, es: string): fc.Arbitrary<LocalizedText> =>
+    languages?.includes("es")
+      ? fc.constant(null).map(() => ({ en, es }))
+      : fc.boolean().map((plain) => (plain ? en : { en }));
+  const node: fc.Arbitrary<TreeFileNode> = fc.oneof(
+    fc.record(
+      {
+        kind: fc.constant("question" as const),
+        text: text("Q?", "¿P?"),
+        help: text("Help.", "Ayuda."),
+        answers: fc.array(fc.record({ value, label: text("A", "R"), next: ref }), { maxLength: 4 }),
+      },
+      { requiredKeys: ["kind", "text", "answers"] },
+    ),
     fc.record(
       {
         kind: fc.constant("probe" as const),
         probe: fc.constantFrom(...probeNames),
+        text: text("Look.", "Mire."),
         next: fc.record(
           Object.fromEntries(probeOutcomes.map((o) => [o, ref])) as Record<string, typeof ref>,
           {
@@ -82,7 +107,7 @@ export function arbitraryTree(maxNodes = 12): fc.Arbitrary<Tree> {
     fc.record(
       {
         kind: fc.constant("action" as const),
-        text: fc.constant("Do"),
+        text: text("Do", "Haga"),
         run: fc.constantFrom(...actionRuns),
         next: ref,
       },
@@ -90,8 +115,8 @@ export function arbitraryTree(maxNodes = 12): fc.Arbitrary<Tree> {
     ),
     fc.record({
       kind: fc.constant("end" as const),
-      title: fc.constant("End"),
-      remedy: fc.array(fc.constant("Step."), { maxLength: 2 }),
+      title: text("End", "Fin"),
+      remedy: fc.array(text("Step.", "Paso."), { maxLength: 2 }),
     }),
   );
   return fc
@@ -104,8 +129,9 @@ export function arbitraryTree(maxNodes = 12): fc.Arbitrary<Tree> {
     })
     .map(({ count, nodes, start, branches, order }) => ({
       version: 1 as const,
+      ...(languages ? { languages } : {}),
       start,
       branches,
-      nodes: Object.fromEntries(order.slice(0, count).map((id, i) => [id, nodes[i] as TreeNode])),
+      nodes: Object.fromEntries(order.slice(0, count).map((id, i) => [id, nodes[i] as TreeFileNode])),
     }));
 }

@@ -2,7 +2,12 @@
 // (string-keyed Maps and Sets, the same order of problems), and a naive one that follows the
 // definitions as plainly as possible (quadratic: small trees only).
 import type { LintProblem } from "../../src/doctor/tree-lint.js";
-import { edgesOf, probeOutcomes, type Tree, type TreeNode } from "../../src/doctor/tree-schema.js";
+import {
+  edgesOf,
+  probeOutcomes,
+  type TreeFile as Tree,
+  type TreeFileNode as TreeNode,
+} from "../../src/doctor/tree-schema.js";
 
 /**
  * The problems by definition: dangling references; nodes no path from an entry reaches; every

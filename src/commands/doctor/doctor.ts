@@ -14,6 +14,7 @@ import { doctorInputs } from "../../doctor/inputs.js";
 import { createProbes } from "../../doctor/probes.js";
 import { buildReport, reportMarkdown } from "../../doctor/report.js";
 import { loadCheckedTree } from "../../doctor/tree-file.js";
+import { localizeTree } from "../../doctor/tree-localize.js";
 import type { QuestionNode } from "../../doctor/tree-schema.js";
 import { UsageError } from "../../errors.js";
 import { type Lang, resolveLang } from "../../i18n/lang.js";
@@ -47,7 +48,9 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     );
   }
   if (flags.report !== undefined) checkReportDir(flags.report);
-  const tree = await loadCheckedTree(flags.tree);
+  const lang = resolveLang({ flag: ctx.globals.lang, env: ctx.env });
+  // The tree's texts in the member's language; ids and values (`--answer start=locked`) are the same in all.
+  const tree = localizeTree(await loadCheckedTree(flags.tree), lang);
   const given: Record<string, string> = flags.answers ? await readAnswersFile(flags.answers) : {};
   for (const flag of flags.answer ?? []) {
     const [id, value] = parseAnswerFlag(flag);
@@ -55,7 +58,6 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
   }
   const answers = checkAnswers(tree, doctorInputs, given);
   const profile = await ctx.profile();
-  const lang = resolveLang({ flag: ctx.globals.lang, env: ctx.env });
   const t = doctorText.in(lang);
   const consented = flags.agent !== undefined ? await memberConsent(ctx, answers, lang) : false;
   // With --summary, stdout holds only the summary: the session's own lines go to stderr.

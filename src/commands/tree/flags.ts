@@ -3,4 +3,7 @@ import * as z from "zod/mini";
 import "../../zod-messages.js";
 import { choice } from "../flags.js";
 
-export const treeExport = z.strictObject({ format: choice(["mermaid", "dot", "json"]) });
+export const treeExport = z.strictObject({
+  format: choice(["mermaid", "dot", "json"]),
+  lang: z.optional(choice(["en", "es"])),
+});

@@ -2,6 +2,7 @@
 import type { AppContext } from "../../context.js";
 import { readParsedTree } from "../../doctor/tree-file.js";
 import { lintTree } from "../../doctor/tree-lint.js";
+import { treeLanguages } from "../../doctor/tree-shape.js";
 import { ExitCode } from "../../errors.js";
 import { note, printJson, printLine } from "../../ui/output.js";
 import type { CommandResult } from "../kit.js";
@@ -14,6 +15,7 @@ export async function treeLintCommand(ctx: AppContext, file: string | undefined)
   for (const node of Object.values(tree.nodes)) counts[node.kind]++;
   const nodes = Object.keys(tree.nodes).length;
   const branches = Object.keys(tree.branches).length;
+  const languages = treeLanguages(tree);
   if (ctx.globals.json) {
     printJson(ctx, {
       file: source.name,
@@ -21,12 +23,13 @@ export async function treeLintCommand(ctx: AppContext, file: string | undefined)
       nodes,
       kinds: counts,
       branches,
+      languages,
       problems,
     });
   } else if (problems.length === 0) {
     printLine(
       ctx,
-      `${source.name}: OK, ${count(nodes, "node")} (${count(counts.question, "question")}, ${count(counts.probe, "probe")}, ${count(counts.action, "action")}, ${count(counts.end, "end")}), ${count(branches, "branch", "branches")}.`,
+      `${source.name}: OK, ${count(nodes, "node")} (${count(counts.question, "question")}, ${count(counts.probe, "probe")}, ${count(counts.action, "action")}, ${count(counts.end, "end")}), ${count(branches, "branch", "branches")}${languages.length > 1 ? `, in ${languages.join(", ")}` : ""}.`,
     );
   } else {
     // The list is the command's result (stdout, one problem per line, greppable by node id).

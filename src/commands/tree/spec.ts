@@ -38,18 +38,24 @@ export const tree: CommandSpec = {
       summary: "draw a tree on stdout as Mermaid, Graphviz DOT or JSON",
       options: [
         { flags: "--format <format>", description: "output format", choices: formats, default: "mermaid" },
+        {
+          flags: "--lang <lang>",
+          description: "the language of the texts drawn (default: the language of this run, see --lang)",
+          choices: ["en", "es"],
+        },
       ],
       examples: [
         "rxportal tree export > tree.mmd",
         "rxportal tree export --format dot | dot -Tpng > tree.png",
         "rxportal tree export --format json my-tree.yaml",
+        "rxportal tree export --lang es > arbol.mmd",
       ],
       flags: () => import("./flags.js").then((f) => f.treeExport),
       handler: () =>
         import("./export.js").then(
           (m) =>
             (ctx, { args, opts }) =>
-              m.treeExportCommand(ctx, args[0] as string | undefined, opts.format),
+              m.treeExportCommand(ctx, args[0] as string | undefined, opts.format, opts.lang),
         ),
     },
   ],
