@@ -31,45 +31,56 @@ export function redactLink(value: string): string {
   }
 }
 
+import type { Lang } from "../i18n/lang.js";
+import { type InputWords, inputWords } from "../i18n/messages/inputs.js";
+
 const semver = /^\d+(\.\d+){0,2}$/;
 
-export const doctorInputs: Readonly<Record<string, InputSpec>> = {
-  username: {
-    id: "username",
-    text: "Which username do you sign in with? (leave empty to skip this check)",
-    example: "pat.sample",
-    validate: (v) => (v === "" || /^\S{1,128}$/.test(v) ? undefined : "a username has no spaces."),
-  },
-  email: {
-    id: "email",
-    text: "Which email address should the reset messages reach? (leave empty to skip this check)",
-    example: "pat@example.com",
-    validate: (v) =>
-      v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)
-        ? undefined
-        : "expected an email address such as pat@example.com.",
-  },
-  "app-platform": {
-    id: "app-platform",
-    text: "Which kind of phone is the app on?",
-    example: "ios",
-    choices: [
-      { value: "ios", label: "iPhone or iPad (iOS)" },
-      { value: "android", label: "Android" },
-    ],
-    validate: (v) => (v === "" || v === "ios" || v === "android" ? undefined : "expected ios or android."),
-  },
-  "app-version": {
-    id: "app-version",
-    text: "Which app version is installed? (in the app's settings or the app store; empty to skip)",
-    example: "5.2.0",
-    validate: (v) => (v === "" || semver.test(v) ? undefined : "expected a version such as 5.2.0."),
-  },
-  link: {
-    id: "link",
-    text: "Paste the link from the message (do not open it):",
-    example: "https://www.express-scripts.com/reset",
-    validate: (v) => (v === "" || /^\S+$/.test(v) ? undefined : "a link has no spaces; paste it whole."),
-    redact: redactLink,
-  },
-};
+/** The doctor's inputs, asked and checked in the words of one language (src/i18n/messages/inputs.ts). */
+export function inputsIn(w: InputWords): Readonly<Record<string, InputSpec>> {
+  return {
+    username: {
+      id: "username",
+      text: w.username,
+      example: "pat.sample",
+      validate: (v) => (v === "" || /^\S{1,128}$/.test(v) ? undefined : w.usernameBad),
+    },
+    email: {
+      id: "email",
+      text: w.email,
+      example: "pat@example.com",
+      validate: (v) => (v === "" || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? undefined : w.emailBad),
+    },
+    "app-platform": {
+      id: "app-platform",
+      text: w.appPlatform,
+      example: "ios",
+      choices: [
+        { value: "ios", label: w.ios },
+        { value: "android", label: w.android },
+      ],
+      validate: (v) => (v === "" || v === "ios" || v === "android" ? undefined : w.appPlatformBad),
+    },
+    "app-version": {
+      id: "app-version",
+      text: w.appVersion,
+      example: "5.2.0",
+      validate: (v) => (v === "" || semver.test(v) ? undefined : w.appVersionBad),
+    },
+    link: {
+      id: "link",
+      text: w.link,
+      example: "https://www.express-scripts.com/reset",
+      validate: (v) => (v === "" || /^\S+$/.test(v) ? undefined : w.linkBad),
+      redact: redactLink,
+    },
+  };
+}
+
+/** The inputs in English (tree lint, answers files, tests). */
+export const doctorInputs: Readonly<Record<string, InputSpec>> = inputsIn(inputWords.en);
+
+/** The inputs in `lang`. */
+export function doctorInputsIn(lang: Lang): Readonly<Record<string, InputSpec>> {
+  return lang === "en" ? doctorInputs : inputsIn(inputWords.in(lang));
+}

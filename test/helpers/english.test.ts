@@ -28,8 +28,15 @@ describe("englishLines", () => {
       "Visite https://www.express-scripts.com/login o escriba a soporte@example.com.",
       "El bloqueo termina el 2 dic 2026, 10:45 UTC, dentro de 15 minutos.",
       "Opción --answer start=locked",
+      "Dato: email = pat@example.com",
+      "Use “Forgot username” (olvidé mi usuario) en la página de inicio de sesión.",
+      "No he probado otro dispositivo ni otra red",
     ];
     expect(englishLines(spanish.join("\n"))).toEqual([]);
+  });
+
+  it("still finds a long English sentence in quotes", () => {
+    expect(englishLines('Diga: "Please check your password and try again"')).not.toEqual([]);
   });
 
   it("names the words that give a line away", () => {

@@ -10,7 +10,7 @@ import type { AppContext } from "../../context.js";
 import { contactsFor, createActions, enrolleeFrom } from "../../doctor/actions.js";
 import { checkAnswers, type GivenAnswers, parseAnswerFlag, readAnswersFile } from "../../doctor/answers.js";
 import { type Asker, MissingAnswersError, walkTree } from "../../doctor/engine.js";
-import { doctorInputs } from "../../doctor/inputs.js";
+import { doctorInputsIn } from "../../doctor/inputs.js";
 import { createProbes } from "../../doctor/probes.js";
 import { buildReport, reportMarkdown } from "../../doctor/report.js";
 import { loadCheckedTree } from "../../doctor/tree-file.js";
@@ -19,6 +19,7 @@ import type { QuestionNode } from "../../doctor/tree-schema.js";
 import { UsageError } from "../../errors.js";
 import { type Lang, resolveLang } from "../../i18n/lang.js";
 import { doctorText } from "../../i18n/messages/doctor.js";
+import { type InputWords, inputWords } from "../../i18n/messages/inputs.js";
 import { writePrivateFile } from "../../state/files.js";
 import { isAccessible } from "../../ui/accessible.js";
 import { note, printJson, printLine } from "../../ui/output.js";
@@ -56,7 +57,8 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     const [id, value] = parseAnswerFlag(flag);
     given[id] = value;
   }
-  const answers = checkAnswers(tree, doctorInputs, given);
+  const inputs = doctorInputsIn(lang);
+  const answers = checkAnswers(tree, inputs, given);
   const profile = await ctx.profile();
   const t = doctorText.in(lang);
   const consented = flags.agent !== undefined ? await memberConsent(ctx, answers, lang) : false;
@@ -72,7 +74,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     : ctx;
 
   const username = profile.username ?? (await lastUsername(ctx, profile.name).catch(() => undefined));
-  const asker = createAsker(ctx, answers, username, ctx.globals.sandbox ? profile.baseUrl : undefined);
+  const asker = createAsker(ctx, answers, username, ctx.globals.sandbox ? profile.baseUrl : undefined, lang);
   const now = () => ctx.clock.now();
   const probes = createProbes({
     lang,
@@ -102,7 +104,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     asker,
     probes,
     actions,
-    inputs: doctorInputs,
+    inputs,
     now,
     probeTimeoutMs: profile.timeoutMs,
     signal: ctx.signal,
@@ -147,7 +149,9 @@ function createAsker(
   given: GivenAnswers,
   username: string | undefined,
   sandboxUrl: string | undefined,
+  lang: Lang,
 ): Asker {
+  const w = inputWords.in(lang);
   return {
     interactive: ctx.prompter.interactive,
     known(id) {
@@ -166,12 +170,12 @@ function createAsker(
     },
     async input(spec) {
       if (spec.id === "username" && sandboxUrl) {
-        const members = await sandboxMembers(sandboxUrl);
+        const members = await sandboxMembers(sandboxUrl, w);
         if (members.length) {
           const picked = await ctx.prompter.select({
-            message: "Which sandbox member are you playing? (each shows a different problem)",
+            message: w.sandboxMember,
             noTty: "--answer username=<member>",
-            choices: [...members, { name: "Someone else (type the username)", value: "" }],
+            choices: [...members, { name: w.someoneElse, value: "" }],
           });
           if (picked) return picked;
         }
@@ -182,7 +186,7 @@ function createAsker(
           noTty: `--answer ${spec.id}=<value>`,
           choices: [
             ...spec.choices.map((c) => ({ name: c.label, value: c.value })),
-            { name: "I do not know / skip this check", value: "" },
+            { name: w.skip, value: "" },
           ],
         });
       }
@@ -195,25 +199,13 @@ function createAsker(
   };
 }
 
-const scenarioWords: Record<string, string> = {
-  healthy: "signs in without trouble",
-  "mfa-email": "gets sign-in codes by email",
-  "mfa-sms": "gets sign-in codes by text message",
-  "mfa-totp": "uses an authenticator app",
-  locked: "is locked out after too many tries",
-  "password-expired": "has an expired password",
-  disabled: "has a disabled account",
-  medicare: "is a Medicare member",
-  tricare: "is a TRICARE member",
-};
-
 /** The embedded sandbox's members, to pick a scenario from instead of typing a username. */
-async function sandboxMembers(baseUrl: string): Promise<{ name: string; value: string }[]> {
+async function sandboxMembers(baseUrl: string, w: InputWords): Promise<{ name: string; value: string }[]> {
   try {
     const answer = await fetch(new URL("/_sandbox/members", baseUrl), { signal: AbortSignal.timeout(2000) });
     const list = (await answer.json()) as { username: string; scenario: string }[];
     return list.map((m) => ({
-      name: `${m.username}: ${scenarioWords[m.scenario] ?? m.scenario}`,
+      name: `${m.username}: ${(w as Record<string, string>)[`scenario_${m.scenario}`] ?? m.scenario}`,
       value: m.username,
     }));
   } catch {

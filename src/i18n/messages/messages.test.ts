@@ -14,12 +14,16 @@ import { formatSpan, formatTime } from "./common.js";
 import { builtinWords, contactsText, directoryWords } from "./contacts.js";
 import { doctorText } from "./doctor.js";
 import { errorText } from "./errors.js";
+import { inputWords } from "./inputs.js";
+import { promptWords } from "./prompts.js";
 
 const catalogs: Record<string, Catalog<Record<string, Message>>> = {
   errors: errorText as unknown as Catalog<Record<string, Message>>,
   contacts: contactsText as unknown as Catalog<Record<string, Message>>,
   builtinWords: builtinWords as unknown as Catalog<Record<string, Message>>,
   doctor: doctorText as unknown as Catalog<Record<string, Message>>,
+  inputs: inputWords as unknown as Catalog<Record<string, Message>>,
+  prompts: promptWords as unknown as Catalog<Record<string, Message>>,
 };
 
 /**
@@ -31,6 +35,8 @@ const SAME_IN_BOTH = new Set([
   "doctor.component", // `${name}: ${state}`: both parts are translated before they get here
   "doctor.state", // called with an unknown state below: the neutral wording keeps the value as sent
   "doctor.componentName", // the same, for an unknown component
+  "inputs.android", // a product name
+  "prompts.no", // "no" is the word in both languages
 ]);
 
 /** Calls a message with made-up arguments: strings, then dates, then numbers, until one works. */
