@@ -200,6 +200,20 @@ const rows = [
     argv: [bin, "contacts", "--enrollee", "medicare", "--json"],
     target: { ratio: 1.3 },
   },
+  // The same in Spanish, from the locale as most members would have it (--help stays English, but
+  // reads the locale on the way).
+  {
+    name: "rxportal --help, LANG=es_US.UTF-8",
+    argv: [bin, "--help"],
+    env: { ...env, LANG: "es_US.UTF-8" },
+    target: { ratio: 1.3 },
+  },
+  {
+    name: "rxportal contacts --enrollee medicare, LANG=es_US.UTF-8 (Spanish text)",
+    argv: [bin, "contacts", "--enrollee", "medicare"],
+    env: { ...env, LANG: "es_US.UTF-8" },
+    target: { ratio: 1.3 },
+  },
   {
     name: "rxportal check-link <official url>",
     argv: [bin, "--profile", "express-scripts", "check-link", "https://www.express-scripts.com/login"],
