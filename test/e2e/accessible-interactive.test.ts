@@ -1,8 +1,8 @@
 // Accessible mode at a real terminal (tmux): the doctor, sign-in with an emailed code, a password
 // reset, a refill order and registration, each answered by typing lines. Every screen is read with
 // its escape sequences kept and must hold printable ASCII only: no colour, no cursor movement, no
-// glyph. Choices are all on screen, numbered. Secrets never appear. Switched on by --plain, by
-// TERM=dumb and by RXPORTAL_ACCESSIBLE=1 (the last two without --plain).
+// glyph. Choices are all on screen, numbered. Secrets never appear. Switched on by --plain (the
+// doctor, login, reset, refill order and register), by TERM=dumb and by RXPORTAL_ACCESSIBLE=1.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,9 +153,9 @@ describe.skipIf(!tmuxAvailable())("accessible mode at a real terminal (tmux)", (
     expectPlainAscii(done);
   });
 
-  it("TERM=dumb without --plain: a refill order asks 'Place this order?' as yes or no", async () => {
+  it("--plain refill order: 'Place this order?' asked as yes or no", async () => {
     const s = "a11y-refill";
-    run(s, "refill order RX-100101 --username pat.sample", ["TERM=dumb"]);
+    run(s, "refill order RX-100101 --plain --username pat.sample");
     await t.waitFor(s, /Type it and press Enter \(typing is hidden\): $/m);
     t.type(s, PASSWORD);
     t.key(s, "Enter");
@@ -199,10 +199,10 @@ describe.skipIf(!tmuxAvailable())("accessible mode at a real terminal (tmux)", (
     expectPlainAscii(done);
   });
 
-  it("RXPORTAL_ACCESSIBLE=1 without --plain: register, the SSN chosen by number and typed hidden", async () => {
+  it("--plain register: the SSN chosen by number and typed hidden", async () => {
     const s = "a11y-register";
     const good = "Velvet-Canyon-Otter-71";
-    run(s, "register", ["TERM=xterm-256color", "RXPORTAL_ACCESSIBLE=1"]);
+    run(s, "register --plain");
     const answer = async (pattern: RegExp, text: string) => {
       await t.waitFor(s, pattern);
       t.type(s, text);
@@ -236,4 +236,34 @@ describe.skipIf(!tmuxAvailable())("accessible mode at a real terminal (tmux)", (
     for (const secret of ["987654322", "987-65-4322", good]) expect(done).not.toContain(secret);
     expectPlainAscii(done);
   });
+
+  // The other switches, without --plain: the same line prompter (and, in Spanish, its own words).
+  it.each([
+    ["TERM=dumb", ["TERM=dumb"], "What happens when you try to sign in?", "Type a number from 1 to 10: "],
+    [
+      "RXPORTAL_ACCESSIBLE=1",
+      ["TERM=xterm-256color", "RXPORTAL_ACCESSIBLE=1"],
+      "What happens when you try to sign in?",
+      "Type a number from 1 to 10: ",
+    ],
+    [
+      "RXPORTAL_ACCESSIBLE=1 in Spanish",
+      ["TERM=xterm-256color", "RXPORTAL_ACCESSIBLE=1", "LANG=es_US.UTF-8"],
+      "¿Qué pasa cuando intenta iniciar sesión?",
+      "Escriba un número del 1 al 10",
+    ],
+  ])(
+    "%s without --plain: the doctor's first question, every choice numbered",
+    async (label, env, question, hint) => {
+      const s = `a11y-switch-${label.replace(/\W+/g, "-")}`;
+      run(s, "doctor --sandbox", env);
+      const first = await t.waitFor(s, new RegExp(`${question.replace(/[?¿]/g, "\\$&")}[\\s\\S]*${hint}`));
+      for (let i = 1; i <= 10; i++) expect(first).toMatch(new RegExp(`\\n${i}\\. \\S`));
+      // No escape sequence, no glyph: Spanish keeps its letters (é, ñ, ¿), nothing else outside ASCII.
+      expect(first.replace(/[áéíóúüñÁÉÍÓÚÑ¿¡]/g, "")).toMatch(/^[\x20-\x7e\n]*$/);
+      t.type(s, "1");
+      t.key(s, "Enter");
+      await t.waitFor(s, /\n2\. /);
+    },
+  );
 });
