@@ -20,21 +20,23 @@ export function note(ctx: Pick<UiContext, "io">, line: string): void {
 // hundreds of MiB): each is built once per time zone and kept.
 const localTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** The fields of a local time as people read it, in every language: "Mon 23 Nov 2026, 14:05 UTC". */
+export const LOCAL_TIME_FIELDS: Readonly<Intl.DateTimeFormatOptions> = {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+};
+
 function localTimeFormat(timeZone: string | undefined): Intl.DateTimeFormat {
   const key = timeZone ?? "";
   let format = localTimeFormats.get(key);
   if (!format) {
     // Throws RangeError for an unknown zone name; nothing is kept then.
-    format = new Intl.DateTimeFormat("en-GB", {
-      weekday: "short",
-      day: "numeric",
-      month: "short",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZoneName: "short",
-      timeZone,
-    });
+    format = new Intl.DateTimeFormat("en-GB", { ...LOCAL_TIME_FIELDS, timeZone });
     localTimeFormats.set(key, format);
   }
   return format;

@@ -1,7 +1,7 @@
 // Words every area's catalog needs: a moment in local time and a length of time, in the member's
 // language. English is src/ui/output.ts's formatLocalTime and formatDuration, unchanged.
 
-import { formatDuration, formatLocalTime } from "../../ui/output.js";
+import { formatDuration, formatLocalTime, LOCAL_TIME_FIELDS } from "../../ui/output.js";
 import { dateFormat, plural } from "../catalog.js";
 import type { Lang } from "../lang.js";
 
@@ -9,17 +9,7 @@ import type { Lang } from "../lang.js";
 export function formatTime(lang: Lang, date: Date, timeZone?: string): string {
   if (lang === "en") return formatLocalTime(date, timeZone);
   if (Number.isNaN(date.getTime())) return "una hora desconocida";
-  const options: Intl.DateTimeFormatOptions = {
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-    timeZone,
-  };
-  return dateFormat(lang, { ...options, hourCycle: "h23" }).format(date);
+  return dateFormat(lang, { ...LOCAL_TIME_FIELDS, timeZone, hourCycle: "h23" }).format(date);
 }
 
 const UNITS_ES = { s: ["segundo", "segundos"], m: ["minuto", "minutos"], h: ["hora", "horas"] } as const;
