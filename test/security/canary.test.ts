@@ -91,6 +91,18 @@ describe("no secret leaks", () => {
     record(t);
   });
 
+  it("through the same error in Spanish, as one line and as --json with its localized message", async () => {
+    const wrong = `Mal-${Math.random().toString(36).slice(2)}`;
+    secrets.add(wrong);
+    for (const extra of [[], ["--json"]]) {
+      const t = testContext({ baseUrl: sandbox.baseUrl, dir, env: { RXPORTAL_PASSWORD: wrong } });
+      expect(await run(["--lang", "es", "--verbose", ...extra, "login", "--username", USER], t.ctx)).toBe(1);
+      // Spanish words came out, so this path was the translated one.
+      expect(t.stdout.text + t.stderr.text).toMatch(/contraseña/i);
+      record(t);
+    }
+  });
+
   it("through a verbose doctor run that checks the lock with the saved password and writes a report", async () => {
     const [, password] = [...secrets];
     const t = testContext({ baseUrl: sandbox.baseUrl, dir, env: { RXPORTAL_PASSWORD: password as string } });
