@@ -18,7 +18,9 @@ describe("en español", () => {
   it("--lang es contacts --enrollee medicare --tty: TTY first, hours in Spanish", async () => {
     const r = await runCli(["--lang", "es", "contacts", "--enrollee", "medicare", "--tty"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Miembros de Medicare\n  Ayuda con los beneficios de recetas de Medicare");
+    expect(r.stdout).toContain(
+      "Miembros de Medicare\n  Ayuda con los beneficios de medicamentos recetados de Medicare",
+    );
     expect(r.stdout).toMatch(
       / {2}TTY: \(800\) 899-2114\n {2}Teléfono: \(866\) 529-4917\n {2}Horario: las 24 horas/,
     );
@@ -39,7 +41,7 @@ describe("en español", () => {
     );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^rxportal: El portal no aceptó ese nombre de usuario y contraseña\. rxportal permitirá \d+ intentos? más/m,
+      /^rxportal: El portal no aceptó ese nombre de usuario y esa contraseña\. rxportal permitirá \d+ intentos? más/m,
     );
     expect(r.stderr).toContain("(Número de solicitud: ");
   });
@@ -93,7 +95,7 @@ describe("en español", () => {
     expect(r.stdout).toMatch(/^Diagnóstico: /m);
     expect(r.stdout).toContain("\nA quién llamar:\n");
     expect(r.stdout).toContain("  Soporte técnico del sitio web y de la cuenta en línea: (800) 711-5672");
-    expect(r.stdout).toMatch(/^Números de solicitud para dar a soporte: /m);
+    expect(r.stdout).toMatch(/^Números de solicitud para el soporte técnico: /m);
     expect(r.stdout).not.toMatch(/Diagnosis:|Whom to call:|PROBLEM:/);
   });
 });

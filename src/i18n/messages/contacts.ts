@@ -56,15 +56,16 @@ export const builtinWords = catalog(
     allDay: "las 24 horas, los 7 días de la semana",
     pharmacyName: "Farmacia y servicios para miembros",
     pharmacyPurpose:
-      "Preguntas sobre su beneficio de recetas, las recetas que surte la farmacia de envío a domicilio (también para miembros de Medicare), pedidos y preguntas generales.",
+      "Preguntas sobre sus beneficios de medicamentos recetados, las recetas que surte la farmacia de envío a domicilio (también para miembros de Medicare), pedidos y preguntas generales.",
     medicareName: "Miembros de Medicare",
-    medicarePurpose: "Ayuda con los beneficios de recetas de Medicare, las recetas y los pedidos.",
+    medicarePurpose:
+      "Ayuda con los beneficios de medicamentos recetados de Medicare, las recetas y los pedidos.",
     tricareName: "Servicio al cliente y soporte técnico para beneficiarios de TRICARE",
     tricarePurpose:
       "Beneficios de farmacia de TRICARE, problemas con la cuenta en línea y para iniciar sesión, y para quien prefiera no dar sus datos personales en línea.",
     webName: "Soporte técnico del sitio web y de la cuenta en línea",
     webPurpose:
-      "Inicio de sesión, cambio de contraseña, códigos de verificación que no llegan y otros problemas con el sitio web o la aplicación.",
+      "Inicio de sesión, restablecimiento de contraseña, códigos de verificación que no llegan y otros problemas con el sitio web o la aplicación.",
     registrationName: "Ayuda para registrarse (miembros que no son de Medicare)",
     registrationPurpose: "Ayuda para crear una cuenta en línea si usted no es miembro de Medicare.",
     registrationMedicareName: "Ayuda para registrarse (miembros de Medicare)",

@@ -13,11 +13,11 @@ const STATE_ES: Record<string, string> = {
   operational: "funcionando con normalidad",
   degraded: "funcionando, pero lento o con fallas",
   maintenance: "cerrado por mantenimiento programado",
-  outage: "caído (falla no programada)",
+  outage: "fuera de servicio (interrupción no programada)",
 };
 const COMPONENT_ES: Record<string, string> = {
   login: "Inicio de sesión",
-  password_reset: "Cambio de contraseña",
+  password_reset: "Restablecimiento de contraseña",
   refills: "Resurtidos",
   orders: "Pedidos",
   id_card: "Tarjeta de identificación",
@@ -28,7 +28,7 @@ const COMPONENT_ES: Record<string, string> = {
 const NET_ES: Record<string, (host: string) => string> = {
   ENOTFOUND: (h) =>
     `No se encuentra el nombre ${h}: el DNS no lo conoce. Revise que la dirección esté bien escrita.`,
-  EAI_AGAIN: (h) => `Ahora no se puede buscar el nombre ${h} (falla temporal del DNS).`,
+  EAI_AGAIN: (h) => `En este momento no se puede buscar el nombre ${h} (falla temporal del DNS).`,
   ENODATA: (h) => `El nombre ${h} existe, pero no tiene una dirección.`,
   ECONNREFUSED: (h) =>
     `${h} rechazó la conexión: no hay nada escuchando en ese puerto, o un firewall la bloqueó.`,
@@ -265,7 +265,7 @@ export const doctorText = catalog(
     outcome_ok: "BIEN",
     outcome_problem: "PROBLEMA",
     outcome_unknown: "NO SE PUDO REVISAR",
-    severity_info: "información",
+    severity_info: "informativo",
     severity_warning: "advertencia",
     severity_urgent: "urgente",
     // A state rxportal does not know keeps the neutral English wording, with the value as sent.
@@ -280,18 +280,18 @@ export const doctorText = catalog(
     diagnosis: "Diagnóstico:",
     urgent: " (urgente)",
     whomToCall: "A quién llamar:",
-    requestIdsToQuote: (ids: string) => `Números de solicitud para dar a soporte: ${ids}`,
+    requestIdsToQuote: (ids: string) => `Números de solicitud para el soporte técnico: ${ids}`,
     keepCopy:
-      "Para guardar una copia para la mesa de ayuda, vuelva a ejecutar el doctor con --report <carpeta>.",
+      "Para guardar una copia para la mesa de ayuda, vuelva a ejecutar rxportal doctor con --report <carpeta>.",
     reportWritten: (file: string) => `Informe guardado en ${file} y report.json (solo usted puede leerlos).`,
-    noReport: "rxportal: no se guardó ningún informe: el miembro no estuvo de acuerdo.",
+    noReport: "rxportal: no se guardó ningún informe porque el miembro no dio su consentimiento.",
     consentQuestion:
       "¿Está de acuerdo el miembro en que las respuestas y los resultados de esta sesión se guarden en un informe para la mesa de ayuda?",
     notResolvedNoConnect: (host: string) => `No se revisó: no se encontró el nombre ${host}.`,
     netProblem: (code: string, host: string, _english: string) => netEs(code, host),
     isAddress: (host: string) => `${host} ya es una dirección; no hace falta buscar el nombre.`,
     resolves: (host: string, addresses: string) => `${host} corresponde a ${addresses}.`,
-    connects: (host: string, port: number) => `La conexión con ${host} en el puerto ${port} se abre.`,
+    connects: (host: string, port: number) => `Se puede abrir una conexión con ${host} en el puerto ${port}.`,
     plainHttp: (host: string) =>
       `No hay certificado que revisar: se llega a ${host} por http simple (solo se permite en esta computadora).`,
     noConnection: "No se revisó: no se pudo abrir ninguna conexión.",
@@ -315,7 +315,7 @@ export const doctorText = catalog(
     couldNotCheck: (why: string) => `No se pudo revisar: ${why}`,
     component: (name: string, state: string) => `${name}: ${state}`,
     maintenanceNow: (from: Date, to: Date, note: string) =>
-      `Mantenimiento ahora: de ${formatTime("es", from)} a ${formatTime("es", to)}${note ? ` (${note})` : ""}`,
+      `Mantenimiento en curso: de ${formatTime("es", from)} a ${formatTime("es", to)}${note ? ` (${note})` : ""}`,
     maintenancePlanned: (from: Date, to: Date, note: string) =>
       `Mantenimiento programado: de ${formatTime("es", from)} a ${formatTime("es", to)}${note ? ` (${note})` : ""}`,
     portalSays: (message: string) => `El portal dice: ${message}`,
@@ -341,20 +341,20 @@ export const doctorText = catalog(
     appNotGiven: "No se revisó: no se dio el tipo de teléfono o la versión de la aplicación.",
     appUnknown: "No se revisó: no se pudieron leer los requisitos del portal para la aplicación.",
     appTooOld: (version: string, minimum: string, phone: string) =>
-      `La aplicación ${version} es anterior a la ${minimum}, la versión más antigua para ${phone} que el portal todavía acepta.`,
+      `La versión ${version} de la aplicación es anterior a la ${minimum}, la versión más antigua para ${phone} que el portal todavía acepta.`,
     appOk: (version: string, latestIfNewer?: string) =>
-      `La aplicación ${version} es lo bastante reciente para el portal${latestIfNewer ? ` (la más reciente es la ${latestIfNewer}; actualizarla no hace daño)` : ""}.`,
+      `La versión ${version} de la aplicación es lo bastante reciente para el portal${latestIfNewer ? ` (la más reciente es la ${latestIfNewer}; actualizarla no le hace daño)` : ""}.`,
     noUsername: "No se revisó: no se dio un nombre de usuario.",
     codeNoneSeen: (username: string) =>
-      `rxportal no ha visto que se rechazara un código de verificación de ${username} en el último día (aquí no se ven los intentos hechos en el sitio web).`,
+      `rxportal no ha visto ningún código de verificación rechazado para ${username} en el último día (aquí no se ven los intentos hechos en el sitio web).`,
     codeOlder: (username: string, at: Date, resentAt: Date) =>
-      `El ${formatTime("es", at)}, el portal rechazó un código de ${username} después de que se pidiera uno nuevo (${formatTime("es", resentAt)}): lo más probable es que fuera un código anterior, que deja de funcionar cuando se envía uno nuevo.`,
+      `El ${formatTime("es", at)}, el portal rechazó un código para ${username} después de que se pidiera uno nuevo (${formatTime("es", resentAt)}): lo más probable es que fuera un código anterior, que deja de funcionar cuando se envía uno nuevo.`,
     codeExpired: (username: string, at: Date) =>
       `El ${formatTime("es", at)}, el portal dijo que el inicio de sesión de ${username} había vencido: un código sirve durante 15 minutos, y demasiados códigos incorrectos también terminan el inicio de sesión.`,
     codeRefused: (username: string, at: Date) =>
-      `El ${formatTime("es", at)}, el portal rechazó un código de ${username}; no se había pedido uno nuevo, así que se escribió mal, ya era viejo o era de otro inicio de sesión.`,
+      `El ${formatTime("es", at)}, el portal rechazó un código para ${username}; no se había pedido uno nuevo, así que el código se escribió mal, era demasiado antiguo o era de otro inicio de sesión.`,
     lockNoRecord: (username: string) =>
-      `rxportal no tiene registro de un bloqueo de ${username}; solo un intento de iniciar sesión podría preguntarlo al portal, y no hay una contraseña guardada a mano.`,
+      `rxportal no tiene registro de un bloqueo de ${username}; solo un intento de iniciar sesión podría preguntarlo al portal, y no hay ninguna contraseña guardada que usar.`,
     notLockedSignsIn: (username: string) =>
       `La cuenta ${username} no está bloqueada: se puede iniciar sesión con la contraseña guardada.`,
     notLockedCode: (username: string) =>
@@ -367,9 +367,9 @@ export const doctorText = catalog(
     notLockedExpired: (username: string) =>
       `La cuenta ${username} no está bloqueada, pero su contraseña venció y hay que restablecerla.`,
     disabled: (username: string) =>
-      `La cuenta ${username} está desactivada, no bloqueada; solo el equipo de soporte puede activarla.`,
+      `La cuenta ${username} está desactivada, no bloqueada; solo el soporte técnico puede volver a activarla.`,
     locked: (username: string, until: Date, secondsLeft: number, portalSaid: boolean) =>
-      `La cuenta ${username} está bloqueada hasta: ${formatTime("es", until)} (dentro de ${formatSpan("es", secondsLeft)}); ${portalSaid ? "lo dice el portal" : "lo dijo el portal en el último intento de rxportal de iniciar sesión"}.`,
+      `La cuenta ${username} está bloqueada hasta: ${formatTime("es", until)} (dentro de ${formatSpan("es", secondsLeft)}); ${portalSaid ? "lo dice el portal" : "así lo dijo el portal en el último intento de inicio de sesión de rxportal"}.`,
     lockEndUnknown:
       "No se sabe cuándo termina el bloqueo; un bloqueo suele durar entre unos 15 minutos y una hora.",
     lockEnds: (until: Date, secondsLeft: number) =>
@@ -380,7 +380,7 @@ export const doctorText = catalog(
       `No es un enlace web: un enlace ${scheme}: no puede ser del portal. No lo abra.`,
     linkSuspicious: (host: string) => `Enlace sospechoso: lleva a ${host}, que no es del portal. No lo abra.`,
     summaryHead: (createdAt: string, profile: string, version: string) =>
-      `Resumen del doctor de rxportal, ${createdAt}, perfil ${profile}, rxportal ${version}`,
+      `Resumen de rxportal doctor, ${createdAt}, perfil ${profile}, rxportal ${version}`,
     fieldSymptom: "Síntoma",
     fieldFailed: "Revisiones con problemas",
     fieldDiagnosis: "Diagnóstico",
@@ -401,7 +401,7 @@ export const doctorText = catalog(
     consent_agreed: "el miembro aceptó un informe para la mesa de ayuda",
     consent_declined: "el miembro no aceptó que se guarde un informe",
     "consent_not-asked": "no se preguntó (no se nombró a ningún agente de la mesa de ayuda)",
-    reportTitle: "# Informe del doctor de rxportal",
+    reportTitle: "# Informe de rxportal doctor",
     created: "Fecha",
     version: "Versión de rxportal",
     portalProfile: "Perfil del portal",

@@ -130,15 +130,15 @@ export const errorText = catalog(
   },
   {
     invalidCredentials: (attemptsLeft?: number) =>
-      `El portal no aceptó ese nombre de usuario y contraseña.${attemptsEs(attemptsLeft)}`,
+      `El portal no aceptó ese nombre de usuario y esa contraseña.${attemptsEs(attemptsLeft)}`,
     signInRefusedTries: (safe: number) =>
-      `El portal no aceptó ese nombre de usuario y contraseña. rxportal permitirá ${plural("es", safe, { one: "1 intento más", other: `${safe} intentos más` })} y luego se detendrá para que su cuenta no se bloquee.`,
+      `El portal no aceptó ese nombre de usuario y esa contraseña. rxportal permitirá ${plural("es", safe, { one: "1 intento más", other: `${safe} intentos más` })} y luego se detendrá para que su cuenta no se bloquee.`,
     signInRefusedStop: (max: number) =>
-      `El portal no aceptó ese nombre de usuario y contraseña. rxportal no lo intentará de nuevo: el portal permite ${max} intentos y un error más bloquearía su cuenta.`,
+      `El portal no aceptó ese nombre de usuario y esa contraseña. rxportal no lo intentará de nuevo: el portal permite ${max} intentos y un error más bloquearía su cuenta.`,
     signInRefusedOnce: (left: number) =>
-      `El portal no aceptó ese nombre de usuario y contraseña. health no la enviará de nuevo (${plural("es", left, { one: "queda 1 intento", other: `quedan ${left} intentos` })} antes de que la cuenta se bloquee).`,
+      `El portal no aceptó ese nombre de usuario y esa contraseña. health no volverá a enviar la contraseña (${plural("es", left, { one: "queda 1 intento", other: `quedan ${left} intentos` })} antes de que la cuenta se bloquee).`,
     signInRefusedHint:
-      "Revise que Bloq Mayús no esté activado y si el portal le pide su nombre de usuario o su correo electrónico. ¿Lo olvidó? Use `rxportal reset` o `rxportal username recover`.",
+      "Revise que Caps Lock (Bloq Mayús) no esté activado y si el portal le pide su nombre de usuario o su correo electrónico. ¿Olvidó su contraseña o su nombre de usuario? Use `rxportal reset` o `rxportal username recover`.",
     invalidCode: (attemptsLeft?: number) => `El portal no aceptó ese código.${attemptsEs(attemptsLeft)}`,
     codeExpired: "El código de verificación venció, o se escribieron demasiados códigos incorrectos.",
     accountLocked: (until?: Date) =>
@@ -153,12 +153,13 @@ export const errorText = catalog(
     guardStoppedHint:
       "Use `rxportal reset` para crear una contraseña nueva, o `rxportal username recover` si el nombre de usuario puede estar mal. Con `--force` se intenta de todos modos.",
     passwordExpired: "Su contraseña venció. Debe cambiarla antes de iniciar sesión.",
-    passwordExpiredHint: "Use `rxportal reset` para crear una nueva.",
+    passwordExpiredHint: "Use `rxportal reset` para crear una contraseña nueva.",
     accountDisabled: "Esta cuenta está desactivada; no se puede desbloquear en línea.",
     accountDisabledHint:
       "Llame al número del reverso de su tarjeta de identificación de miembro, o vea `rxportal contacts`.",
     notSignedIn: "No ha iniciado sesión.",
-    notSignedInHint: "Use `rxportal login`, o dé --password-stdin, --password-file o RXPORTAL_PASSWORD.",
+    notSignedInHint:
+      "Use `rxportal login`, o indique la contraseña con --password-stdin, --password-file o RXPORTAL_PASSWORD.",
     signedOut: (username: string, profile: string) => `${username} cerró la sesión en ${profile}.`,
     sessionEnded: "Su sesión terminó.",
     sessionExpired: "Su sesión venció.",
@@ -172,7 +173,7 @@ export const errorText = catalog(
       "Vuelva a intentarlo más tarde. Si un resurtido no puede esperar, `rxportal contacts` muestra los teléfonos.",
     dnsUnknown: (host: string) => `No se encuentra la dirección del portal: el DNS no conoce ${host}.`,
     dnsTemporary: (host: string) =>
-      `Ahora no se puede buscar la dirección del portal ${host} (falla temporal del DNS).`,
+      `En este momento no se puede buscar la dirección del portal ${host} (falla temporal del DNS).`,
     dnsHint: "Revise la conexión a internet y la baseUrl del perfil.",
     connectFailed: (hostPort: string, code: string) =>
       `No se puede conectar con el portal en ${hostPort} (${code}).`,
@@ -180,7 +181,7 @@ export const errorText = catalog(
     tlsFailed: (host: string, code: string) => `No se puede conectar de forma segura con ${host} (${code}).`,
     timedOut: "El portal no respondió a tiempo.",
     timeoutHint: "Vuelva a intentarlo. Si la conexión es lenta, dé más tiempo con --timeout <ms>.",
-    unreachable: (code: string) => `No se puede comunicar con el portal (${code}).`,
+    unreachable: (code: string) => `No se puede llegar al portal (${code}).`,
     badResponse: (code: string) => `No se pudo leer la respuesta del portal (${code}).`,
     rateLimited: (retryAfterSeconds?: number) =>
       `El portal está limitando las solicitudes${retryEs(retryAfterSeconds)}.`,

@@ -41,12 +41,13 @@ export const inputWords = catalog(
     android: "Android",
     appPlatformBad: "escriba ios o android.",
     appVersion:
-      "¿Qué versión de la aplicación tiene instalada? (la ve en los ajustes de la aplicación o en la tienda de aplicaciones; déjelo vacío para omitir)",
+      "¿Qué versión de la aplicación tiene instalada? (aparece en la configuración de la aplicación o en la tienda de aplicaciones; déjelo vacío para omitir esta revisión)",
     appVersionBad: "escriba una versión, por ejemplo 5.2.0.",
     link: "Pegue el enlace del mensaje (no lo abra):",
     linkBad: "un enlace no lleva espacios; péguelo completo.",
     skip: "No lo sé / omitir esta revisión",
-    sandboxMember: "¿Qué miembro del sandbox quiere usar? (cada uno muestra un problema distinto)",
+    sandboxMember:
+      "¿Qué miembro de prueba del sandbox quiere representar? (cada uno muestra un problema distinto)",
     someoneElse: "Otra persona (escriba el nombre de usuario)",
     scenario_healthy: "inicia sesión sin problemas",
     "scenario_mfa-email": "recibe los códigos de verificación por correo electrónico",

@@ -23,19 +23,19 @@ export const promptWords = catalog(
   {
     selectHint: (n: number) => `Escriba un número del 1 al ${n}:`,
     selectHintDefault: (n: number, given: number) =>
-      `Escriba un número del 1 al ${n}, o pulse Intro para el ${given}:`,
+      `Escriba un número del 1 al ${n}, o solo presione Enter para elegir el ${given}:`,
     selectWrong: (answer: string, n: number, words: string) =>
       `"${answer}" no es una de las respuestas. Escriba un número del 1 al ${n}${words ? `, o una de las palabras: ${words}` : ""}.`,
     selectEmpty: (n: number) => `No escribió nada. Escriba un número del 1 al ${n}.`,
     confirmHint: "Escriba sí o no:",
-    confirmHintDefault: (given: string) => `Escriba sí o no, o pulse Intro para ${given}:`,
+    confirmHintDefault: (given: string) => `Escriba sí o no, o solo presione Enter para responder ${given}:`,
     confirmWrong: (answer: string) => `"${answer}" no es sí ni no. Escriba sí o no.`,
     confirmEmpty: "No escribió nada. Escriba sí o no.",
     yes: "sí",
     no: "no",
-    inputHint: "Escriba la respuesta y pulse Intro:",
-    inputHintDefault: (given: string) => `Escriba la respuesta, o pulse Intro para dejar: ${given}`,
-    passwordHint: "Escríbala y pulse Intro (no se verá lo que escriba):",
+    inputHint: "Escriba la respuesta y presione Enter:",
+    inputHintDefault: (given: string) => `Escriba la respuesta, o solo presione Enter para dejar: ${given}`,
+    passwordHint: "Escriba y presione Enter (lo que escriba no se verá):",
   },
 );
 
