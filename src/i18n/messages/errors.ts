@@ -136,9 +136,9 @@ export const errorText = catalog(
     signInRefusedStop: (max: number) =>
       `El portal no aceptó ese nombre de usuario y esa contraseña. rxportal no lo intentará de nuevo: el portal permite ${max} intentos y un error más bloquearía su cuenta.`,
     signInRefusedOnce: (left: number) =>
-      `El portal no aceptó ese nombre de usuario y esa contraseña. health no volverá a enviar la contraseña (${plural("es", left, { one: "queda 1 intento", other: `quedan ${left} intentos` })} antes de que la cuenta se bloquee).`,
+      `El portal no aceptó ese nombre de usuario y esa contraseña. \`rxportal health\` no volverá a enviar la contraseña (${plural("es", left, { one: "queda 1 intento", other: `quedan ${left} intentos` })} antes de que la cuenta se bloquee).`,
     signInRefusedHint:
-      "Revise que Caps Lock (Bloq Mayús) no esté activado y si el portal le pide su nombre de usuario o su correo electrónico. ¿Olvidó su contraseña o su nombre de usuario? Use `rxportal reset` o `rxportal username recover`.",
+      "Revise que la tecla Caps Lock (Bloq Mayús) no esté activada. Revise también si el portal le pide su nombre de usuario o su correo electrónico. ¿Olvidó su contraseña o su nombre de usuario? Use `rxportal reset` o `rxportal username recover`.",
     invalidCode: (attemptsLeft?: number) => `El portal no aceptó ese código.${attemptsEs(attemptsLeft)}`,
     codeExpired: "El código de verificación venció, o se escribieron demasiados códigos incorrectos.",
     accountLocked: (until?: Date) =>

@@ -34,7 +34,8 @@ export const promptWords = catalog(
     yes: "sí",
     no: "no",
     inputHint: "Escriba la respuesta y presione Enter:",
-    inputHintDefault: (given: string) => `Escriba la respuesta, o solo presione Enter para dejar: ${given}`,
+    inputHintDefault: (given: string) =>
+      `Escriba la respuesta, o solo presione Enter para conservar: ${given}`,
     passwordHint: "Escriba y presione Enter (lo que escriba no se verá):",
   },
 );
