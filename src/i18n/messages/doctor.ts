@@ -276,7 +276,8 @@ export const doctorText = catalog(
     given: "Dato:",
     skipped: "(omitido)",
     step: "Paso:",
-    checking: (label: string) => `Revisando: ${label.toLowerCase()}`,
+    // Only the first letter: "(DNS)" and "(TLS)" keep their capitals.
+    checking: (label: string) => `Revisando: ${label.charAt(0).toLowerCase()}${label.slice(1)}`,
     diagnosis: "Diagnóstico:",
     urgent: " (urgente)",
     whomToCall: "A quién llamar:",
@@ -373,7 +374,7 @@ export const doctorText = catalog(
     lockEndUnknown:
       "No se sabe cuándo termina el bloqueo; un bloqueo suele durar entre unos 15 minutos y una hora.",
     lockEnds: (until: Date, secondsLeft: number) =>
-      `El bloqueo termina: ${formatTime("es", until)}, dentro de ${formatSpan("es", secondsLeft)}. Intentarlo antes no sirve.`,
+      `El bloqueo termina: ${formatTime("es", until)}, dentro de ${formatSpan("es", secondsLeft)}. Intentarlo antes no sirve de nada.`,
     noLink: "No se dio ningún enlace. Puede revisar uno cuando quiera con `rxportal check-link <url>`.",
     linkOfficial: (host: string) => `El enlace lleva a ${host}, una dirección oficial del portal.`,
     linkNotWeb: (scheme: string) =>
