@@ -90,7 +90,7 @@ describe("en español", () => {
       /^PROBLEMA: Bloqueo de la cuenta: La cuenta lee\.locked está bloqueada hasta: /m,
     );
     expect(r.stdout).toMatch(
-      /^Paso: El bloqueo termina: .+, dentro de \d+ minutos?\. Intentarlo antes no sirve\.$/m,
+      /^Paso: El bloqueo termina: .+, dentro de \d+ minutos?\. Intentarlo antes no sirve de nada\.$/m,
     );
     expect(r.stdout).toMatch(/^Diagnóstico: /m);
     expect(r.stdout).toContain("\nA quién llamar:\n");
