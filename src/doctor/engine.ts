@@ -6,7 +6,7 @@
 // side-effect-free probe the walk could still reach as soon as its inputs are known, all at once,
 // each under its own timeout. By the time the member has answered a question or two the evidence
 // is usually in. A probe that throws or times out becomes "could not check" and never ends the run.
-import { UsageError } from "../errors.js";
+import { said, UsageError } from "../errors.js";
 import type { InputSpec } from "./inputs.js";
 import {
   type ActionNode,
@@ -192,6 +192,8 @@ export class MissingAnswersError extends UsageError {
       {
         hint: `Pass them in an --answers file or as ${example}.`,
         details: { missing },
+        said: said("missingAnswers", missing),
+        saidHint: said("missingAnswersHint", example),
       },
     );
   }

@@ -73,6 +73,16 @@ describe("en español", () => {
     expect(en.stderr).toMatch(/^rxportal: unknown command 'conatcts'/);
   });
 
+  it("an unattended doctor run missing an answer, in Spanish: exit 64 naming the id", async () => {
+    const r = await runCli(["doctor", "--sandbox", "--answer", "start=locked"], {
+      env: { LANG: "es_US.UTF-8" },
+    });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain("necesita más respuestas para seguir: username.");
+    expect(r.stderr).toContain("--answer username=");
+    expect(r.stderr).not.toMatch(/needs more answers/);
+  });
+
   it("a doctor run in Spanish: its headings and findings are Spanish", async () => {
     const r = await runCli(
       [

@@ -119,6 +119,9 @@ export const errorText = catalog(
     needsAnyCommand: "`rxportal` needs a command, e.g. `rxportal doctor` (see the list above).",
     noTerminal: (what: string, pass: string) => `${what}: no terminal to ask on; pass ${pass}.`,
     sandboxFaultNeedsSandbox: "--sandbox-fault needs --sandbox.",
+    missingAnswers: (ids: readonly string[]) =>
+      `doctor needs more answers to go on: ${ids.join(", ")}. Without a terminal nobody can be asked.`,
+    missingAnswersHint: (example: string) => `Pass them in an --answers file or as ${example}.`,
     unknownEnrollee: (value: string, allowed: readonly string[]) =>
       `Unknown enrollee type "${value}": expected one of ${allowed.join(", ")}.`,
     unknownTopic: (value: string, allowed: readonly string[]) =>
@@ -202,6 +205,9 @@ export const errorText = catalog(
     noTerminal: (what: string, pass: string) =>
       `no hay una terminal donde preguntarle (${what}). Use ${pass}.`,
     sandboxFaultNeedsSandbox: "--sandbox-fault solo funciona con --sandbox.",
+    missingAnswers: (ids: readonly string[]) =>
+      `\`rxportal doctor\` necesita más respuestas para seguir: ${ids.join(", ")}. Sin una terminal no se le puede preguntar a nadie.`,
+    missingAnswersHint: (example: string) => `Páselas en un archivo --answers o así: ${example}.`,
     unknownEnrollee: (value: string, allowed: readonly string[]) =>
       `Tipo de miembro desconocido: "${value}". Use uno de estos: ${allowed.join(", ")}.`,
     unknownTopic: (value: string, allowed: readonly string[]) =>
