@@ -50,6 +50,7 @@ function sample(message: Message): string {
     ["ARG0", d, 3, true],
     ["ARG0", d, d],
     ["ARG0", ["a", "b", "c"]],
+    [["a", "b", "c"]],
     Array.from({ length: n }, (_, i) => (i === 1 ? 3 : `ARG${i}`)),
     Array.from({ length: n }, (_, i) => (i === 0 ? "ARG0" : new Date("2026-01-02T03:04:00Z"))),
     Array.from({ length: n }, () => 3),
