@@ -16,6 +16,9 @@ import { lastUsername, rememberUsername } from "./users.js";
 
 /** What getting a session needs from the run: signing in's, and the profile, client and keychain. */
 export interface SessionDeps extends SignInDeps {
+  /** OIDC profiles: the provider's transport is closed with the run; --verbose traces its requests. */
+  cleanups?: (() => Promise<void> | void)[];
+  trace?: (line: string) => void;
   /** --password-file is read relative to it. */
   cwd: string;
   profile(): Promise<Profile>;
@@ -92,7 +95,7 @@ export async function keptProfiles(ctx: StateDeps): Promise<string[]> {
   return keptStore(ctx).read();
 }
 
-async function noteKeptProfile(ctx: StateDeps, profile: string): Promise<void> {
+export async function noteKeptProfile(ctx: StateDeps, profile: string): Promise<void> {
   await keptStore(ctx).update((known) => (known.includes(profile) ? undefined : [...known, profile].sort()));
 }
 
@@ -266,6 +269,11 @@ export async function signInAndKeep(
 export async function requireSession(ctx: SessionDeps, opts: SessionOptions = {}): Promise<SignedIn> {
   const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), credentialsOf(ctx)]);
   const username = opts.username ?? profile.username ?? (await lastUsername(ctx, profile.name));
+  if (profile.auth?.type === "oidc") {
+    // The provider's tokens instead of /auth/*; its code and libraries load only here.
+    const { requireOidcSession } = await import("./oidc/session.js");
+    return requireOidcSession(ctx, username);
+  }
   if (username && creds.persistent) {
     const session = await creds.store.getSession(profile.name, username).catch(() => undefined);
     if (session && Date.parse(session.expiresAt) - EXPIRY_MARGIN_MS > ctx.clock.now()) {
