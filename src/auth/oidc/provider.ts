@@ -192,9 +192,7 @@ export class OidcProvider {
    * One poll of the token endpoint. A pending, slowed, expired or denied code comes back as its
    * RFC 8628 error name; anything else throws.
    */
-  async pollDevice(
-    device: DeviceStart,
-  ): Promise<
+  async pollDevice(device: DeviceStart): Promise<
     | { tokens: TokenSet }
     | {
         error: "authorization_pending" | "slow_down" | "expired_token" | "access_denied";
