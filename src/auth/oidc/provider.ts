@@ -62,6 +62,51 @@ function redactForm(body: string): string {
     .join("&");
 }
 
+/** The answer headers oauth4webapi and rxportal read (the transport offers get() only). */
+const ANSWER_HEADERS = [
+  "content-type",
+  "www-authenticate",
+  "date",
+  "cache-control",
+  "pragma",
+  "dpop-nonce",
+  "retry-after",
+];
+
+/**
+ * rxportal's transport (src/portal/transport.ts) is a small fetch of its own: plain-object
+ * headers, string bodies, and an answer with status, headers.get() and text(). oauth4webapi
+ * sends Headers and URLSearchParams and checks `instanceof Response`: translate both ways.
+ */
+function adapted(fetch: typeof globalThis.fetch): typeof globalThis.fetch {
+  return (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const answer = await fetch(url, {
+      method: init.method,
+      headers,
+      body,
+      signal: init.signal,
+      redirect: init.redirect,
+    });
+    if (answer instanceof Response) return answer;
+    const minimal = answer as {
+      status: number;
+      headers: { get(name: string): string | null };
+      text(): Promise<string>;
+    };
+    const text = await minimal.text();
+    const kept = new Headers();
+    for (const name of ANSWER_HEADERS) {
+      const value = minimal.headers.get(name);
+      if (value !== null) kept.set(name, value);
+    }
+    const empty = minimal.status === 204 || minimal.status === 304;
+    return new Response(empty ? null : text, { status: minimal.status, headers: kept });
+  }) as typeof globalThis.fetch;
+}
+
 /** A fetch that writes one line per request and per answer to --verbose, secrets redacted. */
 function tracing(fetch: typeof globalThis.fetch, trace?: (line: string) => void): typeof globalThis.fetch {
   if (!trace) return fetch;
@@ -109,11 +154,13 @@ export class OidcProvider {
   /** Discovery: the provider's metadata, whose `issuer` must be the configured one exactly. */
   static async discover(deps: OidcDeps, settings: OidcSettings): Promise<OidcProvider> {
     const fetch = tracing(
-      deps.fetchOverride ??
-        (await import("../../portal/transport.js")).portalTransport(
-          { env: deps.env, cleanups: deps.cleanups ?? [] },
-          REQUEST_TIMEOUT_MS,
-        ),
+      adapted(
+        deps.fetchOverride ??
+          (await import("../../portal/transport.js")).portalTransport(
+            { env: deps.env, cleanups: deps.cleanups ?? [] },
+            REQUEST_TIMEOUT_MS,
+          ),
+      ),
       deps.trace,
     );
     const issuer = new URL(settings.issuer);
