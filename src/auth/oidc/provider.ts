@@ -279,6 +279,81 @@ export class OidcProvider {
     return this.tokens(answer);
   }
 
+  /**
+   * The authorization request of `login --web` (Authorization Code with PKCE S256, RFC 7636): the
+   * address to open, and what the answer must be checked against.
+   */
+  async authorization(
+    redirectUri: string,
+  ): Promise<{ url: URL; state: string; nonce: string; verifier: string }> {
+    if (typeof this.as.authorization_endpoint !== "string") {
+      throw new CliError(
+        `The sign-in provider ${this.issuer.host} names no authorization_endpoint: \`login --web\` cannot be used.`,
+        ExitCode.config,
+        { hint: "Run `rxportal login` (the device flow) instead." },
+      );
+    }
+    const verifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const nonce = oauth.generateRandomNonce();
+    const url = new URL(this.as.authorization_endpoint);
+    const params: Record<string, string> = {
+      client_id: this.settings.clientId,
+      response_type: "code",
+      redirect_uri: redirectUri,
+      scope: this.scope(),
+      state,
+      nonce,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      // offline_access needs the consent prompt at most providers (OIDC Core 11).
+      ...(this.settings.scopes.includes("offline_access") ? { prompt: "consent" } : {}),
+      ...this.resource(),
+    };
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    return { url, state, nonce, verifier };
+  }
+
+  /** The browser came back to the loopback redirect: check state, trade the code, check the ID token's nonce. */
+  async redeem(
+    callback: URL,
+    expected: { redirectUri: string; state: string; nonce: string; verifier: string },
+  ): Promise<TokenSet> {
+    let params: URLSearchParams;
+    try {
+      params = oauth.validateAuthResponse(this.as, this.client, callback.searchParams, expected.state);
+    } catch (error) {
+      if (error instanceof oauth.AuthorizationResponseError) {
+        throw new PortalRefusedError(
+          `The sign-in was refused at the provider: ${error.error}${error.error_description ? ` (${error.error_description})` : ""}.`,
+          { code: error.error, problem: { error: error.error } },
+        );
+      }
+      throw new CliError(
+        "The browser came back with an answer that does not belong to this sign-in (its state does not match).",
+        ExitCode.refused,
+        { hint: "Run `rxportal login --web` again, and use the address it shows.", cause: error },
+      );
+    }
+    const answer = await this.run("authorization code", async (options) =>
+      oauth.processAuthorizationCodeResponse(
+        this.as,
+        this.client,
+        await oauth.authorizationCodeGrantRequest(
+          this.as,
+          this.client,
+          this.auth,
+          params,
+          expected.redirectUri,
+          expected.verifier,
+          { ...options, additionalParameters: this.resource() },
+        ),
+        { expectedNonce: expected.nonce },
+      ),
+    );
+    return this.tokens(answer, expected.nonce);
+  }
+
   /** RFC 7009; false when the provider offers no revocation endpoint. */
   async revoke(refreshToken: string): Promise<boolean> {
     if (!this.revocable) return false;

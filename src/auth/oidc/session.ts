@@ -55,10 +55,43 @@ export interface OidcSignedIn extends SignedIn {
   claims: IdTokenClaims;
 }
 
-/** The device flow (RFC 8628): shows where to go and the code, waits for the approval, keeps the session. */
-export async function oidcSignIn(ctx: OidcSessionDeps): Promise<OidcSignedIn> {
+/**
+ * Signs in at the provider and keeps the session: the device flow (RFC 8628) by default, or with
+ * `web` the browser on this computer (Authorization Code with PKCE, ./web.ts).
+ */
+export async function oidcSignIn(
+  ctx: OidcSessionDeps,
+  opts: { web?: boolean; webTimeoutMs?: number } = {},
+): Promise<OidcSignedIn> {
   const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), credentialsOf(ctx)]);
   const provider = await openProvider(ctx, profile);
+  const tokens = opts.web
+    ? await (await import("./web.js")).webSignIn(provider, {
+        port: oidcSettings(profile).redirectPort,
+        signal: ctx.signal,
+        timeoutMs: opts.webTimeoutMs,
+        say: (line) => ctx.io.stderr.write(`${line}\n`),
+      })
+    : await deviceSignIn(ctx, provider);
+  if (!tokens.claims) {
+    throw new CliError(
+      "The sign-in provider sent no ID token: rxportal cannot tell who signed in.",
+      ExitCode.refused,
+      {
+        hint: 'The profile\'s scopes must include openid (docs/cli.md, "OIDC").',
+      },
+    );
+  }
+  const username = accountOf(tokens.claims);
+  const kept = await keep(ctx, creds, profile, username, tokens, tokens.claims);
+  await Promise.all([
+    rememberUsername(ctx, profile.name, username),
+    markSignedOut(ctx, profile.name, username, false),
+  ]);
+  return { client: client.as(tokens), profile, username, kept, tokens, claims: tokens.claims };
+}
+
+async function deviceSignIn(ctx: OidcSessionDeps, provider: OidcProvider): Promise<TokenSet> {
   const device = await provider.startDevice();
   // The user code goes to stderr, the one place the member reads it; never to stdout or a trace.
   const lines = [
@@ -79,22 +112,7 @@ export async function oidcSignIn(ctx: OidcSessionDeps): Promise<OidcSignedIn> {
     },
     device,
   );
-  if (!tokens.claims) {
-    throw new CliError(
-      "The sign-in provider sent no ID token: rxportal cannot tell who signed in.",
-      ExitCode.refused,
-      {
-        hint: 'The profile\'s scopes must include openid (docs/cli.md, "OIDC").',
-      },
-    );
-  }
-  const username = accountOf(tokens.claims);
-  const kept = await keep(ctx, creds, profile, username, tokens, tokens.claims);
-  await Promise.all([
-    rememberUsername(ctx, profile.name, username),
-    markSignedOut(ctx, profile.name, username, false),
-  ]);
-  return { client: client.as(tokens), profile, username, kept, tokens, claims: tokens.claims };
+  return tokens;
 }
 
 function stored(

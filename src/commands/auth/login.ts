@@ -11,10 +11,17 @@ export interface LoginOptions {
   passwordFile?: string;
   remember?: boolean;
   force?: boolean;
+  /** OIDC profiles: Authorization Code with PKCE in a browser, instead of the device flow. */
+  web?: boolean;
 }
 
 export async function loginCommand(ctx: AppContext, opts: LoginOptions): Promise<CommandResult> {
   if ((await ctx.profile()).auth?.type === "oidc") return oidcLogin(ctx, opts);
+  if (opts.web) {
+    throw new UsageError("--web applies to OIDC profiles only (auth: {type: oidc} in the config file).", {
+      hint: "Run `rxportal login` without --web to sign in to this portal.",
+    });
+  }
   const signed = await signInAndKeep(ctx, opts);
   const { member, expiresIn } = signed.ok;
   if (ctx.globals.json) {
@@ -63,7 +70,7 @@ async function oidcLogin(ctx: AppContext, opts: LoginOptions): Promise<CommandRe
   }
   const { oidcSignIn } = await import("../../auth/oidc/session.js");
   const { displayName } = await import("../../auth/oidc/id-token.js");
-  const signed = await oidcSignIn(ctx);
+  const signed = await oidcSignIn(ctx, { web: opts.web });
   const name = displayName(signed.claims);
   if (ctx.globals.json) {
     printJson(ctx, {
