@@ -29,7 +29,7 @@ function answer(res: ServerResponse, status: number, title: string, text: string
   res.end(body);
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export async function webSignIn(provider: OidcProvider, opts: WebSignInOptions): Promise<TokenSet> {
   const server = createServer();
@@ -87,7 +87,7 @@ export async function webSignIn(provider: OidcProvider, opts: WebSignInOptions):
           },
           (error: unknown) => {
             const message = error instanceof Error ? error.message : String(error);
-            answer(res, 400, "Not signed in", `${escape(message)} Go back to rxportal.`);
+            answer(res, 400, "Not signed in", `${escapeHtml(message)} Go back to rxportal.`);
             finish(() => reject(error));
           },
         );
