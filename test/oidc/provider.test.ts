@@ -151,4 +151,23 @@ describe("login, refill list, logout on an OIDC profile (in-process)", () => {
     await expect(provider.refresh(refreshed?.refreshToken as string)).rejects.toThrow(/invalid_grant/);
     await closeContext(t.ctx);
   }, 30_000);
+
+  it("Ctrl-C while waiting for the approval ends login with 130, keeping nothing", async () => {
+    const stop = new AbortController();
+    const t = testContext({ signal: stop.signal });
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(t.ctx.paths.configDir, { recursive: true });
+    writeFileSync(
+      join(t.ctx.paths.configDir, "config.yaml"),
+      `defaultProfile: oidc\nprofiles:\n  oidc:\n    baseUrl: ${both.sandbox.baseUrl}\n    auth: { type: oidc, issuer: "${settings.issuer}", clientId: ${settings.clientId} }\n`,
+    );
+    const { loginCommand } = await import("../../src/commands/auth/login.js");
+    const login = loginCommand(t.ctx, {}).catch((e: unknown) => e);
+    for (let i = 0; i < 100 && !t.stderr.text.includes("Waiting for you to approve"); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    stop.abort();
+    expect(((await login) as CliError).exitCode).toBe(130);
+    expect(await t.credentials.store.list("oidc")).toEqual([]);
+    await closeContext(t.ctx);
+  });
 });
