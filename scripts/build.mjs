@@ -94,7 +94,7 @@ await build({
   // Prefer packages' ES module builds: their named exports survive dynamic import() in the bundle.
   mainFields: ["module", "main"],
   // Native addons cannot be bundled.
-  external: ["@napi-rs/keyring"],
+  external: ["@napi-rs/keyring", "oidc-provider"],
   plugins: [lazyChildProcess, builtinTree, zodEnglishOnly],
   logLevel: "warning",
 });

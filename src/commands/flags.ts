@@ -73,4 +73,5 @@ export const sandboxFlags = z.strictObject({
   port: digits("--port must be a number from 0 to 65535.", (n) => n <= 65535),
   fault: texts,
   seed: text,
+  oidc: flag,
 });

@@ -9,6 +9,8 @@ export interface SandboxCommandOptions {
   fault?: string[];
   /** A JSON or YAML file of extra members, prescriptions and orders (src/sandbox/seed-file.ts). */
   seed?: string;
+  /** With an OpenID Provider beside it (src/sandbox/oidc.ts). */
+  oidc?: boolean;
 }
 
 export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOptions): Promise<CommandResult> {
@@ -22,6 +24,7 @@ export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOption
   const seed = opts.seed
     ? await (await import("../sandbox/seed-file.js")).loadSeedFile(opts.seed)
     : undefined;
+  if (opts.oidc) return sandboxWithOidc(ctx, { host, port: opts.port, faults, seed }, listenError);
   const sandbox = await startSandbox({ host, port: opts.port, faults, seed }).catch((error: unknown) => {
     throw listenError(error, host, opts.port) ?? error;
   });
@@ -33,6 +36,42 @@ export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOption
   if (faults.length) note(ctx, `Faults: ${(opts.fault ?? []).join(", ")}`);
   note(ctx, "Press Ctrl-C to stop.");
   // Runs until Ctrl-C or SIGTERM: main.ts then answers 130 and the cleanup above closes the server.
+  await new Promise<never>(() => {});
+  return undefined;
+}
+
+/**
+ * `sandbox --oidc`: the portal and a real OpenID Provider (oidc-provider, loaded only here). The
+ * first stdout line is still the API address; the second the issuer; then a profile to paste.
+ */
+async function sandboxWithOidc(
+  ctx: AppContext,
+  options: import("../sandbox/server.js").SandboxOptions & { port: number; host: string },
+  listenError: (error: unknown, host: string, port: number) => unknown,
+): Promise<CommandResult> {
+  const { startSandboxWithOidc } = await import("../sandbox/oidc.js");
+  const both = await startSandboxWithOidc(options).catch((error: unknown) => {
+    throw listenError(error, options.host, options.port) ?? error;
+  });
+  ctx.cleanups.push(() => both.close());
+  const { sandbox, provider } = both;
+  printLine(ctx, sandbox.baseUrl);
+  printLine(ctx, provider.issuer);
+  note(ctx, `Sandbox portal listening at ${sandbox.baseUrl}`);
+  note(ctx, `OpenID Provider at ${provider.issuer} (any sandbox username signs in there, with any password)`);
+  note(ctx, "A profile for it (in the config file, `rxportal config path` says where):");
+  for (const line of [
+    "profiles:",
+    "  sandbox-oidc:",
+    `    baseUrl: ${sandbox.baseUrl}`,
+    "    auth:",
+    "      type: oidc",
+    `      issuer: ${provider.issuer}`,
+    `      clientId: ${provider.clientId}`,
+    `      audience: ${provider.audience}`,
+  ])
+    note(ctx, `  ${line}`);
+  note(ctx, "Then: rxportal login --profile sandbox-oidc. Press Ctrl-C to stop.");
   await new Promise<never>(() => {});
   return undefined;
 }

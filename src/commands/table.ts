@@ -114,9 +114,14 @@ const sandbox: CommandSpec = {
       repeatable: true,
     },
     { flags: "--seed <file>", description: "add members, prescriptions and orders from a JSON or YAML file" },
+    {
+      flags: "--oidc",
+      description: "also start a real OpenID Provider beside it, whose access tokens the sandbox accepts",
+    },
   ],
   examples: [
     "rxportal sandbox",
+    "rxportal sandbox --oidc",
     "rxportal sandbox --port 0 --fault maintenance:120",
     "rxportal sandbox --fault latency:300@/status",
   ],

@@ -98,12 +98,64 @@ describe("loadConfig and resolveProfile", () => {
       "defaultProfile",
     ],
     ["a list where a map belongs", "profiles: [a, b]\n", "profiles"],
+    ["an unknown auth type", `${acme}    auth: { type: saml }\n`, "profiles.acme.auth.type"],
+    [
+      "an OIDC profile without clientId",
+      `${acme}    auth: { type: oidc, issuer: https://id.acme.example }\n`,
+      "profiles.acme.auth.clientId",
+    ],
+    [
+      "an http:// issuer for a remote host",
+      `${acme}    auth: { type: oidc, issuer: http://id.acme.example, clientId: rx }\n`,
+      "profiles.acme.auth.issuer",
+    ],
+    [
+      "a redirectPort out of range",
+      `${acme}    auth: { type: oidc, issuer: https://id.acme.example, clientId: rx, redirectPort: 70000 }\n`,
+      "profiles.acme.auth.redirectPort",
+    ],
+    [
+      "a scope with a space",
+      `${acme}    auth: { type: oidc, issuer: https://id.acme.example, clientId: rx, scopes: ["openid profile"] }\n`,
+      "profiles.acme.auth.scopes[0]",
+    ],
+    [
+      "an unknown key under auth",
+      `${acme}    auth: { type: oidc, issuer: https://id.acme.example, clientID: rx }\n`,
+      "profiles.acme.auth.clientID",
+    ],
   ])("refuses %s with its key path", async (_what, text, keyPath) => {
     const { file } = withConfig("config.yaml", text);
     const error = (await loadConfig({ file, from: "default" }).catch((e: unknown) => e)) as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.keyPath).toBe(keyPath);
     expect(error.message.startsWith(`${file}: ${keyPath}: `)).toBe(true);
+  });
+
+  it("reads auth: an OIDC profile with its defaults, a portal one as no auth, and suggests a misspelt key", async () => {
+    const oidc = `${acme}    auth: { type: oidc, issuer: https://id.acme.example, clientId: rxportal-cli, audience: https://portal.acme.example/api }\n`;
+    const { ctx, file } = withConfig("config.yaml", oidc);
+    const config = await loadConfig({ file, from: "default" });
+    expect(resolveProfile(config, { env: ctx.env }).auth).toEqual({
+      type: "oidc",
+      issuer: "https://id.acme.example",
+      clientId: "rxportal-cli",
+      scopes: ["openid", "profile", "offline_access"],
+      audience: "https://portal.acme.example/api",
+      redirectPort: 0,
+    });
+    const portal = withConfig("config.yaml", `${acme}    auth: { type: portal }\n`);
+    const plain = await loadConfig({ file: portal.file, from: "default" });
+    expect(resolveProfile(plain, { env: portal.ctx.env }).auth).toBeUndefined();
+    const typo = withConfig(
+      "config.yaml",
+      `${acme}    auth: { type: oidc, issuer: https://id.acme.example, clientid: rx }\n`,
+    );
+    const error = (await loadConfig({ file: typo.file, from: "default" }).catch(
+      (e: unknown) => e,
+    )) as ConfigError;
+    expect(error.exitCode).toBe(78);
+    expect(error.message).toContain("clientId");
   });
 
   it("reports broken YAML and JSON with the file name", async () => {

@@ -37,7 +37,23 @@ export interface Profile {
    * there is no API that speaks the contract, so nothing may be sent to it, least of all a password.
    */
   webOnly?: boolean;
+  /** How members sign in; absent: the portal's own /auth/* (`auth: {type: portal}`). */
+  auth?: OidcSettings;
 }
+
+/** An `auth: {type: oidc}` profile, with the defaults filled in. */
+export interface OidcSettings {
+  type: "oidc";
+  issuer: string;
+  clientId: string;
+  scopes: string[];
+  audience?: string;
+  /** 0: any free port of 127.0.0.1 (RFC 8252 section 7.3). */
+  redirectPort: number;
+}
+
+/** openid for the ID token, profile for the name, offline_access for a refresh token. */
+export const DEFAULT_OIDC_SCOPES = ["openid", "profile", "offline_access"];
 
 export interface ConfigLocation {
   file: string;
@@ -164,7 +180,7 @@ export async function loadConfig(
 // while the file rarely changes. So the validated result is kept beside the exact text it came
 // from, and reused only when the text is identical and the same rxportal wrote it.
 /** Bump when ConfigFileSchema's output changes, so results validated by older code are not reused. */
-const CONFIG_CACHE_REVISION = 2;
+const CONFIG_CACHE_REVISION = 3;
 
 interface ConfigCache {
   revision: number;
@@ -332,6 +348,17 @@ export function resolveProfile(config: LoadedConfig, choice: ProfileChoice): Pro
           : fromFile.contacts,
       source: "file",
     };
+    if (fromFile.auth?.type === "oidc") {
+      const { type, issuer, clientId, scopes, audience, redirectPort } = fromFile.auth;
+      profile.auth = {
+        type,
+        issuer,
+        clientId,
+        scopes: scopes ?? DEFAULT_OIDC_SCOPES,
+        audience,
+        redirectPort: redirectPort ?? 0,
+      };
+    }
   } else if (builtin) {
     profile = { name, ...builtin, source: "builtin" };
   } else {

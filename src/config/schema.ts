@@ -40,6 +40,43 @@ const PathOverridesSchema = z
     }),
   );
 
+const ScopeSchema = z
+  .string({ error: "expected a scope name such as openid" })
+  .check(z.regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: "expected a scope name without spaces or quotes" }));
+
+/** How the profile's members sign in (docs/cli.md, "OIDC"); absent means the portal's own /auth/*. */
+export const AuthSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("portal") }),
+    z.strictObject({
+      type: z.literal("oidc"),
+      // The same rule as baseUrl: https, or http for this machine only (a test provider).
+      issuer: BaseUrlSchema,
+      clientId: z
+        .string({ error: "expected the client id the provider gave rxportal" })
+        .check(z.minLength(1)),
+      scopes: z.optional(
+        z.array(ScopeSchema, { error: "expected a list of scopes, e.g. [openid, profile]" }),
+      ),
+      audience: z.optional(
+        z.string({ error: "expected the portal API's audience (a resource URI)" }).check(z.minLength(1)),
+      ),
+      redirectPort: z.optional(
+        z
+          .number({ error: "expected a port number from 0 to 65535" })
+          .check(
+            z.refine(Number.isSafeInteger, { error: "expected a whole port number" }),
+            z.gte(0, { error: "expected a port number from 0 to 65535" }),
+            z.lte(65_535, { error: "expected a port number from 0 to 65535" }),
+          ),
+      ),
+    }),
+  ],
+  { error: "expected auth: {type: portal} or {type: oidc, issuer, clientId}" },
+);
+export type AuthConfig = z.infer<typeof AuthSchema>;
+
 export const ProfileSchema = z.strictObject({
   baseUrl: BaseUrlSchema,
   officialHosts: z.optional(z.array(HostSchema, { error: "expected a list of host names" })),
@@ -54,6 +91,7 @@ export const ProfileSchema = z.strictObject({
       ),
   ),
   paths: z.optional(PathOverridesSchema),
+  auth: z.optional(AuthSchema),
   contacts: z.optional(
     z.union([z.literal("builtin"), ContactsDirectorySchema], {
       error: 'expected "builtin" or an inline contacts directory',

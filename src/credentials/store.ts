@@ -6,7 +6,8 @@
 //                                                               when the user asked `login --remember`
 //   service "rxportal/<profile>", account "<username>#session"  the session as one JSON document:
 //                                                               {"accessToken","refreshToken"?,
-//                                                                "expiresAt" (ISO),"memberId"?,"name"?}
+//                                                                "expiresAt" (ISO),"memberId"?,"name"?,
+//                                                                "subject"? (an OIDC profile's sub)}
 //
 // @napi-rs/keyring writes the attributes `service` and `username` on Linux, so
 //   secret-tool lookup service rxportal/<profile> username <username>
@@ -24,6 +25,8 @@ export interface StoredSession {
   expiresAt: string;
   memberId?: string;
   name?: string;
+  /** OIDC profiles: the provider's subject (`sub` of the ID token); `name` is its name claim. */
+  subject?: string;
 }
 
 export interface CredentialStore {
@@ -72,6 +75,7 @@ export const StoredSessionSchema = z.lazy(() =>
     expiresAt: z.iso.datetime({ offset: true }),
     memberId: z.optional(z.string()),
     name: z.optional(z.string()),
+    subject: z.optional(z.string()),
   }),
 );
 

@@ -31,6 +31,8 @@ export interface HealthTargetOptions {
   login?: boolean;
   username?: string;
   passwordFile?: string;
+  /** OIDC profiles: the monitoring account's refresh token (src/health/oidc-login.ts). */
+  refreshTokenFile?: string;
 }
 
 export interface HealthTarget {
@@ -94,7 +96,10 @@ export async function prepareHealth(
   const targets: HealthTarget[] = [];
   for (const profile of profiles) {
     const target: HealthTarget = { profile, timeoutMs: profile.timeoutMs };
-    if (opts.login) {
+    if (opts.login && profile.auth?.type === "oidc") {
+      const oidc = await import("./oidc-login.js");
+      target.login = oidc.oidcLoginStep(deps, profile, await oidc.resolveMonitorToken(deps, profile, opts));
+    } else if (opts.login) {
       // Every credential is found before any probe runs: a missing one is a setup mistake
       // (UNKNOWN), not a portal failure.
       const credentials = await resolveHealthCredentials(deps, profile, opts);

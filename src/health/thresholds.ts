@@ -12,7 +12,19 @@ export const STATE_NAMES: HealthStateName[] = ["OK", "WARNING", "CRITICAL", "UNK
  * Phase names, after blackbox_exporter's probe_http_duration_seconds{phase}: the network phases of
  * src/net, then one per portal request. `login` includes reading the lockout policy and the TOTP step.
  */
-export const PHASES = ["dns", "connect", "tls", "status", "login", "me", "logout"] as const;
+export const PHASES = [
+  "dns",
+  "connect",
+  "tls",
+  "status",
+  "login",
+  "me",
+  "logout",
+  // OIDC profiles' --login (src/health/oidc-login.ts) in place of login and logout.
+  "discovery",
+  "jwks",
+  "token",
+] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** What a threshold may name: a phase, or the whole probe. */

@@ -119,6 +119,20 @@ describe("redactUrl", () => {
     );
   });
 
+  it("redacts the device flow's codes and PKCE's verifier (OIDC profiles)", () => {
+    expect(redactUrl("https://id.example/device?user_code=WDJB-MJHT")).toBe(
+      `https://id.example/device?user_code=${REDACTED}`,
+    );
+    expect(
+      redactBody({ device_code: "dc", user_code: "uc", code_verifier: "v", verification_uri: "u" }),
+    ).toEqual({
+      device_code: REDACTED,
+      user_code: REDACTED,
+      code_verifier: REDACTED,
+      verification_uri: "u",
+    });
+  });
+
   it("redacts fragments that carry parameters and userinfo passwords", () => {
     expect(redactUrl("https://portal.example/reset#access_token=canary&x=1")).toBe(
       `https://portal.example/reset#access_token=${REDACTED}&x=1`,

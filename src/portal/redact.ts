@@ -29,6 +29,10 @@ const SECRET_KEYS = new Set([
   "setcookie",
   "sessionid",
   "ssn",
+  // OAuth and OpenID Connect (OIDC profiles): the device flow's codes and PKCE's verifier.
+  "devicecode",
+  "usercode",
+  "codeverifier",
 ]);
 /**
  * Any key containing one of these is a secret too (csrfToken, passwordConfirm, x-api-secret).

@@ -55,7 +55,12 @@ interface CompiledRoute {
   names: string[];
 }
 
+/** `sandbox --oidc`: an OpenID Provider's access token, checked; the member is its username. */
+export type BearerVerifier = (token: string) => Promise<{ username: string; expiresAt: number } | undefined>;
+
 export interface RouterDeps {
+  /** Accepts a provider's access tokens beside the sandbox's own (src/sandbox/oidc.ts). */
+  verifyBearer?: BearerVerifier;
   state: SandboxState;
   limits: SandboxLimits;
   limiter: RateLimiter;
@@ -132,7 +137,8 @@ export class Router {
     };
 
     if (route.auth) {
-      const refused = authenticate(ctx, req.headers.authorization, route.auth === "required");
+      const external = deps.verifyBearer ? await externalSession(deps, req.headers.authorization) : undefined;
+      const refused = authenticate(ctx, req.headers.authorization, route.auth === "required", external);
       if (refused) return refused;
     }
     if (route.precheck) {
@@ -183,14 +189,36 @@ function safeDecode(part: string): string {
 
 const BEARER_CHALLENGE = 'Bearer realm="portal"';
 
+/**
+ * A provider's access token (a JWT: the sandbox's own tokens never have dots) as a session of
+ * this call only: the provider, not the sandbox, keeps the sign-in.
+ */
+async function externalSession(deps: RouterDeps, header: string | undefined): Promise<Session | undefined> {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
+  if (!token || !deps.verifyBearer || token.split(".").length !== 3) return undefined;
+  const verified = await deps.verifyBearer(token);
+  const account = verified ? deps.state.accounts.get(verified.username.toLowerCase()) : undefined;
+  if (!verified || !account) return undefined;
+  return {
+    id: `oidc:${account.username}`,
+    usernameKey: account.username.toLowerCase(),
+    memberId: account.memberId,
+    accessHash: "",
+    accessExpiresAt: verified.expiresAt,
+    refreshHash: "",
+    refreshExpiresAt: verified.expiresAt,
+  };
+}
+
 /** Resolves the bearer token into ctx.session/account; returns a 401 when it must refuse. */
 function authenticate(
   ctx: RouteContext<unknown>,
   header: string | undefined,
   required: boolean,
+  external?: Session,
 ): Reply | undefined {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
-  const session = token ? ctx.state.sessionByAccess(token) : undefined;
+  const session = external ?? (token ? ctx.state.sessionByAccess(token) : undefined);
   const account = session ? ctx.state.accounts.get(session.usernameKey) : undefined;
   if (session && account) {
     ctx.session = session;

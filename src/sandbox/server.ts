@@ -12,7 +12,7 @@ import { JSON_TYPE, problem, sendReply } from "./http.js";
 import { memberRoutes } from "./member-routes.js";
 import { RateLimiter, resolveLimits, type SandboxLimits } from "./rate-limit.js";
 import { registerRoutes } from "./register-routes.js";
-import { API_PREFIX, Router } from "./router.js";
+import { API_PREFIX, type BearerVerifier, Router } from "./router.js";
 import type { Seed } from "./seed.js";
 import { serviceRoutes } from "./service-routes.js";
 import { type OutboxMessage, SandboxState } from "./state.js";
@@ -29,9 +29,13 @@ export interface SandboxOptions {
   limits?: Partial<SandboxLimits>;
   /** Default: the bundled seed (`sandbox --seed <file>` adds to it: seed-file.ts). */
   seed?: Seed;
+  /** `sandbox --oidc`: also accept these access tokens (an OpenID Provider's, src/sandbox/oidc.ts). */
+  verifyBearer?: BearerVerifier;
 }
 
 export interface RunningSandbox {
+  /** Seeded members by username (for an OpenID Provider beside this sandbox). */
+  member(username: string): { username: string; name: string; email: string } | undefined;
   /** "http://127.0.0.1:PORT" */
   origin: string;
   /** origin + "/api/v1": every contract path lives under it. */
@@ -161,7 +165,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       applyFault(decision.fault, req, res);
       return;
     }
-    sendReply(res, await router.dispatch(req, url, { state, limits, limiter }));
+    sendReply(
+      res,
+      await router.dispatch(req, url, { state, limits, limiter, verifyBearer: opts.verifyBearer }),
+    );
   }
 
   const server = createServer((req, res) => {
@@ -196,6 +203,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     origin,
     baseUrl: origin + API_PREFIX,
     port,
+    member(username) {
+      const account = state.accounts.get(username.toLowerCase());
+      return account && { username: account.username, name: account.name, email: account.email };
+    },
     close() {
       closing = true;
       for (const timer of timers) clearTimeout(timer);

@@ -54,7 +54,7 @@ describe("docs/cli.md against the built binary's --help", () => {
   }, 60_000);
 
   it("what it lists as planned is not in this version: exit 64 with one line on stderr", async () => {
-    for (const args of [["login", "--web"]]) {
+    for (const args of [["status", "--sandbox", "--oidc"]]) {
       const r = await runCli(args);
       expect(r.code, args.join(" ")).toBe(64);
       expect(r.stdout).toBe("");

@@ -81,6 +81,48 @@ describe("zod loads only for commands with values to check", () => {
   });
 });
 
+describe("OIDC code and libraries load only on an OIDC profile", () => {
+  /** The bundle's files whose source map names oauth4webapi, jose or src/auth/oidc/. */
+  function oidcFiles(): Set<string> {
+    const found = new Set<string>();
+    for (const f of readdirSync(join(dist, "chunks")).filter((f) => f.endsWith(".js.map"))) {
+      const map = join(dist, "chunks", f);
+      const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
+      if (sources.some((s) => /node_modules\/(oauth4webapi|jose)\/|src\/auth\/oidc\//.test(s)))
+        found.add(map.replace(/\.map$/, ""));
+    }
+    const main = JSON.parse(readFileSync(join(dist, "main.js.map"), "utf8")) as { sources: string[] };
+    expect(main.sources.some((s) => /oauth4webapi|node_modules\/jose\/|auth\/oidc\//.test(s))).toBe(false);
+    return found;
+  }
+
+  it.each([
+    [["--help"]],
+    [["contacts", "--tty"]],
+    [["status", "--sandbox", "--json"]],
+    [["login", "--help"]],
+  ])("%j does not load them", async (args) => {
+    const oidc = oidcFiles();
+    expect(oidc.size).toBeGreaterThan(0);
+    const r = await withReads(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.reads.filter((f) => oidc.has(f))).toEqual([]);
+  });
+
+  it("login on an OIDC profile does (so the check above can fail)", async () => {
+    const oidc = oidcFiles();
+    const config = join(dir, "oidc.yaml");
+    writeFileSync(
+      config,
+      "profiles:\n  o:\n    baseUrl: http://127.0.0.1:9/api/v1\n    auth: { type: oidc, issuer: http://127.0.0.1:9, clientId: c }\n",
+    );
+    const r = await withReads(["login", "--config", config, "--profile", "o"]);
+    expect(r.code, r.stderr).toBe(69);
+    expect(r.stderr).toContain("sign-in provider 127.0.0.1:9");
+    expect(r.reads.some((f) => oidc.has(f))).toBe(true);
+  });
+});
+
 describe("the built-in tree (both languages) loads only for the commands that walk or draw it", () => {
   /** The bundle's files whose source map names trees/default.yaml. */
   const treeFiles = () => {

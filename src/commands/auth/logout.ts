@@ -1,5 +1,6 @@
 // `rxportal logout` (one member, or --all on a shared computer).
 import { credentialsOf, lastUsername, markSignedOut, rememberUsername } from "../../auth/session.js";
+import type { Profile } from "../../config/load.js";
 import type { AppContext, CredentialAccess } from "../../context.js";
 import { PortalError } from "../../errors.js";
 import type { PortalClient, PortalSession } from "../../portal/client.js";
@@ -32,15 +33,28 @@ async function signOutOne(
   creds: CredentialAccess,
   profile: string,
   username: string,
-  opts: { forget?: boolean; client: () => Promise<PortalClient | undefined> },
+  opts: {
+    forget?: boolean;
+    client: () => Promise<PortalClient | undefined>;
+    profile: () => Promise<Profile | undefined>;
+  },
 ): Promise<SignedOut> {
   const session = await creds.store.getSession(profile, username).catch(() => undefined);
   let portal = "not contacted (no session was kept)";
   if (session) {
-    const client = await opts.client().catch(() => undefined);
-    portal = client ? await endAtPortal(client, session) : "not contacted (profile not found)";
+    const resolved = await opts.profile().catch(() => undefined);
+    const oidc = resolved?.auth?.type === "oidc";
+    if (resolved && oidc) {
+      // An OIDC session ends at the provider: its refresh token revoked (RFC 7009) where it can be.
+      const { revokeAtProvider } = await import("../../auth/oidc/session.js");
+      portal = await revokeAtProvider(ctx, resolved, session);
+    } else {
+      const client = await opts.client().catch(() => undefined);
+      portal = client ? await endAtPortal(client, session) : "not contacted (profile not found)";
+    }
     if (portal.startsWith("could not")) {
-      note(ctx, `rxportal: warning: the portal ${portal}; the session is removed here anyway.`);
+      const who = oidc ? "sign-in provider" : "portal";
+      note(ctx, `rxportal: warning: the ${who} ${portal}; the session is removed here anyway.`);
     }
     // A member who asks to sign out must not stay signed in here.
     await creds.store.deleteSession(profile, username);
@@ -74,6 +88,7 @@ export async function logoutCommand(
   const done = await signOutOne(ctx, creds, profile.name, username, {
     forget: opts.forget,
     client: () => ctx.portal(),
+    profile: () => ctx.profile(),
   });
   if (ctx.globals.json) {
     printJson(ctx, {
@@ -86,6 +101,8 @@ export async function logoutCommand(
     return;
   }
   printLine(ctx, `Signed out ${username} on ${profile.name}.`);
+  if (profile.auth?.type === "oidc" && done.portal !== "not contacted (no session was kept)")
+    printLine(ctx, `The session's refresh token: ${done.portal}.`);
   if (opts.forget)
     printLine(
       ctx,
@@ -98,6 +115,14 @@ export async function logoutCommand(
       `rxportal: the password of ${username} is still remembered in the keychain: commands no longer sign in with it by themselves, but \`rxportal login\` will, without asking. \`rxportal logout --forget\` removes it.`,
     );
   }
+}
+
+/** Another profile by name (for --all), as the config resolves it. */
+async function profileFor(ctx: AppContext, name: string): Promise<Profile | undefined> {
+  const current = await ctx.profile().catch(() => undefined);
+  if (current?.name === name) return current;
+  const { resolveProfile } = await import("../../config/load.js");
+  return resolveProfile(await ctx.config(), { flag: name, env: ctx.env });
 }
 
 /** A client for another profile's portal, to tell it a session is over. */
@@ -118,6 +143,7 @@ async function logoutAll(ctx: AppContext, opts: { forget?: boolean }): Promise<C
       await signOutOne(ctx, creds, profile, item.username, {
         forget: opts.forget,
         client: () => clientFor(ctx, profile),
+        profile: () => profileFor(ctx, profile),
       }),
     );
   }

@@ -19,9 +19,15 @@ export const login: CommandSpec = {
       flags: "--force",
       description: "sign in even though the lockout guard says one more failure would lock the account",
     },
+    {
+      flags: "--web",
+      description:
+        "OIDC profiles: sign in in a browser on this computer (PKCE, loopback redirect) instead of with a code",
+    },
   ],
   examples: [
     "rxportal login",
+    "rxportal login --profile acme-oidc --web",
     "rxportal login --username pat.sample --remember",
     "printf '%s\\n' \"$PW\" | rxportal login --username monitor --password-stdin",
   ],

@@ -24,12 +24,30 @@ export async function whoamiCommand(ctx: AppContext, opts: { username?: string }
   }
   const { client } = await requireSession(ctx, { username });
   const me = await client.getMe();
+  // An OIDC profile: who the provider says signed in, beside who the portal says it is.
+  const kept =
+    profile.auth?.type === "oidc"
+      ? await creds.store.getSession(profile.name, username).catch(() => undefined)
+      : undefined;
+  const provider =
+    profile.auth?.type === "oidc"
+      ? {
+          issuer: profile.auth.issuer,
+          subject: kept?.subject ?? session.subject,
+          name: kept?.name ?? session.name,
+        }
+      : undefined;
   if (ctx.globals.json) {
-    printJson(ctx, { username, profile: profile.name, ...me });
+    printJson(ctx, { username, profile: profile.name, ...(provider ? { provider } : {}), ...me });
     return;
   }
   // Everything from the portal is made printable: a name must not carry terminal escapes.
   const p = printable;
+  if (provider)
+    printLine(
+      ctx,
+      `Provider: ${p(provider.name ?? "(no name claim)")} (subject ${p(provider.subject ?? "unknown")}) at ${p(provider.issuer)}`,
+    );
   printLine(ctx, `${p(me.name)} (member ${p(me.memberId)}), signed in as ${username} on ${profile.name}`);
   printLine(
     ctx,

@@ -16,6 +16,7 @@ export async function configShowCommand(ctx: AppContext): Promise<CommandResult>
     timeoutMs: profile.timeoutMs,
     paths: profile.paths,
     contacts: profile.contacts.contacts.length,
+    auth: profile.auth ?? { type: "portal" },
   };
   if (ctx.globals.json) {
     printJson(ctx, shown);

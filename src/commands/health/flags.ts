@@ -7,6 +7,7 @@ const probe = {
   login: flag,
   username: text,
   passwordFile: text,
+  refreshTokenFile: text,
   all: flag,
   warnMs: texts,
   critMs: texts,

@@ -15,6 +15,7 @@ export interface HealthProbeFlags {
   login?: boolean;
   username?: string;
   passwordFile?: string;
+  refreshTokenFile?: string;
   warnMs?: string[];
   critMs?: string[];
   certWarnDays?: number;
@@ -41,6 +42,7 @@ export function prepare(ctx: AppContext, flags: HealthProbeFlags) {
       login: flags.login,
       username: flags.username,
       passwordFile: flags.passwordFile,
+      refreshTokenFile: flags.refreshTokenFile,
     },
     thresholds,
   );

@@ -17,6 +17,11 @@ const probeOptions: readonly OptionSpec[] = [
     flags: "--password-file <file>",
     description: "with --login: a file (mode 0600) whose first line is the password",
   },
+  {
+    flags: "--refresh-token-file <file>",
+    description:
+      "with --login on an OIDC profile: a file (mode 0600) holding the monitoring account's refresh token",
+  },
   { flags: "--all", description: "probe every profile in the config file, in parallel" },
   {
     flags: "--warn-ms <ms>",

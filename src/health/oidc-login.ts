@@ -1,0 +1,142 @@
+// health --login on an OIDC profile: instead of login, me and logout, the phases discovery (the
+// provider's metadata, its issuer the configured one), jwks (its signing keys, not empty), token
+// (the refresh-token grant for a monitoring account) and me (the member API with that token).
+// A refused grant is CRITICAL with the provider's error and is never sent again by this process
+// (health serve scrapes again and again: a provider may lock or rate-limit the client).
+import type { OidcSettings, Profile } from "../config/load.js";
+import { UsageError } from "../errors.js";
+import type { PortalClient } from "../portal/client.js";
+import type { HealthLoginDeps } from "./login.js";
+import { type LoginOutcome, type LoginStep, timePhase } from "./probe.js";
+import type { PhaseResult } from "./result.js";
+
+export interface OidcHealthDeps extends HealthLoginDeps {
+  cleanups?: (() => Promise<void> | void)[];
+  trace?: (line: string) => void;
+}
+
+export interface MonitorToken {
+  refreshToken: string;
+  source: "file" | "env" | "keychain";
+  /** The keychain account, when kept there (a rotated token is written back). */
+  username?: string;
+}
+
+/** --refresh-token-file > RXPORTAL_REFRESH_TOKEN > the profile user's kept session; else UNKNOWN. */
+export async function resolveMonitorToken(
+  deps: OidcHealthDeps,
+  profile: Profile,
+  opts: { username?: string; refreshTokenFile?: string },
+): Promise<MonitorToken> {
+  if (opts.refreshTokenFile) {
+    const { readPasswordFile } = await import("../auth/secret-input.js");
+    const refreshToken = (
+      await readPasswordFile(deps, opts.refreshTokenFile).catch((error: unknown) => {
+        if (error instanceof UsageError)
+          throw new UsageError(error.message.replace("--password-file", "--refresh-token-file"), {
+            hint: error.hint,
+          });
+        throw error;
+      })
+    ).trim();
+    return { refreshToken, source: "file" };
+  }
+  if (deps.env.RXPORTAL_REFRESH_TOKEN)
+    return { refreshToken: deps.env.RXPORTAL_REFRESH_TOKEN, source: "env" };
+  const { credentialsOf } = await import("../auth/kept.js");
+  const { lastUsername } = await import("../auth/users.js");
+  const username = opts.username ?? profile.username ?? (await lastUsername(deps, profile.name));
+  const creds = await credentialsOf(deps);
+  const session =
+    username && creds.persistent
+      ? await creds.store.getSession(profile.name, username).catch(() => undefined)
+      : undefined;
+  if (session?.refreshToken && username)
+    return { refreshToken: session.refreshToken, source: "keychain", username };
+  throw new UsageError(
+    `health --login on the OIDC profile "${profile.name}" has no refresh token: set RXPORTAL_REFRESH_TOKEN, pass --refresh-token-file <file> (mode 0600), or sign the monitoring account in with \`rxportal login\` so the keychain keeps one.`,
+  );
+}
+
+export function oidcLoginStep(deps: OidcHealthDeps, profile: Profile, token: MonitorToken): LoginStep {
+  const settings = profile.auth as OidcSettings;
+  let current = token.refreshToken;
+  /** The provider refused the grant: reported again as it was, never sent again. */
+  let refused: PhaseResult | undefined;
+  return async (client: PortalClient): Promise<LoginOutcome> => {
+    const at = new Date(deps.clock.now()).toISOString();
+    const phases: PhaseResult[] = [];
+    const { OidcProvider } = await import("../auth/oidc/provider.js");
+    let provider: import("../auth/oidc/provider.js").OidcProvider | undefined;
+    phases.push(
+      await timePhase("discovery", async () => {
+        provider = await OidcProvider.discover(deps, settings);
+        return provider.as.issuer;
+      }),
+    );
+    let subject = token.username ?? "monitor";
+    if (provider) {
+      const op = provider;
+      phases.push(
+        await timePhase("jwks", async () => {
+          const { keys } = await op.keys(true);
+          if (keys.length === 0)
+            throw new UsageError("The provider's JWKS has no keys: no ID token can be checked.");
+          return `${keys.length} key${keys.length === 1 ? "" : "s"}`;
+        }),
+      );
+      let access: string | undefined;
+      if (refused) phases.push({ ...refused, ms: 0, reused: true });
+      else {
+        const grant = await timePhase("token", async () => {
+          const tokens = await op.refresh(current);
+          access = tokens.accessToken;
+          if (tokens.claims) subject = tokens.claims.sub;
+          if (tokens.refreshToken && tokens.refreshToken !== current) {
+            // A rotating provider spent the old token: keep the new one for the next probe.
+            current = tokens.refreshToken;
+            await keepRotated(
+              deps,
+              profile,
+              token,
+              tokens.refreshToken,
+              tokens.expiresIn,
+              tokens.accessToken,
+            );
+          }
+          return tokens.claims?.sub ?? "refreshed";
+        });
+        if (!grant.ok && grant.code !== "oidc_unavailable" && grant.code !== "timeout") refused = grant;
+        phases.push(grant);
+      }
+      if (access) {
+        const bearer = access;
+        phases.push(
+          await timePhase("me", async () => (await client.as({ accessToken: bearer }).getMe()).memberId),
+        );
+      }
+    }
+    const ok = phases.every((p) => p.ok);
+    return { phases, login: { username: subject, ok, at, reused: false } };
+  };
+}
+
+async function keepRotated(
+  deps: OidcHealthDeps,
+  profile: Profile,
+  token: MonitorToken,
+  refreshToken: string,
+  expiresIn: number,
+  accessToken: string,
+): Promise<void> {
+  if (token.source !== "keychain" || !token.username) return;
+  const { credentialsOf } = await import("../auth/kept.js");
+  const creds = await credentialsOf(deps);
+  const old = await creds.store.getSession(profile.name, token.username).catch(() => undefined);
+  await creds.store.setSession(profile.name, token.username, {
+    ...old,
+    accessToken,
+    refreshToken,
+    expiresAt: new Date(deps.clock.now() + expiresIn * 1000).toISOString(),
+  });
+}

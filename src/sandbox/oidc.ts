@@ -1,0 +1,226 @@
+// A real OpenID Provider beside the sandbox portal (`rxportal sandbox --oidc`, and the tests):
+// panva's oidc-provider, OpenID Certified, with one public client that may use the device grant,
+// the authorization code grant with PKCE on loopback redirects, and refresh tokens; access tokens
+// are JWTs for the sandbox API's audience (resource indicators, RFC 8707), which the sandbox
+// portal verifies with jose against this provider's JWKS (`bearerVerifier`).
+//
+// oidc-provider is a dependency, not a devDependency, because the CLI ships the sandbox; it is
+// loaded only here, and this file only by `sandbox --oidc` (and `--sandbox --oidc`), so no other
+// command pays for it or for koa underneath it. Its sign-in pages are its development ones
+// (devInteractions): any sandbox username signs in, with any password, which is what a sandbox is for.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import * as jose from "jose";
+import type { RunningSandbox, SandboxOptions } from "./server.js";
+
+/** The sandbox API as a resource server: the `aud` of the access tokens it accepts. */
+export const SANDBOX_API_AUDIENCE = "urn:rxportal:sandbox-api";
+export const SANDBOX_CLIENT_ID = "rxportal-cli";
+
+export interface OidcAccount {
+  /** The sandbox username: the ID token's sub and preferred_username. */
+  username: string;
+  name: string;
+  email?: string;
+}
+
+export interface OidcProviderOptions {
+  host?: string;
+  port?: number;
+  /** Who may sign in (the sandbox's members); devInteractions take any login, this names them. */
+  accounts: (id: string) => OidcAccount | undefined;
+  /** Seconds; short in tests that want an access token to expire. */
+  accessTokenTtl?: number;
+  deviceCodeTtl?: number;
+}
+
+export interface RunningOidcProvider {
+  issuer: string;
+  clientId: string;
+  audience: string;
+  jwksUri: string;
+  close(): Promise<void>;
+}
+
+interface PageContext {
+  type: string;
+  body: string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** The provider's device pages: short, plain, no scripts or outside resources. */
+function page(ctx: PageContext, title: string, body: string): void {
+  ctx.type = "html";
+  ctx.body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
+}
+
+export async function startOidcProvider(opts: OidcProviderOptions): Promise<RunningOidcProvider> {
+  const host = opts.host ?? "127.0.0.1";
+  const server: Server = createServer();
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  const { default: Provider } = await import("oidc-provider");
+  const signing = await jose.generateKeyPair("RS256", { extractable: true });
+  const jwk = { ...(await jose.exportJWK(signing.privateKey)), alg: "RS256", use: "sig", kid: `sbx-${port}` };
+  const audience = SANDBOX_API_AUDIENCE;
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: SANDBOX_CLIENT_ID,
+        token_endpoint_auth_method: "none",
+        application_type: "native",
+        grant_types: ["urn:ietf:params:oauth:grant-type:device_code", "authorization_code", "refresh_token"],
+        response_types: ["code"],
+        redirect_uris: ["http://127.0.0.1/callback"],
+      },
+    ],
+    jwks: { keys: [jwk] },
+    features: {
+      devInteractions: { enabled: true },
+      deviceFlow: {
+        enabled: true,
+        userCodeInputSource: (ctx: PageContext, form: string, _out: unknown, err?: Error) =>
+          page(
+            ctx,
+            "Sign in to the sandbox",
+            `<p>Enter the code rxportal shows.</p>${err ? `<p>That code did not work: ${escapeHtml(err.message)}</p>` : ""}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`,
+          ),
+        userCodeConfirmSource: (
+          ctx: PageContext,
+          form: string,
+          _client: unknown,
+          _info: unknown,
+          userCode: string,
+        ) =>
+          page(
+            ctx,
+            "Confirm the code",
+            `<p>Is ${escapeHtml(userCode)} the code rxportal shows?</p>${form}<button type="submit" form="op.deviceConfirmForm">Continue</button> <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort">Abort</button>`,
+          ),
+        successSource: (ctx: PageContext) =>
+          page(ctx, "Signed in", "<p>You are signed in. Close this window and go back to rxportal.</p>"),
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+          token.clientId === client.clientId,
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, indicator: string) => {
+          if (indicator !== audience) throw new Error(`unknown resource ${indicator}`);
+          return {
+            scope: "member",
+            audience,
+            accessTokenTTL: opts.accessTokenTtl ?? 300,
+            accessTokenFormat: "jwt",
+          };
+        },
+      },
+    },
+    scopes: ["openid", "profile", "email", "offline_access", "member"],
+    claims: { openid: ["sub"], profile: ["name", "preferred_username"], email: ["email"] },
+    async findAccount(_ctx: unknown, id: string) {
+      const account = opts.accounts(id);
+      if (!account) return undefined;
+      return {
+        accountId: account.username,
+        async claims() {
+          return {
+            sub: account.username,
+            name: account.name,
+            preferred_username: account.username,
+            email: account.email,
+          };
+        },
+      };
+    },
+    // A refresh token for this client whatever the consent prompt did with offline_access.
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(grant: string): boolean }) =>
+      client.grantTypeAllowed("refresh_token"),
+    ttl: {
+      AccessToken: opts.accessTokenTtl ?? 300,
+      DeviceCode: opts.deviceCodeTtl ?? 600,
+      IdToken: 3600,
+      RefreshToken: 24 * 3600,
+      Interaction: 3600,
+      Session: 3600,
+      Grant: 24 * 3600,
+    },
+    pkce: { required: () => true },
+    // An http:// issuer on loopback only: the sandbox never leaves this computer.
+    clientBasedCORS: () => false,
+  } as never);
+  server.on("request", provider.callback());
+  return {
+    issuer,
+    clientId: SANDBOX_CLIENT_ID,
+    audience,
+    jwksUri: `${issuer}/jwks`,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * The sandbox portal's check of a provider's access token: a JWT signed by a key of the issuer's
+ * JWKS, for the sandbox API's audience, not expired. The member is the token's sub.
+ */
+export function bearerVerifier(issuer: string, audience = SANDBOX_API_AUDIENCE) {
+  const jwks = jose.createRemoteJWKSet(new URL(`${issuer}/jwks`));
+  return async (token: string): Promise<{ username: string; expiresAt: number } | undefined> => {
+    try {
+      const { payload } = await jose.jwtVerify(token, jwks, {
+        issuer,
+        audience,
+        requiredClaims: ["sub", "exp"],
+      });
+      return { username: String(payload.sub), expiresAt: (payload.exp as number) * 1000 };
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/**
+ * The sandbox portal with an OpenID Provider beside it: the provider signs in the sandbox's
+ * members (by username), and the portal accepts its access tokens as well as its own.
+ */
+export async function startSandboxWithOidc(
+  opts: SandboxOptions & { providerPort?: number; accessTokenTtl?: number } = {},
+): Promise<{ sandbox: RunningSandbox; provider: RunningOidcProvider; close(): Promise<void> }> {
+  const { startSandbox } = await import("./server.js");
+  let verify: ((token: string) => Promise<{ username: string; expiresAt: number } | undefined>) | undefined;
+  const sandbox = await startSandbox({ ...opts, verifyBearer: async (token) => verify?.(token) });
+  const provider = await startOidcProvider({
+    host: opts.host === "0.0.0.0" || opts.host === undefined ? "127.0.0.1" : opts.host,
+    port: opts.providerPort ?? 0,
+    accounts: (id) => sandbox.member(id),
+    accessTokenTtl: opts.accessTokenTtl,
+  });
+  verify = bearerVerifier(provider.issuer, provider.audience);
+  return {
+    sandbox,
+    provider,
+    async close() {
+      await Promise.all([sandbox.close(), provider.close()]);
+    },
+  };
+}
