@@ -59,12 +59,23 @@ export async function credentialsOf(
 }
 
 /** Words for "why nothing lasts past this command", by situation (login's note, whoami's hint). */
-export function notKeptBecause(ctx: Pick<SessionDeps, "globals">): { why: string; howToLast: string } {
+export function notKeptBecause(
+  ctx: Pick<SessionDeps, "globals">,
+  oidc = false,
+): { why: string; howToLast: string } {
   if (ctx.globals.sandbox) {
     return {
       why: "--sandbox starts a fresh sandbox portal for each command, so a session ends with its command",
       howToLast:
         "For a sandbox that lasts between commands, run `rxportal sandbox` in another terminal and use `--profile sandbox` instead of --sandbox.",
+    };
+  }
+  if (oidc) {
+    // An OIDC profile has no password to sign in with again: only a kept refresh token lasts.
+    return {
+      why: "there is no lasting keychain here, so a session ends with its command",
+      howToLast:
+        "To stay signed in, use a keychain (`rxportal keychain status` says how); monitors give `health --login` a refresh token with RXPORTAL_REFRESH_TOKEN or --refresh-token-file.",
     };
   }
   return {

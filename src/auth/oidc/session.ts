@@ -179,7 +179,7 @@ export async function requireOidcSession(
       code: "not_signed_in",
       hint: creds.persistent
         ? "Run `rxportal login` (it shows a code to approve at the sign-in provider)."
-        : `Nobody stays signed in here: ${notKeptBecause(ctx).why}. ${notKeptBecause(ctx).howToLast}`,
+        : `Nobody stays signed in here: ${notKeptBecause(ctx, true).why}. ${notKeptBecause(ctx, true).howToLast}`,
     });
   }
   const signed = await oidcSignIn(ctx);

@@ -87,7 +87,7 @@ async function oidcLogin(ctx: AppContext, opts: LoginOptions): Promise<CommandRe
     );
   }
   if (!signed.kept) {
-    const { why, howToLast } = notKeptBecause(ctx);
+    const { why, howToLast } = notKeptBecause(ctx, true);
     note(ctx, `rxportal: the next command will not be signed in: ${why}. ${howToLast}`);
   } else if (!signed.tokens.refreshToken) {
     note(ctx, "rxportal: the provider sent no refresh token: the session ends when its access token does.");

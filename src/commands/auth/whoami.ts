@@ -13,7 +13,7 @@ export async function whoamiCommand(ctx: AppContext, opts: { username?: string }
     ? await creds.store.getSession(profile.name, username).catch(() => undefined)
     : undefined;
   if (!username || !session) {
-    const { why, howToLast } = notKeptBecause(ctx);
+    const { why, howToLast } = notKeptBecause(ctx, profile.auth?.type === "oidc");
     throw new AuthRequiredError("Nobody is signed in on this profile.", {
       code: "not_signed_in",
       // The same words `login` used: without a lasting keychain, login then whoami is no loop.
