@@ -17,7 +17,13 @@ export async function healthCommand(ctx: AppContext, flags: HealthFlags): Promis
   let report: Awaited<ReturnType<typeof runHealth>>;
   try {
     prepared = await prepare(ctx, flags);
-    report = await runHealth(ctx, prepared);
+    const { createLimiter, DEFAULT_CONCURRENCY } = await import("../../health/limit.js");
+    report = await runHealth(
+      ctx,
+      prepared,
+      undefined,
+      createLimiter(flags.concurrency ?? DEFAULT_CONCURRENCY),
+    );
   } catch (error) {
     // UNKNOWN: the probe could not run. main.ts still says why on stderr and exits 3; a monitor
     // reading stdout must get its status line or exposition too, not nothing.

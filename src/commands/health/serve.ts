@@ -6,11 +6,19 @@ import { prepare, type ServeFlags } from "./shared.js";
 
 export async function healthServeCommand(ctx: AppContext, flags: ServeFlags): Promise<CommandResult> {
   const prepared = await prepare(ctx, flags);
-  const { startExporter } = await import("../../health/serve.js");
+  const [{ startExporter }, { DEFAULT_CONCURRENCY }, { VERSION }] = await Promise.all([
+    import("../../health/serve.js"),
+    import("../../health/limit.js"),
+    import("../../version.js"),
+  ]);
   const exporter = await startExporter(ctx, prepared, {
     host: flags.host,
     port: flags.port,
     minLoginIntervalMs: flags.minLoginInterval * 1000,
+    concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
+    username: flags.username,
+    passwordFile: flags.passwordFile,
+    version: VERSION,
   });
   ctx.cleanups.push(() => exporter.close());
   // The first line on stdout is the address, so scripts (and tests) can use --port 0.
