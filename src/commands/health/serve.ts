@@ -1,4 +1,5 @@
 // `rxportal health serve`: /metrics for Prometheus, each scrape runs the probe.
+import { setMaxListeners } from "node:events";
 import type { AppContext } from "../../context.js";
 import { note, printLine } from "../../ui/output.js";
 import type { CommandResult } from "../kit.js";
@@ -11,6 +12,8 @@ export async function healthServeCommand(ctx: AppContext, flags: ServeFlags): Pr
     import("../../health/limit.js"),
     import("../../version.js"),
   ]);
+  // Each running probe listens for Ctrl-C on the run's signal; that many is expected, not a leak.
+  setMaxListeners((flags.concurrency ?? DEFAULT_CONCURRENCY) + 10, ctx.signal);
   const exporter = await startExporter(ctx, prepared, {
     host: flags.host,
     port: flags.port,
