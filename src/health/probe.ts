@@ -73,6 +73,7 @@ export async function probeProfile(input: ProbeInput): Promise<HealthResult> {
   let certificate: CertificateReport | undefined;
   let portal: HealthResult["portal"];
   let login: LoginReport | undefined;
+  let clockSkewSeconds: number | undefined;
   try {
     const net = await traceConnection(profile.baseUrl, {
       timeoutMs,
@@ -155,6 +156,9 @@ export async function probeProfile(input: ProbeInput): Promise<HealthResult> {
       });
       const status = await timePhase("status", async () => {
         const data = await client.getStatus();
+        // Sign-in codes (TOTP) and session expiry go wrong when the clocks disagree by minutes.
+        const served = Date.parse(data.serverTime);
+        if (Number.isFinite(served)) clockSkewSeconds = Math.round(input.now() - served) / 1000;
         portal = {
           status: data.status,
           components: data.components,
@@ -204,6 +208,7 @@ export async function probeProfile(input: ProbeInput): Promise<HealthResult> {
     ...(certificate ? { certificate } : {}),
     ...(portal ? { portal } : {}),
     ...(login ? { login } : {}),
+    ...(clockSkewSeconds !== undefined ? { clockSkewSeconds } : {}),
   };
 }
 

@@ -56,4 +56,6 @@ export interface HealthResult {
   certificate?: CertificateReport;
   portal?: Pick<PortalStatus, "status" | "message" | "components" | "maintenance">;
   login?: LoginReport;
+  /** Our clock minus the portal's (GET /status serverTime), in seconds; positive when ours is ahead. */
+  clockSkewSeconds?: number;
 }

@@ -1,8 +1,9 @@
 // Which portals to probe and with what: profiles (one, several, or --all), credentials for
 // --login, the fetch, the thresholds. Prepared once (health serve probes again on every scrape),
-// then every profile is probed in parallel.
+// then the profiles are probed in parallel, a bounded number at once.
 import { type LoadedConfig, type Profile, requireApiProfile, resolveProfile } from "../config/load.js";
 import { UsageError } from "../errors.js";
+import { createLimiter, DEFAULT_CONCURRENCY, type Limiter } from "./limit.js";
 import { type HealthLoginDeps, loginStep, resolveHealthCredentials } from "./login.js";
 import { type LoginStep, probeProfile } from "./probe.js";
 import { combine, type HealthReport } from "./report.js";
@@ -111,24 +112,30 @@ export async function prepareHealth(
   return { targets, thresholds, fetch };
 }
 
-/** Probes every target in parallel; `wrapLogin` lets health serve reuse recent sign-ins. */
+/**
+ * Probes every target, at most `limiter.limit` at once (the rest wait their turn); `wrapLogin`
+ * lets health serve reuse recent sign-ins.
+ */
 export async function runHealth(
   deps: ProbeDeps,
   prepared: PreparedHealth,
   wrapLogin?: (target: HealthTarget) => LoginStep | undefined,
+  limiter: Limiter = createLimiter(DEFAULT_CONCURRENCY),
 ): Promise<HealthReport> {
   const results = await Promise.all(
     prepared.targets.map((target) =>
-      probeProfile({
-        profile: target.profile,
-        fetch: prepared.fetch,
-        timeoutMs: target.timeoutMs,
-        thresholds: prepared.thresholds,
-        signal: deps.signal,
-        now: () => deps.clock.now(),
-        login: wrapLogin ? wrapLogin(target) : target.login,
-        trace: deps.trace,
-      }),
+      limiter.run(() =>
+        probeProfile({
+          profile: target.profile,
+          fetch: prepared.fetch,
+          timeoutMs: target.timeoutMs,
+          thresholds: prepared.thresholds,
+          signal: deps.signal,
+          now: () => deps.clock.now(),
+          login: wrapLogin ? wrapLogin(target) : target.login,
+          trace: deps.trace,
+        }),
+      ),
     ),
   );
   return combine(results);

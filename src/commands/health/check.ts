@@ -1,4 +1,5 @@
 // `rxportal health`: one timed probe run, in the format a monitor reads.
+import { setMaxListeners } from "node:events";
 import type { AppContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
 import { runHealth } from "../../health/run.js";
@@ -17,7 +18,11 @@ export async function healthCommand(ctx: AppContext, flags: HealthFlags): Promis
   let report: Awaited<ReturnType<typeof runHealth>>;
   try {
     prepared = await prepare(ctx, flags);
-    report = await runHealth(ctx, prepared);
+    const { createLimiter, DEFAULT_CONCURRENCY } = await import("../../health/limit.js");
+    const limit = flags.concurrency ?? DEFAULT_CONCURRENCY;
+    // Each running probe listens for Ctrl-C on the run's signal; that many is expected, not a leak.
+    setMaxListeners(limit + 10, ctx.signal);
+    report = await runHealth(ctx, prepared, undefined, createLimiter(limit));
   } catch (error) {
     // UNKNOWN: the probe could not run. main.ts still says why on stderr and exits 3; a monitor
     // reading stdout must get its status line or exposition too, not nothing.

@@ -9,6 +9,7 @@ const probe = {
   passwordFile: text,
   refreshTokenFile: text,
   all: flag,
+  concurrency: z.optional(wholeNumber("--concurrency", 1, 1000)),
   warnMs: texts,
   critMs: texts,
   certWarnDays: z.optional(wholeNumber("--cert-warn-days", 0)),

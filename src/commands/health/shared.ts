@@ -12,6 +12,8 @@ export interface HealthProbeFlags {
   /** Every --profile given, before or after `health` (the global option keeps only the last). */
   profiles: string[];
   all?: boolean;
+  /** At most this many probes at once (default DEFAULT_CONCURRENCY). */
+  concurrency?: number;
   login?: boolean;
   username?: string;
   passwordFile?: string;

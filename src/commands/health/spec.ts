@@ -24,6 +24,10 @@ const probeOptions: readonly OptionSpec[] = [
   },
   { flags: "--all", description: "probe every profile in the config file, in parallel" },
   {
+    flags: "--concurrency <n>",
+    description: "at most this many probes at once; the others wait their turn (default 16)",
+  },
+  {
     flags: "--warn-ms <ms>",
     description:
       "WARNING above this: total ms, or per phase as tls=500 (repeatable; phases dns, connect, tls, status, login, me, logout)",
@@ -46,7 +50,7 @@ const probeOptions: readonly OptionSpec[] = [
 
 const serve: CommandSpec = {
   name: "serve",
-  summary: "serve /metrics for Prometheus; each scrape runs the probe",
+  summary: "Prometheus exporter: /probe?target=<profile> blackbox-style, and /metrics",
   options: [
     { flags: "--host <host>", description: "address to listen on", default: "127.0.0.1" },
     { flags: "--port <n>", description: "port to listen on (0 picks a free one)", default: 9687 },
@@ -59,9 +63,13 @@ const serve: CommandSpec = {
   ],
   examples: [
     "rxportal health serve --port 9687",
+    "curl 'http://127.0.0.1:9687/probe?target=acme&module=login'",
     "RXPORTAL_PASSWORD=... rxportal health serve --all --login --min-login-interval 600",
   ],
-  notes: `Prints the metrics URL on stdout, then serves until Ctrl-C.
+  notes: `Prints the metrics URL on stdout, then serves until Ctrl-C or SIGTERM.
+/probe?target=<profile> probes any profile of the config file (module=login, or login=1, signs in
+too); a scrape's X-Prometheus-Scrape-Timeout-Seconds bounds the probe. /metrics probes the
+profiles given here and adds the exporter's own metrics; /-/healthy answers 200.
 `,
   flags: () => import("./flags.js").then((f) => f.serve),
   handler: () =>
