@@ -270,7 +270,7 @@ describe("the line prompter: confirm, input, password", () => {
     await until(() => h.input.isRaw === true);
     h.type("clave\r");
     expect(await answer).toBe("clave");
-    expect(h.out()).toContain("(no se verá lo que escriba): ");
+    expect(h.out()).toContain("Escriba y presione Enter (lo que escriba no se verá): ");
   });
 
   it("a refused password is asked again, hidden again", async () => {
