@@ -1,6 +1,6 @@
 // `npm test`: the whole suite in two runs. First every file but the timed ones, on every core,
 // with one module graph per worker (--no-isolate: the tests build their own contexts, servers
-// and homes); then the files with wall-clock bounds (deadlines, parallel probes, SIGKILL timing)
+// and homes); then the files with wall-clock bounds (deadlines, parallel probes, SIGKILL timing, scrapes)
 // one at a time, so that no other test eats their time. Arguments (`npm test -- <files or
 // vitest flags>`) run one plain `vitest run` with them instead.
 // RXPORTAL_TEST_REPORT=<prefix>: each run also writes vitest's JSON report to <prefix>-all.json
@@ -12,6 +12,8 @@ const timed = [
   "test/refill/sigkill.test.ts",
   "test/e2e/budget.test.ts",
   "test/budget/prompt-pause.test.ts",
+  // A real Prometheus scrapes with sub-second timeouts: a loaded machine makes a healthy probe late.
+  "test/e2e/prometheus.test.ts",
 ];
 
 function vitest(args, report, env = process.env) {
