@@ -1,6 +1,7 @@
 // The member's side of a sign-in at a real oidc-provider, over HTTP: what a person does in a
 // browser (open the device page, type the code, sign in on the provider's page, consent), done
 // with fetch, a cookie jar and the forms the provider serves. No provider internals are touched.
+import type { OidcSettings } from "../../src/config/load.js";
 
 interface Page {
   url: string;
@@ -87,4 +88,24 @@ export async function denyDevice(verificationUri: string, userCode: string): Pro
   const input = await browser.get(verificationUri);
   const confirm = await browser.submit(input, { user_code: userCode });
   return browser.submit(confirm, { abort: "yes" });
+}
+
+/** What the OIDC flows need from a run, for tests that call them in-process. */
+export const oidcDeps = () => ({
+  clock: { now: () => Date.now() },
+  signal: new AbortController().signal,
+  fetchOverride: globalThis.fetch,
+  env: {},
+});
+
+/** The profile settings of a test's OIDC sandbox: its provider, the sandbox API's audience. */
+export function oidcSettings(provider: { issuer: string; clientId: string; audience: string }): OidcSettings {
+  return {
+    type: "oidc",
+    issuer: provider.issuer,
+    clientId: provider.clientId,
+    scopes: ["openid", "profile", "offline_access"],
+    audience: provider.audience,
+    redirectPort: 0,
+  };
 }

@@ -11,27 +11,15 @@ import { prepareHealth, runHealth } from "../../src/health/run.js";
 import { buildThresholds } from "../../src/health/thresholds.js";
 import { startSandboxWithOidc } from "../../src/sandbox/oidc.js";
 import { closeContext, testContext } from "../helpers/context.js";
-import { approveDevice } from "../helpers/oidc-member.js";
+import { approveDevice, oidcDeps, oidcSettings } from "../helpers/oidc-member.js";
 
 let both: Awaited<ReturnType<typeof startSandboxWithOidc>>;
 let settings: OidcSettings;
-const deps = () => ({
-  clock: { now: () => Date.now() },
-  signal: new AbortController().signal,
-  fetchOverride: globalThis.fetch,
-  env: {},
-});
+const deps = oidcDeps;
 
 beforeAll(async () => {
   both = await startSandboxWithOidc({ port: 0 });
-  settings = {
-    type: "oidc",
-    issuer: both.provider.issuer,
-    clientId: both.provider.clientId,
-    scopes: ["openid", "profile", "offline_access"],
-    audience: both.provider.audience,
-    redirectPort: 0,
-  };
+  settings = oidcSettings(both.provider);
 });
 afterAll(() => both.close());
 

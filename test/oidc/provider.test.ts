@@ -10,28 +10,16 @@ import type { OidcSettings } from "../../src/config/load.js";
 import { CliError } from "../../src/errors.js";
 import { startSandboxWithOidc } from "../../src/sandbox/oidc.js";
 import { closeContext, testContext } from "../helpers/context.js";
-import { approveDevice, denyDevice } from "../helpers/oidc-member.js";
+import { approveDevice, denyDevice, oidcDeps, oidcSettings } from "../helpers/oidc-member.js";
 
 let both: Awaited<ReturnType<typeof startSandboxWithOidc>>;
 let settings: OidcSettings;
-const deps = () => ({
-  clock: { now: () => Date.now() },
-  signal: new AbortController().signal,
-  fetchOverride: globalThis.fetch,
-  env: {},
-});
+const deps = oidcDeps;
 const noWait = { now: () => Date.now(), sleep: async () => {} };
 
 beforeAll(async () => {
   both = await startSandboxWithOidc({ port: 0 });
-  settings = {
-    type: "oidc",
-    issuer: both.provider.issuer,
-    clientId: both.provider.clientId,
-    scopes: ["openid", "profile", "offline_access"],
-    audience: both.provider.audience,
-    redirectPort: 0,
-  };
+  settings = oidcSettings(both.provider);
 });
 afterAll(() => both.close());
 
