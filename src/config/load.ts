@@ -50,6 +50,8 @@ export interface OidcSettings {
   audience?: string;
   /** 0: any free port of 127.0.0.1 (RFC 8252 section 7.3). */
   redirectPort: number;
+  /** health --login's confidential monitoring client (client credentials); its secret is never in config. */
+  monitor?: { clientId: string; scopes?: string[] };
 }
 
 /** openid for the ID token, profile for the name, offline_access for a refresh token. */
@@ -349,7 +351,7 @@ export function resolveProfile(config: LoadedConfig, choice: ProfileChoice): Pro
       source: "file",
     };
     if (fromFile.auth?.type === "oidc") {
-      const { type, issuer, clientId, scopes, audience, redirectPort } = fromFile.auth;
+      const { type, issuer, clientId, scopes, audience, redirectPort, monitor } = fromFile.auth;
       profile.auth = {
         type,
         issuer,
@@ -357,6 +359,7 @@ export function resolveProfile(config: LoadedConfig, choice: ProfileChoice): Pro
         scopes: scopes ?? DEFAULT_OIDC_SCOPES,
         audience,
         redirectPort: redirectPort ?? 0,
+        ...(monitor ? { monitor: { clientId: monitor.clientId, scopes: monitor.scopes } } : {}),
       };
     }
   } else if (builtin) {

@@ -71,6 +71,24 @@ export const AuthSchema = z.discriminatedUnion(
             z.lte(65_535, { error: "expected a port number from 0 to 65535" }),
           ),
       ),
+      // health --login's confidential monitoring client (client credentials). Its secret is never
+      // here: RXPORTAL_CLIENT_SECRET, --client-secret-file or the keychain (docs/cli.md, "OIDC").
+      monitor: z.optional(
+        z.strictObject(
+          {
+            clientId: z
+              .string({ error: "expected the monitoring client's id the provider gave" })
+              .check(z.minLength(1)),
+            scopes: z.optional(
+              z.array(ScopeSchema, { error: "expected a list of scopes, e.g. [member.read]" }),
+            ),
+          },
+          {
+            error:
+              "expected {clientId: <the monitoring client's id>} (the secret never goes in the config file: set RXPORTAL_CLIENT_SECRET or use --client-secret-file)",
+          },
+        ),
+      ),
     }),
   ],
   { error: "expected auth: {type: portal} or {type: oidc, issuer, clientId}" },

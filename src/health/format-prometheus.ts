@@ -57,6 +57,12 @@ export function formatPrometheus(report: HealthReport): string {
       samples: [],
     },
     {
+      name: "rxportal_probe_phase_error_info",
+      help: "1 for a failed phase, with why it failed: the error code (ETIMEDOUT, invalid_grant, invalid_client, oidc_unavailable, ...).",
+      type: "gauge",
+      samples: [],
+    },
+    {
       name: "rxportal_probe_total_duration_seconds",
       help: "Duration of the whole probe in seconds.",
       type: "gauge",
@@ -129,6 +135,11 @@ function addResult(result: HealthResult, family: (name: string) => Family): void
       labels: { profile, phase: phase.name },
       value: phase.ok ? 1 : 0,
     });
+    if (!phase.ok)
+      family("rxportal_probe_phase_error_info").samples.push({
+        labels: { profile, phase: phase.name, code: phase.code ?? "error" },
+        value: 1,
+      });
   }
   family("rxportal_probe_total_duration_seconds").samples.push({
     labels: { profile },

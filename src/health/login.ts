@@ -18,6 +18,12 @@ import { UsageError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { OutStream } from "../ui/io.js";
 import type { Prompter } from "../ui/prompts.js";
+import {
+  type MonitorCredential,
+  type OidcHealthDeps,
+  oidcLoginStep,
+  resolveMonitorCredential,
+} from "./oidc-login.js";
 import { type LoginOutcome, type LoginStep, type PhaseResult, timePhase } from "./probe.js";
 
 /** What health --login needs from the run: signing in's, and where a password may be found. */
@@ -27,18 +33,42 @@ export interface HealthLoginDeps extends SignInDeps {
   credentials(): Promise<CredentialAccess>;
 }
 
-export interface HealthCredentials {
+export interface PortalCredentials {
+  kind?: "portal";
   username: string;
   /** Kept in memory only; never printed, logged or written. */
   password: string;
   source: "file" | "env" | "keychain";
 }
 
+/** An OIDC profile's monitoring credential: a refresh token, or a monitoring client's secret. */
+export interface OidcCredentials {
+  kind: "oidc";
+  credential: MonitorCredential;
+}
+
+export type HealthCredentials = PortalCredentials | OidcCredentials;
+
+export interface HealthCredentialOptions {
+  username?: string;
+  passwordFile?: string;
+  /** OIDC profiles (src/health/oidc-login.ts). */
+  refreshTokenFile?: string;
+  clientSecretFile?: string;
+}
+
+/**
+ * The credentials of health --login for one profile, by how its members sign in: a password
+ * for a portal profile, a refresh token or a monitoring client's secret for an OIDC one.
+ */
 export async function resolveHealthCredentials(
-  deps: HealthLoginDeps,
+  deps: OidcHealthDeps,
   profile: Profile,
-  opts: { username?: string; passwordFile?: string },
+  opts: HealthCredentialOptions,
 ): Promise<HealthCredentials> {
+  if (profile.auth?.type === "oidc") {
+    return { kind: "oidc", credential: await resolveMonitorCredential(deps, profile, opts) };
+  }
   const username = opts.username ?? profile.username;
   if (!username) {
     throw new UsageError(
@@ -95,7 +125,8 @@ function monitorDeps(deps: SignInDeps): SignInDeps {
   return Object.create(deps, { io: { value: io }, prompter: { value: monitorPrompter } });
 }
 
-export function loginStep(deps: SignInDeps, profile: Profile, credentials: HealthCredentials): LoginStep {
+export function loginStep(deps: OidcHealthDeps, profile: Profile, credentials: HealthCredentials): LoginStep {
+  if (credentials.kind === "oidc") return oidcLoginStep(deps, profile, credentials.credential);
   const quiet = monitorDeps(deps);
   return async (client: PortalClient): Promise<LoginOutcome> => {
     const at = new Date(deps.clock.now()).toISOString();

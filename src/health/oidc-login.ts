@@ -1,25 +1,98 @@
 // health --login on an OIDC profile: instead of login, me and logout, the phases discovery (the
 // provider's metadata, its issuer the configured one), jwks (its signing keys, not empty), token
-// (the refresh-token grant for a monitoring account) and me (the member API with that token).
-// A refused grant is CRITICAL with the provider's error and is never sent again by this process
-// (health serve scrapes again and again: a provider may lock or rate-limit the client).
+// (the refresh-token grant for a monitoring account, or, where the profile names a confidential
+// monitoring client in `auth.monitor`, the client credentials grant) and me (the member API with
+// that token). A refused grant is CRITICAL with the provider's error and is never sent again by
+// this process (health serve scrapes again and again: a provider may lock or rate-limit the client).
+// Every provider request is bounded by the profile's timeoutMs, so a provider that never answers
+// is a timed-out phase, not a monitor that hangs.
 import type { OidcSettings, Profile } from "../config/load.js";
 import { UsageError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
-import type { HealthLoginDeps } from "./login.js";
+import type { SignInDeps } from "../auth/sign-in.js";
+import type { CredentialAccess } from "../credentials/access.js";
 import { type LoginOutcome, type LoginStep, timePhase } from "./probe.js";
 import type { PhaseResult } from "./result.js";
 
-export interface OidcHealthDeps extends HealthLoginDeps {
+/** health --login's (src/health/login.ts's HealthLoginDeps), with the provider's transport. */
+export interface OidcHealthDeps extends SignInDeps {
+  /** --refresh-token-file and --client-secret-file are read relative to it. */
+  cwd: string;
+  credentials(): Promise<CredentialAccess>;
   cleanups?: (() => Promise<void> | void)[];
   trace?: (line: string) => void;
 }
 
 export interface MonitorToken {
+  kind?: "refresh";
   refreshToken: string;
   source: "file" | "env" | "keychain";
   /** The keychain account, when kept there (a rotated token is written back). */
   username?: string;
+}
+
+/** `auth.monitor`: a confidential client's id and its secret (kept in memory only). */
+export interface MonitorSecret {
+  kind: "client";
+  clientId: string;
+  scopes?: string[];
+  /** Never printed, logged or written. */
+  secret: string;
+  source: "file" | "env" | "keychain";
+}
+
+export type MonitorCredential = MonitorToken | MonitorSecret;
+
+export interface MonitorOptions {
+  username?: string;
+  refreshTokenFile?: string;
+  clientSecretFile?: string;
+}
+
+/**
+ * The monitoring credential of an OIDC profile: with `auth.monitor`, the client's secret
+ * (--client-secret-file > RXPORTAL_CLIENT_SECRET > the keychain, service rxportal/<profile>,
+ * account <monitor clientId>); otherwise a refresh token (resolveMonitorToken). None: UNKNOWN.
+ */
+export async function resolveMonitorCredential(
+  deps: OidcHealthDeps,
+  profile: Profile,
+  opts: MonitorOptions,
+): Promise<MonitorCredential> {
+  const monitor = (profile.auth as OidcSettings).monitor;
+  if (!monitor) return resolveMonitorToken(deps, profile, opts);
+  const base = { kind: "client" as const, clientId: monitor.clientId, scopes: monitor.scopes };
+  if (opts.clientSecretFile) {
+    return {
+      ...base,
+      secret: (await readSecretFile(deps, opts.clientSecretFile, "--client-secret-file")).trim(),
+      source: "file",
+    };
+  }
+  if (deps.env.RXPORTAL_CLIENT_SECRET) {
+    return { ...base, secret: deps.env.RXPORTAL_CLIENT_SECRET, source: "env" };
+  }
+  const { credentialsOf } = await import("../auth/kept.js");
+  const creds = await credentialsOf(deps);
+  const kept = creds.persistent
+    ? await creds.store.getPassword(profile.name, monitor.clientId).catch(() => undefined)
+    : undefined;
+  if (kept) return { ...base, secret: kept, source: "keychain" };
+  throw new UsageError(
+    `health --login on the OIDC profile "${profile.name}" has no secret for its monitoring client ${monitor.clientId} (auth.monitor): set RXPORTAL_CLIENT_SECRET, pass --client-secret-file <file> (mode 0600), or keep it in the keychain (service rxportal/${profile.name}, account ${monitor.clientId}).`,
+  );
+}
+
+/** A 0600 file's first line, with the flag's own name in its errors. */
+async function readSecretFile(deps: { cwd: string }, file: string, flag: string): Promise<string> {
+  const { readPasswordFile } = await import("../auth/secret-input.js");
+  return readPasswordFile(deps, file).catch((error: unknown) => {
+    if (error instanceof UsageError)
+      throw new UsageError(error.message.replace(/--password-file/g, flag), {
+        hint: error.hint,
+      });
+    throw error;
+  });
 }
 
 /** --refresh-token-file > RXPORTAL_REFRESH_TOKEN > the profile user's kept session; else UNKNOWN. */
@@ -29,16 +102,7 @@ export async function resolveMonitorToken(
   opts: { username?: string; refreshTokenFile?: string },
 ): Promise<MonitorToken> {
   if (opts.refreshTokenFile) {
-    const { readPasswordFile } = await import("../auth/secret-input.js");
-    const refreshToken = (
-      await readPasswordFile(deps, opts.refreshTokenFile).catch((error: unknown) => {
-        if (error instanceof UsageError)
-          throw new UsageError(error.message.replace("--password-file", "--refresh-token-file"), {
-            hint: error.hint,
-          });
-        throw error;
-      })
-    ).trim();
+    const refreshToken = (await readSecretFile(deps, opts.refreshTokenFile, "--refresh-token-file")).trim();
     return { refreshToken, source: "file" };
   }
   if (deps.env.RXPORTAL_REFRESH_TOKEN)
@@ -58,23 +122,29 @@ export async function resolveMonitorToken(
   );
 }
 
-export function oidcLoginStep(deps: OidcHealthDeps, profile: Profile, token: MonitorToken): LoginStep {
+export function oidcLoginStep(
+  deps: OidcHealthDeps,
+  profile: Profile,
+  credential: MonitorCredential,
+): LoginStep {
   const settings = profile.auth as OidcSettings;
-  let current = token.refreshToken;
+  let current = credential.kind === "client" ? "" : credential.refreshToken;
   /** The provider refused the grant: reported again as it was, never sent again. */
   let refused: PhaseResult | undefined;
   return async (client: PortalClient): Promise<LoginOutcome> => {
     const at = new Date(deps.clock.now()).toISOString();
     const phases: PhaseResult[] = [];
     const { OidcProvider } = await import("../auth/oidc/provider.js");
+    // Each provider request within the probe's own deadline (the profile's timeoutMs).
+    const timed = Object.create(deps, { requestTimeoutMs: { value: profile.timeoutMs } }) as OidcHealthDeps;
     let provider: import("../auth/oidc/provider.js").OidcProvider | undefined;
     phases.push(
       await timePhase("discovery", async () => {
-        provider = await OidcProvider.discover(deps, settings);
+        provider = await OidcProvider.discover(timed, settings);
         return provider.as.issuer;
       }),
     );
-    let subject = token.username ?? "monitor";
+    let subject = credential.kind === "client" ? credential.clientId : (credential.username ?? "monitor");
     if (provider) {
       const op = provider;
       phases.push(
@@ -89,6 +159,11 @@ export function oidcLoginStep(deps: OidcHealthDeps, profile: Profile, token: Mon
       if (refused) phases.push({ ...refused, ms: 0, reused: true });
       else {
         const grant = await timePhase("token", async () => {
+          if (credential.kind === "client") {
+            const tokens = await op.clientCredentials(credential, credential.secret);
+            access = tokens.accessToken;
+            return `client credentials (${credential.clientId})`;
+          }
           const tokens = await op.refresh(current);
           access = tokens.accessToken;
           if (tokens.claims) subject = tokens.claims.sub;
@@ -98,7 +173,7 @@ export function oidcLoginStep(deps: OidcHealthDeps, profile: Profile, token: Mon
             await keepRotated(
               deps,
               profile,
-              token,
+              credential,
               tokens.refreshToken,
               tokens.expiresIn,
               tokens.accessToken,

@@ -229,7 +229,8 @@ function summarize(
       .map((r) => r.text)
       .join("; ");
   }
-  const signedIn = phases.some((p) => p.name === "login" && p.ok);
+  // An OIDC profile's --login signs in with its token phase (src/health/oidc-login.ts).
+  const signedIn = phases.some((p) => (p.name === "login" || p.name === "token") && p.ok);
   const what = signedIn ? "sign-in works" : `portal ${portal?.status ?? "answers"}`;
   return `${what} (${state === "OK" ? "all phases ok" : state}, ${Math.round(durationMs)} ms)`;
 }

@@ -34,6 +34,8 @@ export interface HealthTargetOptions {
   passwordFile?: string;
   /** OIDC profiles: the monitoring account's refresh token (src/health/oidc-login.ts). */
   refreshTokenFile?: string;
+  /** OIDC profiles with `auth.monitor`: the monitoring client's secret. */
+  clientSecretFile?: string;
 }
 
 export interface HealthTarget {
@@ -88,8 +90,10 @@ export async function prepareHealth(
   opts: HealthTargetOptions,
   thresholds: Thresholds,
 ): Promise<PreparedHealth> {
-  if (!opts.login && (opts.username || opts.passwordFile)) {
-    throw new UsageError("--username and --password-file are for --login; add --login to sign in.");
+  if (!opts.login && (opts.username || opts.passwordFile || opts.refreshTokenFile || opts.clientSecretFile)) {
+    throw new UsageError(
+      "--username, --password-file, --refresh-token-file and --client-secret-file are for --login; add --login to sign in.",
+    );
   }
   const profiles = await selectProfiles(deps, opts);
   // Health builds its own client (not the context's portal()), so it asks for the same guard itself.
@@ -97,12 +101,10 @@ export async function prepareHealth(
   const targets: HealthTarget[] = [];
   for (const profile of profiles) {
     const target: HealthTarget = { profile, timeoutMs: profile.timeoutMs };
-    if (opts.login && profile.auth?.type === "oidc") {
-      const oidc = await import("./oidc-login.js");
-      target.login = oidc.oidcLoginStep(deps, profile, await oidc.resolveMonitorToken(deps, profile, opts));
-    } else if (opts.login) {
+    if (opts.login) {
       // Every credential is found before any probe runs: a missing one is a setup mistake
-      // (UNKNOWN), not a portal failure.
+      // (UNKNOWN), not a portal failure. A portal profile's is a password; an OIDC profile's a
+      // refresh token, or its monitoring client's secret (src/health/oidc-login.ts).
       const credentials = await resolveHealthCredentials(deps, profile, opts);
       target.login = loginStep(deps, profile, credentials);
     }

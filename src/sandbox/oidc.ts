@@ -16,6 +16,15 @@ import type { RunningSandbox, SandboxOptions } from "./server.js";
 /** The sandbox API as a resource server: the `aud` of the access tokens it accepts. */
 export const SANDBOX_API_AUDIENCE = "urn:rxportal:sandbox-api";
 export const SANDBOX_CLIENT_ID = "rxportal-cli";
+/**
+ * The confidential monitoring client (client credentials grant) of `health --login`: the sandbox
+ * portal answers its access tokens on /me as the monitoring member below, as a real portal
+ * answers for the service account it links to such a client. Its secret is as public as the
+ * sandbox members' demo password; tests give their own (`monitorSecret`).
+ */
+export const SANDBOX_MONITOR_CLIENT_ID = "rxportal-monitor";
+export const SANDBOX_MONITOR_SECRET = "Sandbox-Monitor-Secret-2026";
+export const SANDBOX_MONITOR_MEMBER = "monitor.totp";
 
 export interface OidcAccount {
   /** The sandbox username: the ID token's sub and preferred_username. */
@@ -32,11 +41,20 @@ export interface OidcProviderOptions {
   /** Seconds; short in tests that want an access token to expire. */
   accessTokenTtl?: number;
   deviceCodeTtl?: number;
+  /** The monitoring client's secret; default SANDBOX_MONITOR_SECRET. */
+  monitorSecret?: string;
+  /**
+   * Tests: sees every request before the provider answers it (to count grants sent, or to make
+   * the provider slow by not resolving at once).
+   */
+  onRequest?: (method: string, path: string) => void | Promise<void>;
 }
 
 export interface RunningOidcProvider {
   issuer: string;
   clientId: string;
+  /** The confidential monitoring client (client_credentials). */
+  monitorClientId: string;
   audience: string;
   jwksUri: string;
   close(): Promise<void>;
@@ -86,10 +104,19 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
         response_types: ["code"],
         redirect_uris: ["http://127.0.0.1/callback"],
       },
+      {
+        client_id: SANDBOX_MONITOR_CLIENT_ID,
+        client_secret: opts.monitorSecret ?? SANDBOX_MONITOR_SECRET,
+        token_endpoint_auth_method: "client_secret_basic",
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+      },
     ],
     jwks: { keys: [jwk] },
     features: {
       devInteractions: { enabled: true },
+      clientCredentials: { enabled: true },
       deviceFlow: {
         enabled: true,
         userCodeInputSource: (ctx: PageContext, form: string, _out: unknown, err?: Error) =>
@@ -157,6 +184,7 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
       AccessToken: opts.accessTokenTtl ?? 300,
       DeviceCode: opts.deviceCodeTtl ?? 600,
       IdToken: 3600,
+      ClientCredentials: opts.accessTokenTtl ?? 300,
       RefreshToken: 24 * 3600,
       Interaction: 3600,
       Session: 3600,
@@ -166,10 +194,23 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
     // An http:// issuer on loopback only: the sandbox never leaves this computer.
     clientBasedCORS: () => false,
   } as never);
-  server.on("request", provider.callback());
+  const answer = provider.callback();
+  const observe = opts.onRequest;
+  server.on(
+    "request",
+    observe
+      ? (req, res) => {
+          Promise.resolve(observe(req.method ?? "GET", new URL(req.url ?? "/", issuer).pathname)).then(
+            () => answer(req, res),
+            () => res.destroy(),
+          );
+        }
+      : answer,
+  );
   return {
     issuer,
     clientId: SANDBOX_CLIENT_ID,
+    monitorClientId: SANDBOX_MONITOR_CLIENT_ID,
     audience,
     jwksUri: `${issuer}/jwks`,
     async close() {
@@ -192,7 +233,12 @@ export function bearerVerifier(issuer: string, audience = SANDBOX_API_AUDIENCE) 
         audience,
         requiredClaims: ["sub", "exp"],
       });
-      return { username: String(payload.sub), expiresAt: (payload.exp as number) * 1000 };
+      const expiresAt = (payload.exp as number) * 1000;
+      // The monitoring client's own token (client credentials: sub is the client, RFC 9068
+      // section 2.2): the portal answers for the service account it links to that client.
+      if (payload.client_id === SANDBOX_MONITOR_CLIENT_ID && payload.sub === SANDBOX_MONITOR_CLIENT_ID)
+        return { username: SANDBOX_MONITOR_MEMBER, expiresAt };
+      return { username: String(payload.sub), expiresAt };
     } catch {
       return undefined;
     }
@@ -204,7 +250,10 @@ export function bearerVerifier(issuer: string, audience = SANDBOX_API_AUDIENCE) 
  * members (by username), and the portal accepts its access tokens as well as its own.
  */
 export async function startSandboxWithOidc(
-  opts: SandboxOptions & { providerPort?: number; accessTokenTtl?: number } = {},
+  opts: SandboxOptions &
+    Pick<OidcProviderOptions, "accessTokenTtl" | "monitorSecret" | "onRequest"> & {
+      providerPort?: number;
+    } = {},
 ): Promise<{ sandbox: RunningSandbox; provider: RunningOidcProvider; close(): Promise<void> }> {
   const { startSandbox } = await import("./server.js");
   let verify: ((token: string) => Promise<{ username: string; expiresAt: number } | undefined>) | undefined;
@@ -214,6 +263,8 @@ export async function startSandboxWithOidc(
     port: opts.providerPort ?? 0,
     accounts: (id) => sandbox.member(id),
     accessTokenTtl: opts.accessTokenTtl,
+    monitorSecret: opts.monitorSecret,
+    onRequest: opts.onRequest,
   });
   verify = bearerVerifier(provider.issuer, provider.audience);
   return {

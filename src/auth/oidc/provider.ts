@@ -30,6 +30,17 @@ export interface OidcDeps {
   env: Record<string, string | undefined>;
   cleanups?: (() => Promise<void> | void)[];
   trace?: (line: string) => void;
+  /**
+   * One request's time limit (default REQUEST_TIMEOUT_MS): health gives the probe's own, so a
+   * provider that never answers is a timed-out phase within the probe's deadline.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** A confidential monitoring client (`auth.monitor`): client credentials, RFC 6749 section 4.4. */
+export interface MonitorClient {
+  clientId: string;
+  scopes?: string[];
 }
 
 export interface TokenSet {
@@ -158,7 +169,7 @@ export class OidcProvider {
         deps.fetchOverride ??
           (await import("../../portal/transport.js")).portalTransport(
             { env: deps.env, cleanups: deps.cleanups ?? [] },
-            REQUEST_TIMEOUT_MS,
+            deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
           ),
       ),
       deps.trace,
@@ -174,7 +185,10 @@ export class OidcProvider {
     return {
       [oauth.customFetch]: this.fetch,
       [oauth.allowInsecureRequests]: this.issuer.protocol === "http:" && isLoopbackHost(this.issuer.hostname),
-      signal: AbortSignal.any([this.deps.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      signal: AbortSignal.any([
+        this.deps.signal,
+        AbortSignal.timeout(this.deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+      ]),
     };
   }
 
@@ -354,6 +368,37 @@ export class OidcProvider {
     return this.tokens(answer, expected.nonce);
   }
 
+  /**
+   * The client credentials grant of a confidential monitoring client (health --login with
+   * `auth.monitor`): HTTP Basic with the secret (client_secret_basic, RFC 6749 section 2.3.1), or
+   * client_secret_post when that is all the provider lists. No ID token: nobody signed in.
+   */
+  async clientCredentials(monitor: MonitorClient, secret: string): Promise<TokenSet> {
+    const client: oauth.Client = {
+      client_id: monitor.clientId,
+      [oauth.clockTolerance]: ID_TOKEN_TOLERANCE_SECONDS,
+      [oauth.clockSkew]: Math.round((this.deps.clock.now() - Date.now()) / 1000),
+    };
+    const methods = this.as.token_endpoint_auth_methods_supported;
+    const auth =
+      methods && !methods.includes("client_secret_basic") && methods.includes("client_secret_post")
+        ? oauth.ClientSecretPost(secret)
+        : oauth.ClientSecretBasic(secret);
+    const parameters: Record<string, string> = { ...this.resource() };
+    if (monitor.scopes && monitor.scopes.length > 0) parameters.scope = monitor.scopes.join(" ");
+    const answer = await this.run("client credentials", async (options) =>
+      oauth.processClientCredentialsResponse(
+        this.as,
+        client,
+        await oauth.clientCredentialsGrantRequest(this.as, client, auth, parameters, options),
+      ),
+    );
+    return {
+      accessToken: answer.access_token,
+      expiresIn: typeof answer.expires_in === "number" && answer.expires_in > 0 ? answer.expires_in : 300,
+    };
+  }
+
   /** RFC 7009; false when the provider offers no revocation endpoint. */
   async revoke(refreshToken: string): Promise<boolean> {
     if (!this.revocable) return false;
@@ -460,7 +505,10 @@ function guard<T>(
     const opts = options?.() ?? {
       [oauth.customFetch]: fetch,
       [oauth.allowInsecureRequests]: issuer.protocol === "http:" && isLoopbackHost(issuer.hostname),
-      signal: AbortSignal.any([deps.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      signal: AbortSignal.any([
+        deps.signal,
+        AbortSignal.timeout(deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+      ]),
     };
     try {
       return await call(opts);
@@ -474,6 +522,27 @@ function guard<T>(
             status: error.status,
             code: error.error,
             problem: { error: error.error, error_description: error.error_description },
+          },
+        );
+      }
+      if (error instanceof oauth.WWWAuthenticateChallengeError) {
+        // A 401 with a challenge (a client that failed to authenticate: invalid_client).
+        const params = error.cause[0]?.parameters ?? {};
+        const code = params.error ?? "invalid_client";
+        const description = params.error_description;
+        throw new PortalRefusedError(
+          `The sign-in provider refused the ${what} request: ${code}${description ? ` (${description})` : ""}.`,
+          { status: error.status, code, problem: { error: code, error_description: description } },
+        );
+      }
+      if (error instanceof Error && error.name === "TimeoutError") {
+        throw new PortalUnavailableError(
+          `The sign-in provider ${issuer.host} did not answer its ${what} request in time.`,
+          {
+            reason: "timeout",
+            code: "timeout",
+            cause: error,
+            hint: "Try again later; `rxportal doctor` checks the provider.",
           },
         );
       }

@@ -8,6 +8,7 @@ const probe = {
   username: text,
   passwordFile: text,
   refreshTokenFile: text,
+  clientSecretFile: text,
   all: flag,
   concurrency: z.optional(wholeNumber("--concurrency", 1, 1000)),
   warnMs: texts,

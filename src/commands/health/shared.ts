@@ -18,6 +18,7 @@ export interface HealthProbeFlags {
   username?: string;
   passwordFile?: string;
   refreshTokenFile?: string;
+  clientSecretFile?: string;
   warnMs?: string[];
   critMs?: string[];
   certWarnDays?: number;
@@ -45,6 +46,7 @@ export function prepare(ctx: AppContext, flags: HealthProbeFlags) {
       username: flags.username,
       passwordFile: flags.passwordFile,
       refreshTokenFile: flags.refreshTokenFile,
+      clientSecretFile: flags.clientSecretFile,
     },
     thresholds,
   );

@@ -22,6 +22,11 @@ const probeOptions: readonly OptionSpec[] = [
     description:
       "with --login on an OIDC profile: a file (mode 0600) holding the monitoring account's refresh token",
   },
+  {
+    flags: "--client-secret-file <file>",
+    description:
+      "with --login on an OIDC profile with auth.monitor: a file (mode 0600) holding the monitoring client's secret",
+  },
   { flags: "--all", description: "probe every profile in the config file, in parallel" },
   {
     flags: "--concurrency <n>",
@@ -30,7 +35,7 @@ const probeOptions: readonly OptionSpec[] = [
   {
     flags: "--warn-ms <ms>",
     description:
-      "WARNING above this: total ms, or per phase as tls=500 (repeatable; phases dns, connect, tls, status, login, me, logout)",
+      "WARNING above this: total ms, or per phase as tls=500 (repeatable; phases dns, connect, tls, status, login, me, logout; OIDC: discovery, jwks, token)",
     repeatable: true,
   },
   {
@@ -104,7 +109,10 @@ export const health: CommandSpec = {
   notes: `Phases: dns, connect, tls (with the certificate's days left), status (GET /status); with --login also
 login, me and logout. The password comes from --password-file, RXPORTAL_PASSWORD or the keychain,
 never from the command line; a failed sign-in is reported, never retried, and the lockout guard
-stops before a monitor could lock the account.
+stops before a monitor could lock the account. On an OIDC profile --login's phases are discovery,
+jwks, token and me: the token is a refresh-token grant (--refresh-token-file, RXPORTAL_REFRESH_TOKEN
+or the keychain), or with auth.monitor a client credentials grant (--client-secret-file,
+RXPORTAL_CLIENT_SECRET or the keychain); a refused grant is sent once, never again.
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments or configuration).
 `,
   flags: () => import("./flags.js").then((f) => f.health),
