@@ -1,0 +1,185 @@
+// health --login on OIDC profiles, in-process against a real oidc-provider: the monitoring
+// client's secret from the keychain, a refused client credentials grant never sent again by the
+// same process, a provider that never answers bounded by the profile's timeoutMs, and
+// `health serve`'s /probe?target=<oidc profile>&login=1 with the OIDC phases' metrics (a profile
+// the exporter was started with, and one it prepares on the first scrape).
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareHealth, runHealth } from "../../src/health/run.js";
+import { startExporter } from "../../src/health/serve.js";
+import { buildThresholds } from "../../src/health/thresholds.js";
+import { SANDBOX_MONITOR_CLIENT_ID } from "../../src/sandbox/oidc.js";
+import { closeContext, memoryCredentials, testContext } from "../helpers/context.js";
+import {
+  closedPort,
+  type OidcHealthSandbox,
+  startOidcHealthSandbox,
+  writeOidcConfig,
+} from "../helpers/oidc-health.js";
+
+let sbx: OidcHealthSandbox;
+let downPort: number;
+
+beforeAll(async () => {
+  sbx = await startOidcHealthSandbox();
+  downPort = await closedPort();
+});
+afterAll(() => sbx?.close());
+
+function context(env: Record<string, string> = {}, credentials = memoryCredentials()) {
+  const t = testContext({ env, credentials });
+  writeOidcConfig(t.ctx.paths.configDir, sbx, downPort);
+  return t;
+}
+
+const phases = (report: Awaited<ReturnType<typeof runHealth>>) =>
+  report.results[0]?.phases.map((p) => `${p.name}:${p.ok ? "ok" : p.code}`);
+
+describe("health --login with auth.monitor (client credentials)", () => {
+  it("finds the secret in the keychain (service rxportal/<profile>, account <monitor clientId>)", async () => {
+    const credentials = memoryCredentials();
+    await credentials.store.setPassword("monitor", SANDBOX_MONITOR_CLIENT_ID, sbx.monitorSecret);
+    const t = context({}, credentials);
+    const prepared = await prepareHealth(t.ctx, { login: true, profile: ["monitor"] }, buildThresholds({}));
+    const report = await runHealth(t.ctx, prepared);
+    expect(phases(report)).toEqual([
+      "dns:ok",
+      "connect:ok",
+      "status:ok",
+      "discovery:ok",
+      "jwks:ok",
+      "token:ok",
+      "me:ok",
+    ]);
+    expect(report.results[0]?.summary).toMatch(/^sign-in works \(all phases ok/);
+    expect(report.results[0]?.login?.username).toBe(SANDBOX_MONITOR_CLIENT_ID);
+    await closeContext(t.ctx);
+  });
+
+  it("a refused grant (a wrong secret) is sent once: later probes of the same process report it again, marked reused", async () => {
+    const t = context({ RXPORTAL_CLIENT_SECRET: "not-the-secret" });
+    const prepared = await prepareHealth(t.ctx, { login: true, profile: ["monitor"] }, buildThresholds({}));
+    const before = sbx.grants();
+    for (let i = 0; i < 5; i++) {
+      const report = await runHealth(t.ctx, prepared);
+      expect(report.results[0]?.state).toBe("CRITICAL");
+      const token = report.results[0]?.phases.find((p) => p.name === "token");
+      expect(token).toMatchObject({ ok: false, code: "invalid_client" });
+      expect(token?.reused === true).toBe(i > 0);
+    }
+    expect(sbx.grants() - before).toBe(1);
+    await closeContext(t.ctx);
+  });
+
+  it("a provider that accepts and never answers: the token phase times out within timeoutMs, CRITICAL, not a hang", async () => {
+    const t = context({ RXPORTAL_CLIENT_SECRET: sbx.monitorSecret });
+    sbx.delays.set("/token", 30_000);
+    try {
+      const prepared = await prepareHealth(t.ctx, { login: true, profile: ["monitor"] }, buildThresholds({}));
+      const target = prepared.targets[0];
+      if (target) {
+        target.profile.timeoutMs = 1500;
+        target.timeoutMs = 20_000;
+      }
+      const started = Date.now();
+      const report = await runHealth(t.ctx, prepared);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(report.results[0]?.state).toBe("CRITICAL");
+      expect(report.results[0]?.phases.find((p) => p.name === "token")).toMatchObject({
+        ok: false,
+        code: "timeout",
+      });
+    } finally {
+      sbx.delays.delete("/token");
+    }
+    await closeContext(t.ctx);
+  }, 20_000);
+
+  it("no secret: a setup mistake before any probe (UNKNOWN), naming the variable, the flag and the keychain", async () => {
+    const t = context();
+    await expect(
+      prepareHealth(t.ctx, { login: true, profile: ["monitor"] }, buildThresholds({})),
+    ).rejects.toThrow(
+      /no secret for its monitoring client rxportal-monitor \(auth\.monitor\): set RXPORTAL_CLIENT_SECRET, pass --client-secret-file <file> \(mode 0600\), or keep it in the keychain \(service rxportal\/monitor, account rxportal-monitor\)/,
+    );
+    await expect(
+      prepareHealth(t.ctx, { clientSecretFile: join(t.dir, "x") }, buildThresholds({})),
+    ).rejects.toThrow(/are for --login/);
+  });
+});
+
+describe("health serve's /probe for an OIDC target", () => {
+  async function scrape(url: string, query: string): Promise<string> {
+    const response = await fetch(url.replace(/\/metrics$/, `/probe?${query}`));
+    expect(response.status).toBe(200);
+    return response.text();
+  }
+
+  const metric = (text: string, name: string, phase: string) =>
+    new RegExp(`^${name}\\{phase="${phase}"\\} (\\S+)$`, "m").exec(text)?.[1];
+
+  it("emits the OIDC phases' metrics, for a profile started with --login and for one prepared on first scrape", async () => {
+    const t = context({ RXPORTAL_CLIENT_SECRET: sbx.monitorSecret });
+    // Started with the refresh-token profile and no --login: /probe prepares `monitor` itself.
+    const prepared = await prepareHealth(t.ctx, { profile: ["oidc"] }, buildThresholds({}));
+    const exporter = await startExporter(t.ctx, prepared, {
+      host: "127.0.0.1",
+      port: 0,
+      minLoginIntervalMs: 60_000,
+      concurrency: 4,
+      version: "test",
+    });
+    try {
+      const before = sbx.grants();
+      const text = await scrape(exporter.url, "target=monitor&login=1");
+      for (const phase of ["discovery", "jwks", "token", "me"]) {
+        expect(metric(text, "probe_rxportal_phase_success", phase), `${phase}\n${text}`).toBe("1");
+        expect(Number(metric(text, "probe_rxportal_duration_seconds", phase))).toBeGreaterThanOrEqual(0);
+      }
+      expect(text).toMatch(/^probe_success 1$/m);
+      expect(text).toMatch(/^probe_rxportal_login_success 1$/m);
+      // Scraped again within --min-login-interval: the grant is not sent again.
+      const again = await scrape(exporter.url, "module=login&target=monitor");
+      expect(metric(again, "probe_rxportal_phase_success", "token")).toBe("1");
+      expect(sbx.grants() - before).toBe(1);
+      // module=status stops after GET /status: no OIDC phase.
+      const status = await scrape(exporter.url, "target=monitor");
+      expect(metric(status, "probe_rxportal_phase_success", "token")).toBeUndefined();
+    } finally {
+      await exporter.close();
+      await closeContext(t.ctx);
+    }
+  });
+
+  it("a profile the exporter was started with (--login, a refresh token): its phases, and a revoked token's 0", async () => {
+    const token = await sbx.refreshToken();
+    await sbx.revoke(token);
+    const t = context({ RXPORTAL_REFRESH_TOKEN: token });
+    const prepared = await prepareHealth(t.ctx, { login: true, profile: ["oidc"] }, buildThresholds({}));
+    const exporter = await startExporter(t.ctx, prepared, {
+      host: "127.0.0.1",
+      port: 0,
+      minLoginIntervalMs: 1,
+      concurrency: 4,
+      version: "test",
+    });
+    try {
+      const before = sbx.grants();
+      for (let i = 0; i < 3; i++) {
+        const text = await scrape(exporter.url, "target=oidc&login=1");
+        expect(metric(text, "probe_rxportal_phase_success", "discovery")).toBe("1");
+        expect(metric(text, "probe_rxportal_phase_success", "jwks")).toBe("1");
+        expect(metric(text, "probe_rxportal_phase_success", "token")).toBe("0");
+        expect(metric(text, "probe_rxportal_phase_success", "me")).toBeUndefined();
+        expect(text).toMatch(/^probe_success 0$/m);
+        expect(text).toMatch(/^probe_rxportal_state 2$/m);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      // The refused refresh grant was sent once, however often scraped after --min-login-interval.
+      expect(sbx.grants() - before).toBe(1);
+    } finally {
+      await exporter.close();
+      await closeContext(t.ctx);
+    }
+  });
+});
