@@ -71,7 +71,11 @@ async function sandboxWithOidc(
     `      audience: ${provider.audience}`,
   ])
     note(ctx, `  ${line}`);
-  note(ctx, "Then: rxportal login --profile sandbox-oidc. Press Ctrl-C to stop.");
+  note(
+    ctx,
+    `Then: rxportal login --profile sandbox-oidc. For health --login by client credentials, add \`monitor: { clientId: ${provider.monitorClientId} }\` under auth and set RXPORTAL_CLIENT_SECRET to the sandbox's demo secret (docs/cli.md, "OIDC").`,
+  );
+  note(ctx, "Press Ctrl-C to stop.");
   await new Promise<never>(() => {});
   return undefined;
 }

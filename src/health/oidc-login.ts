@@ -6,11 +6,12 @@
 // this process (health serve scrapes again and again: a provider may lock or rate-limit the client).
 // Every provider request is bounded by the profile's timeoutMs, so a provider that never answers
 // is a timed-out phase, not a monitor that hangs.
+
+import type { SignInDeps } from "../auth/sign-in.js";
 import type { OidcSettings, Profile } from "../config/load.js";
+import type { CredentialAccess } from "../credentials/access.js";
 import { UsageError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
-import type { SignInDeps } from "../auth/sign-in.js";
-import type { CredentialAccess } from "../credentials/access.js";
 import { type LoginOutcome, type LoginStep, timePhase } from "./probe.js";
 import type { PhaseResult } from "./result.js";
 
