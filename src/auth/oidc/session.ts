@@ -11,6 +11,7 @@ import { note } from "../../ui/output.js";
 import type { SessionDeps, SignedIn } from "../kept.js";
 import { credentialsOf, markSignedOut, noteKeptProfile, notKeptBecause } from "../kept.js";
 import { rememberUsername } from "../users.js";
+import { openBrowser } from "./browser.js";
 import { waitForApproval } from "./device.js";
 import { displayName, type IdTokenClaims } from "./id-token.js";
 import { type OidcDeps, OidcProvider, type TokenSet } from "./provider.js";
@@ -61,7 +62,7 @@ export interface OidcSignedIn extends SignedIn {
  */
 export async function oidcSignIn(
   ctx: OidcSessionDeps,
-  opts: { web?: boolean; webTimeoutMs?: number } = {},
+  opts: { web?: boolean; webTimeoutMs?: number; noBrowser?: boolean } = {},
 ): Promise<OidcSignedIn> {
   const [profile, client, creds] = await Promise.all([ctx.profile(), ctx.portal(), credentialsOf(ctx)]);
   const provider = await openProvider(ctx, profile);
@@ -71,6 +72,7 @@ export async function oidcSignIn(
         signal: ctx.signal,
         timeoutMs: opts.webTimeoutMs,
         say: (line) => ctx.io.stderr.write(`${line}\n`),
+        open: (url) => openBrowser(url, { env: ctx.env, noBrowser: opts.noBrowser }),
       })
     : await deviceSignIn(ctx, provider);
   if (!tokens.claims) {

@@ -15,6 +15,8 @@ export interface WebSignInOptions {
   signal: AbortSignal;
   /** Where the address to open is shown (stderr). */
   say(line: string): void;
+  /** Opens the address in a browser where there is one (./browser.ts); true when one was started. */
+  open?(url: string): boolean;
   timeoutMs?: number;
 }
 
@@ -48,6 +50,8 @@ export async function webSignIn(provider: OidcProvider, opts: WebSignInOptions):
   try {
     const expected = { ...(await provider.authorization(redirectUri)), redirectUri };
     opts.say(`Open this address in a browser on this computer to sign in:\n${expected.url.href}`);
+    if (opts.open?.(expected.url.href))
+      opts.say("Your browser should open it now; if it does not, open the address yourself.");
     opts.say(
       `Waiting for the browser (up to ${Math.round((opts.timeoutMs ?? WEB_TIMEOUT_MS) / 60_000)} minutes; Ctrl-C stops)...`,
     );

@@ -13,6 +13,8 @@ export interface LoginOptions {
   force?: boolean;
   /** OIDC profiles: Authorization Code with PKCE in a browser, instead of the device flow. */
   web?: boolean;
+  /** --no-browser: with --web, print the address only. */
+  browser?: boolean;
 }
 
 export async function loginCommand(ctx: AppContext, opts: LoginOptions): Promise<CommandResult> {
@@ -70,7 +72,7 @@ async function oidcLogin(ctx: AppContext, opts: LoginOptions): Promise<CommandRe
   }
   const { oidcSignIn } = await import("../../auth/oidc/session.js");
   const { displayName } = await import("../../auth/oidc/id-token.js");
-  const signed = await oidcSignIn(ctx, { web: opts.web });
+  const signed = await oidcSignIn(ctx, { web: opts.web, noBrowser: opts.browser === false });
   const name = displayName(signed.claims);
   if (ctx.globals.json) {
     printJson(ctx, {

@@ -24,6 +24,10 @@ export const login: CommandSpec = {
       description:
         "OIDC profiles: sign in in a browser on this computer (PKCE, loopback redirect) instead of with a code",
     },
+    {
+      flags: "--no-browser",
+      description: "with --web: only print the address to open, do not start a browser (also BROWSER=none)",
+    },
   ],
   examples: [
     "rxportal login",
