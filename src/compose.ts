@@ -91,7 +91,18 @@ export function createContext(init: ContextInit): AppContext {
           sandbox: ctx.globals.sandbox,
           timeoutMs: ctx.globals.timeout,
         });
-        if (ctx.globals.sandbox) profile.baseUrl = await startEmbeddedSandbox(ctx);
+        if (ctx.globals.oidc && !ctx.globals.sandbox) {
+          const { UsageError } = await import("./errors.js");
+          throw new UsageError(
+            "--oidc goes with --sandbox (the embedded sandbox with its OpenID Provider).",
+            {
+              hint: "Run `rxportal <command> --sandbox --oidc`, or `rxportal sandbox --oidc` for one that lasts.",
+            },
+          );
+        }
+        if (ctx.globals.sandbox && ctx.globals.oidc)
+          Object.assign(profile, await startEmbeddedOidcSandbox(ctx, profile.name));
+        else if (ctx.globals.sandbox) profile.baseUrl = await startEmbeddedSandbox(ctx);
         return profile;
       })();
       return profilePromise;
@@ -165,6 +176,57 @@ async function startEmbeddedSandbox(ctx: AppContext): Promise<string> {
   ctx.cleanups.push(() => sandbox.close());
   ctx.trace?.(`embedded sandbox portal listening at ${sandbox.baseUrl}`);
   return sandbox.baseUrl;
+}
+
+/**
+ * --sandbox --oidc: the bundled portal and a real OpenID Provider (oidc-provider and jose, loaded
+ * only here), in this process, on free loopback ports. The profile becomes an OIDC one. The
+ * provider's demo member approves device codes by itself (nobody could open a page of a provider
+ * that ends with the command in time), and the run's credential store (memory only, as for every
+ * --sandbox run) holds the sandbox monitoring client's demo secret for health --login.
+ */
+async function startEmbeddedOidcSandbox(
+  ctx: AppContext,
+  profileName: string,
+): Promise<Pick<Profile, "baseUrl" | "auth">> {
+  const [oidc, { parseFaultSpec }, { DEFAULT_OIDC_SCOPES }, { credentialsOf }] = await Promise.all([
+    import("./sandbox/oidc.js"),
+    import("./sandbox/faults.js"),
+    import("./config/load.js"),
+    import("./auth/kept.js"),
+  ]);
+  const faults = (ctx.globals.sandboxFault ?? []).map(parseFaultSpec);
+  const both = await oidc.startSandboxWithOidc({
+    host: "127.0.0.1",
+    port: 0,
+    faults,
+    autoApprove: oidc.SANDBOX_DEMO_MEMBER,
+    deviceInterval: 1,
+    quiet: true,
+    onApproveError: (error) => ctx.trace?.(`the sandbox's demo approval failed: ${String(error)}`),
+  });
+  ctx.cleanups.push(() => both.close());
+  const { sandbox, provider } = both;
+  ctx.trace?.(
+    `embedded sandbox portal listening at ${sandbox.baseUrl}, its OpenID Provider at ${provider.issuer}`,
+  );
+  await (await credentialsOf(ctx)).store.setPassword(
+    profileName,
+    provider.monitorClientId,
+    oidc.SANDBOX_MONITOR_SECRET,
+  );
+  return {
+    baseUrl: sandbox.baseUrl,
+    auth: {
+      type: "oidc",
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      scopes: DEFAULT_OIDC_SCOPES,
+      audience: provider.audience,
+      redirectPort: 0,
+      monitor: { clientId: provider.monitorClientId },
+    },
+  };
 }
 
 /** The real process's context. The only place (with bin/) that reads `process`. */

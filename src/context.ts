@@ -21,6 +21,8 @@ export interface GlobalOptions {
   config?: string;
   sandbox?: boolean;
   sandboxFault?: string[];
+  /** With --sandbox: an OpenID Provider beside the embedded sandbox, the profile an OIDC one. */
+  oidc?: boolean;
   json?: boolean;
   plain?: boolean;
   /** false for --no-color. */

@@ -48,6 +48,7 @@ export const globalFlags = z.strictObject({
   config: text,
   sandbox: flag,
   sandboxFault: texts,
+  oidc: flag,
   json: flag,
   plain: flag,
   color: flag,

@@ -24,7 +24,9 @@ export async function sandboxCommand(ctx: AppContext, opts: SandboxCommandOption
   const seed = opts.seed
     ? await (await import("../sandbox/seed-file.js")).loadSeedFile(opts.seed)
     : undefined;
-  if (opts.oidc) return sandboxWithOidc(ctx, { host, port: opts.port, faults, seed }, listenError);
+  // `--oidc` is also a global option (`--sandbox --oidc`), which commander gives the program.
+  if (opts.oidc || ctx.globals.oidc)
+    return sandboxWithOidc(ctx, { host, port: opts.port, faults, seed }, listenError);
   const sandbox = await startSandbox({ host, port: opts.port, faults, seed }).catch((error: unknown) => {
     throw listenError(error, host, opts.port) ?? error;
   });

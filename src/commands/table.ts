@@ -29,6 +29,11 @@ export const program: ProgramSpec = {
       description: "start the bundled sandbox portal in-process on 127.0.0.1 and use it",
     },
     {
+      flags: "--oidc",
+      description:
+        "with --sandbox: sign in through a real OpenID Provider started beside it (its demo member approves by itself)",
+    },
+    {
       flags: "--sandbox-fault <spec>",
       description: "with --sandbox: inject a fault, e.g. maintenance:120 (repeatable)",
       repeatable: true,

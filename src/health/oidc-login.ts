@@ -75,9 +75,8 @@ export async function resolveMonitorCredential(
   }
   const { credentialsOf } = await import("../auth/kept.js");
   const creds = await credentialsOf(deps);
-  const kept = creds.persistent
-    ? await creds.store.getPassword(profile.name, monitor.clientId).catch(() => undefined)
-    : undefined;
+  // Also a store of this run only: --sandbox --oidc keeps the sandbox client's demo secret there.
+  const kept = await creds.store.getPassword(profile.name, monitor.clientId).catch(() => undefined);
   if (kept) return { ...base, secret: kept, source: "keychain" };
   throw new UsageError(
     `health --login on the OIDC profile "${profile.name}" has no secret for its monitoring client ${monitor.clientId} (auth.monitor): set RXPORTAL_CLIENT_SECRET, pass --client-secret-file <file> (mode 0600), or keep it in the keychain (service rxportal/${profile.name}, account ${monitor.clientId}).`,

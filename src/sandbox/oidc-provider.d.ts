@@ -5,5 +5,7 @@ declare module "oidc-provider" {
   export default class Provider {
     constructor(issuer: string, configuration: unknown);
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    // biome-ignore lint/suspicious/noExplicitAny: the provider's events pass (ctx, ...) of several shapes
+    on(event: string, listener: (...args: any[]) => void): this;
   }
 }

@@ -25,6 +25,8 @@ export const SANDBOX_CLIENT_ID = "rxportal-cli";
 export const SANDBOX_MONITOR_CLIENT_ID = "rxportal-monitor";
 export const SANDBOX_MONITOR_SECRET = "Sandbox-Monitor-Secret-2026";
 export const SANDBOX_MONITOR_MEMBER = "monitor.totp";
+/** `--sandbox --oidc`: the member who approves the embedded provider's device codes by itself. */
+export const SANDBOX_DEMO_MEMBER = "pat.sample";
 
 export interface OidcAccount {
   /** The sandbox username: the ID token's sub and preferred_username. */
@@ -48,6 +50,17 @@ export interface OidcProviderOptions {
    * the provider slow by not resolving at once).
    */
   onRequest?: (method: string, path: string) => void | Promise<void>;
+  /**
+   * `--sandbox --oidc`: this sandbox member approves every device code by itself, through the
+   * provider's own pages (./oidc-approve.ts), as soon as the code is issued.
+   */
+  autoApprove?: string;
+  /** Seconds between device polls the provider asks for (its default: none, so RFC 8628's 5). */
+  deviceInterval?: number;
+  /** An automatic approval that failed (the poll then runs until the code expires). */
+  onApproveError?: (error: unknown) => void;
+  /** No development-settings warnings from oidc-provider on stderr. */
+  quiet?: boolean;
 }
 
 export interface RunningOidcProvider {
@@ -75,6 +88,15 @@ function page(ctx: PageContext, title: string, body: string): void {
   ctx.body = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
 }
 
+/** Builds the provider, then gives console.warn back whatever happened. */
+function newQuietly<T>(warn: typeof console.warn, build: () => T): T {
+  try {
+    return build();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 export async function startOidcProvider(opts: OidcProviderOptions): Promise<RunningOidcProvider> {
   const host = opts.host ?? "127.0.0.1";
   const server: Server = createServer();
@@ -90,110 +112,147 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const issuer = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
-  const { default: Provider } = await import("oidc-provider");
+  // oidc-provider warns on stderr about its development settings (which a sandbox is for) as it
+  // loads and starts; `quiet` (the embedded --sandbox --oidc) keeps a member command's stderr its own.
   const signing = await jose.generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await jose.exportJWK(signing.privateKey)), alg: "RS256", use: "sig", kid: `sbx-${port}` };
   const audience = SANDBOX_API_AUDIENCE;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: SANDBOX_CLIENT_ID,
-        token_endpoint_auth_method: "none",
-        application_type: "native",
-        grant_types: ["urn:ietf:params:oauth:grant-type:device_code", "authorization_code", "refresh_token"],
-        response_types: ["code"],
-        redirect_uris: ["http://127.0.0.1/callback"],
-      },
-      {
-        client_id: SANDBOX_MONITOR_CLIENT_ID,
-        client_secret: opts.monitorSecret ?? SANDBOX_MONITOR_SECRET,
-        token_endpoint_auth_method: "client_secret_basic",
-        grant_types: ["client_credentials"],
-        response_types: [],
-        redirect_uris: [],
-      },
-    ],
-    jwks: { keys: [jwk] },
-    features: {
-      devInteractions: { enabled: true },
-      clientCredentials: { enabled: true },
-      deviceFlow: {
-        enabled: true,
-        userCodeInputSource: (ctx: PageContext, form: string, _out: unknown, err?: Error) =>
-          page(
-            ctx,
-            "Sign in to the sandbox",
-            `<p>Enter the code rxportal shows.</p>${err ? `<p>That code did not work: ${escapeHtml(err.message)}</p>` : ""}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`,
-          ),
-        userCodeConfirmSource: (
-          ctx: PageContext,
-          form: string,
-          _client: unknown,
-          _info: unknown,
-          userCode: string,
-        ) =>
-          page(
-            ctx,
-            "Confirm the code",
-            `<p>Is ${escapeHtml(userCode)} the code rxportal shows?</p>${form}<button type="submit" form="op.deviceConfirmForm">Continue</button> <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort">Abort</button>`,
-          ),
-        successSource: (ctx: PageContext) =>
-          page(ctx, "Signed in", "<p>You are signed in. Close this window and go back to rxportal.</p>"),
-      },
-      revocation: {
-        enabled: true,
-        allowedPolicy: async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
-          token.clientId === client.clientId,
-      },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => audience,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, indicator: string) => {
-          if (indicator !== audience) throw new Error(`unknown resource ${indicator}`);
+  const warn = console.warn;
+  if (opts.quiet) console.warn = () => {};
+  let Provider: typeof import("oidc-provider").default;
+  try {
+    Provider = (await import("oidc-provider")).default;
+  } catch (error) {
+    console.warn = warn;
+    throw error;
+  }
+  const provider = newQuietly(
+    warn,
+    () =>
+      new Provider(issuer, {
+        clients: [
+          {
+            client_id: SANDBOX_CLIENT_ID,
+            token_endpoint_auth_method: "none",
+            application_type: "native",
+            grant_types: [
+              "urn:ietf:params:oauth:grant-type:device_code",
+              "authorization_code",
+              "refresh_token",
+            ],
+            response_types: ["code"],
+            redirect_uris: ["http://127.0.0.1/callback"],
+          },
+          {
+            client_id: SANDBOX_MONITOR_CLIENT_ID,
+            client_secret: opts.monitorSecret ?? SANDBOX_MONITOR_SECRET,
+            token_endpoint_auth_method: "client_secret_basic",
+            grant_types: ["client_credentials"],
+            response_types: [],
+            redirect_uris: [],
+          },
+        ],
+        jwks: { keys: [jwk] },
+        features: {
+          devInteractions: { enabled: true },
+          clientCredentials: { enabled: true },
+          deviceFlow: {
+            enabled: true,
+            userCodeInputSource: (ctx: PageContext, form: string, _out: unknown, err?: Error) =>
+              page(
+                ctx,
+                "Sign in to the sandbox",
+                `<p>Enter the code rxportal shows.</p>${err ? `<p>That code did not work: ${escapeHtml(err.message)}</p>` : ""}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`,
+              ),
+            userCodeConfirmSource: (
+              ctx: PageContext,
+              form: string,
+              _client: unknown,
+              _info: unknown,
+              userCode: string,
+            ) =>
+              page(
+                ctx,
+                "Confirm the code",
+                `<p>Is ${escapeHtml(userCode)} the code rxportal shows?</p>${form}<button type="submit" form="op.deviceConfirmForm">Continue</button> <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort">Abort</button>`,
+              ),
+            successSource: (ctx: PageContext) =>
+              page(ctx, "Signed in", "<p>You are signed in. Close this window and go back to rxportal.</p>"),
+          },
+          revocation: {
+            enabled: true,
+            allowedPolicy: async (
+              _ctx: unknown,
+              client: { clientId: string },
+              token: { clientId?: string },
+            ) => token.clientId === client.clientId,
+          },
+          resourceIndicators: {
+            enabled: true,
+            defaultResource: () => audience,
+            useGrantedResource: () => true,
+            getResourceServerInfo: (_ctx: unknown, indicator: string) => {
+              if (indicator !== audience) throw new Error(`unknown resource ${indicator}`);
+              return {
+                scope: "member",
+                audience,
+                accessTokenTTL: opts.accessTokenTtl ?? 300,
+                accessTokenFormat: "jwt",
+              };
+            },
+          },
+        },
+        scopes: ["openid", "profile", "email", "offline_access", "member"],
+        claims: { openid: ["sub"], profile: ["name", "preferred_username"], email: ["email"] },
+        async findAccount(_ctx: unknown, id: string) {
+          const account = opts.accounts(id);
+          if (!account) return undefined;
           return {
-            scope: "member",
-            audience,
-            accessTokenTTL: opts.accessTokenTtl ?? 300,
-            accessTokenFormat: "jwt",
+            accountId: account.username,
+            async claims() {
+              return {
+                sub: account.username,
+                name: account.name,
+                preferred_username: account.username,
+                email: account.email,
+              };
+            },
           };
         },
-      },
-    },
-    scopes: ["openid", "profile", "email", "offline_access", "member"],
-    claims: { openid: ["sub"], profile: ["name", "preferred_username"], email: ["email"] },
-    async findAccount(_ctx: unknown, id: string) {
-      const account = opts.accounts(id);
-      if (!account) return undefined;
-      return {
-        accountId: account.username,
-        async claims() {
-          return {
-            sub: account.username,
-            name: account.name,
-            preferred_username: account.username,
-            email: account.email,
-          };
+        // A refresh token for this client whatever the consent prompt did with offline_access.
+        issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(grant: string): boolean }) =>
+          client.grantTypeAllowed("refresh_token"),
+        ttl: {
+          AccessToken: opts.accessTokenTtl ?? 300,
+          DeviceCode: opts.deviceCodeTtl ?? 600,
+          IdToken: 3600,
+          ClientCredentials: opts.accessTokenTtl ?? 300,
+          RefreshToken: 24 * 3600,
+          Interaction: 3600,
+          Session: 3600,
+          Grant: 24 * 3600,
         },
-      };
-    },
-    // A refresh token for this client whatever the consent prompt did with offline_access.
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(grant: string): boolean }) =>
-      client.grantTypeAllowed("refresh_token"),
-    ttl: {
-      AccessToken: opts.accessTokenTtl ?? 300,
-      DeviceCode: opts.deviceCodeTtl ?? 600,
-      IdToken: 3600,
-      ClientCredentials: opts.accessTokenTtl ?? 300,
-      RefreshToken: 24 * 3600,
-      Interaction: 3600,
-      Session: 3600,
-      Grant: 24 * 3600,
-    },
-    pkce: { required: () => true },
-    // An http:// issuer on loopback only: the sandbox never leaves this computer.
-    clientBasedCORS: () => false,
-  } as never);
+        pkce: { required: () => true },
+        // An http:// issuer on loopback only: the sandbox never leaves this computer.
+        clientBasedCORS: () => false,
+      } as never),
+  );
+  if (opts.autoApprove || opts.deviceInterval) {
+    const member = opts.autoApprove;
+    provider.on(
+      "device_authorization.success",
+      (_ctx: unknown, body: { verification_uri: string; user_code: string; interval?: number }) => {
+        // The answer is sent after the event: a changed interval is in it.
+        if (opts.deviceInterval) body.interval = opts.deviceInterval;
+        if (!member) return;
+        setImmediate(() => {
+          import("./oidc-approve.js")
+            .then((m) => m.approveAsMember(body.verification_uri, body.user_code, member))
+            .catch((error: unknown) => opts.onApproveError?.(error));
+        });
+      },
+    );
+  }
   const answer = provider.callback();
   const observe = opts.onRequest;
   server.on(
@@ -251,7 +310,16 @@ export function bearerVerifier(issuer: string, audience = SANDBOX_API_AUDIENCE) 
  */
 export async function startSandboxWithOidc(
   opts: SandboxOptions &
-    Pick<OidcProviderOptions, "accessTokenTtl" | "monitorSecret" | "onRequest"> & {
+    Pick<
+      OidcProviderOptions,
+      | "accessTokenTtl"
+      | "monitorSecret"
+      | "onRequest"
+      | "autoApprove"
+      | "deviceInterval"
+      | "onApproveError"
+      | "quiet"
+    > & {
       providerPort?: number;
     } = {},
 ): Promise<{ sandbox: RunningSandbox; provider: RunningOidcProvider; close(): Promise<void> }> {
@@ -265,6 +333,10 @@ export async function startSandboxWithOidc(
     accessTokenTtl: opts.accessTokenTtl,
     monitorSecret: opts.monitorSecret,
     onRequest: opts.onRequest,
+    autoApprove: opts.autoApprove,
+    deviceInterval: opts.deviceInterval,
+    onApproveError: opts.onApproveError,
+    quiet: opts.quiet,
   });
   verify = bearerVerifier(provider.issuer, provider.audience);
   return {

@@ -16,7 +16,11 @@ import { waitForApproval } from "./device.js";
 import { displayName, type IdTokenClaims } from "./id-token.js";
 import { type OidcDeps, OidcProvider, type TokenSet } from "./provider.js";
 
-export type OidcSessionDeps = SessionDeps & Pick<OidcDeps, "cleanups" | "trace">;
+export type OidcSessionDeps = SessionDeps &
+  Pick<OidcDeps, "cleanups" | "trace"> & {
+    /** --sandbox --oidc: the embedded provider approves device codes by itself. */
+    globals: { sandbox?: boolean; oidc?: boolean };
+  };
 
 /** Refresh a little before the provider's expiry so a request does not race it. */
 const EXPIRY_MARGIN_MS = 30_000;
@@ -104,6 +108,10 @@ async function deviceSignIn(ctx: OidcSessionDeps, provider: OidcProvider): Promi
   lines.push(
     `Waiting for you to approve (the code works for ${Math.round(device.expiresIn / 60)} minutes; Ctrl-C stops)...`,
   );
+  if (ctx.globals.sandbox && ctx.globals.oidc)
+    lines.push(
+      "rxportal: --sandbox --oidc: the embedded sandbox's demo member (pat.sample) approves this code by itself; at `rxportal sandbox --oidc` or a real provider you open the address and sign in yourself.",
+    );
   for (const line of lines) ctx.io.stderr.write(`${line}\n`);
   const { tokens } = await waitForApproval(
     {
@@ -176,7 +184,8 @@ export async function requireOidcSession(
       });
     }
   }
-  if (!ctx.prompter.interactive) {
+  // --sandbox --oidc approves by itself: no person is needed, so a script signs in too.
+  if (!ctx.prompter.interactive && !(ctx.globals.sandbox && ctx.globals.oidc)) {
     throw new AuthRequiredError("You are not signed in.", {
       code: "not_signed_in",
       hint: creds.persistent
