@@ -267,6 +267,24 @@ describe("health --login with a confidential monitoring client (auth.monitor: cl
   });
 });
 
+describe("--verbose", () => {
+  it("traces the provider's requests with the grant's secrets redacted (refresh token, client secret)", async () => {
+    const refresh = await token();
+    const r = await health(["--verbose", "--format", "nagios"], { RXPORTAL_REFRESH_TOKEN: refresh });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /^rxportal: → POST http:\/\/127\.0\.0\.1:\d+\/token \S*refresh_token=\[redacted\]&grant_type=refresh_token/m,
+    );
+    const c = await health(["--verbose", "--profile", "monitor", "--format", "nagios"], {
+      RXPORTAL_CLIENT_SECRET: sbx.monitorSecret,
+    });
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stderr).toMatch(
+      /^rxportal: → POST http:\/\/127\.0\.0\.1:\d+\/token \S*grant_type=client_credentials/m,
+    );
+  });
+});
+
 describe("canary", () => {
   it("no refresh token or client secret in any run's stdout or stderr, nor in any file under HOME", () => {
     expect(runs.length).toBeGreaterThan(20);

@@ -108,6 +108,34 @@ describe("health --login with auth.monitor (client credentials)", () => {
   });
 });
 
+describe("auth.monitor in the config file", () => {
+  it.each([
+    ["no clientId", "monitor: {}", "profiles.m.auth.monitor.clientId"],
+    [
+      "a secret in the file",
+      "monitor: { clientId: m, clientSecret: s3cr3t }",
+      "profiles.m.auth.monitor.clientSecret",
+    ],
+    ["not a map", "monitor: rxportal-monitor", "profiles.m.auth.monitor"],
+  ])("%s: a configuration error (78) naming the key", async (_what, monitor, keyPath) => {
+    const t = testContext();
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    mkdirSync(t.ctx.paths.configDir, { recursive: true });
+    writeFileSync(
+      join(t.ctx.paths.configDir, "config.yaml"),
+      `profiles:\n  m:\n    baseUrl: https://portal.example/api/v1\n    auth: { type: oidc, issuer: https://id.example, clientId: c, ${monitor} }\n`,
+    );
+    const error = (await t.ctx.config().catch((e: unknown) => e)) as {
+      exitCode: number;
+      keyPath: string;
+      message: string;
+    };
+    expect(error.exitCode).toBe(78);
+    expect(error.keyPath).toBe(keyPath);
+    expect(error.message).not.toContain("s3cr3t");
+  });
+});
+
 describe("health serve's /probe for an OIDC target", () => {
   async function scrape(url: string, query: string): Promise<string> {
     const response = await fetch(url.replace(/\/metrics$/, `/probe?${query}`));
