@@ -333,14 +333,12 @@ async function jwksFinding(t: DoctorWords, seen: ProviderObservation): Promise<P
 }
 
 /**
- * Where the provider's clock stands against this computer's, from what was seen: a range in
- * milliseconds (provider minus ours) that certainly holds the truth. An answer's Date header was
- * written between our send and receive, in whole seconds (so up to a second later than it says);
- * a token's iat was written at or before the provider's present, and we look at it later still.
+ * Where the provider's clock stands against this computer's, from its answers' Date headers: a
+ * range in milliseconds (provider minus ours) that certainly holds the truth. A Date header was
+ * written between our send and receive, in whole seconds (so up to a second later than it says).
  */
 export function providerOffset(
   answers: readonly Pick<ProviderAnswer, "sentAt" | "receivedAt" | "date">[],
-  token?: { iat: number; now: number },
 ): { low: number; high: number } | undefined {
   let low = Number.NEGATIVE_INFINITY;
   let high = Number.POSITIVE_INFINITY;
@@ -352,10 +350,6 @@ export function providerOffset(
     low = Math.max(low, date - a.receivedAt);
     high = Math.min(high, date + 1000 - a.sentAt);
   }
-  if (token) {
-    any = true;
-    low = Math.max(low, token.iat * 1000 - token.now);
-  }
   if (!any) return undefined;
   // Readings that contradict each other (a clock that jumped): the widest honest range.
   if (low > high) [low, high] = [high, low];
@@ -364,37 +358,43 @@ export function providerOffset(
 
 /**
  * The verdict on a provider's clock: beyond the tolerance only when the whole range is, so a
- * slow answer never makes a good clock look wrong. `skew` is ours minus the provider's, in seconds.
+ * slow answer never makes a good clock look wrong. `skew` is ours minus the provider's, in
+ * seconds; `within` bounds the difference when it is ok.
  */
 export function judgeClock(
   range: { low: number; high: number },
   toleranceSeconds: number,
 ): { outcome: "ok" | "problem"; skew: number; within: number } {
   const tolerance = toleranceSeconds * 1000;
-  const middle = Number.isFinite(range.high) ? (range.low + range.high) / 2 : range.low;
-  const estimate = Number.isFinite(range.low) ? middle : range.high;
-  const skew = Math.round(-estimate / 1000);
+  const skew = Math.round(-(range.low + range.high) / 2 / 1000);
   if (range.low > tolerance || range.high < -tolerance) return { outcome: "problem", skew, within: 0 };
   const worst = Math.max(Math.abs(range.low), Math.abs(range.high));
   return { outcome: "ok", skew, within: Math.max(1, Math.ceil(Math.min(worst, tolerance) / 1000)) };
 }
 
+/**
+ * A token's iat was written at or before the provider's present, and we read it later still: the
+ * provider is ahead of us by at least iat - now. Seconds this computer is behind by, when that
+ * is certainly beyond the tolerance.
+ */
+export function tokenBehind(iat: number, now: number, toleranceSeconds: number): number | undefined {
+  const ahead = iat * 1000 - now;
+  return ahead > toleranceSeconds * 1000 ? Math.round(ahead / 1000) : undefined;
+}
+
 function clockFinding(t: DoctorWords, seen: ProviderObservation): ProbeFinding {
-  const token = seen.tokenIat === undefined ? undefined : { iat: seen.tokenIat, now: seen.tokenAt };
-  const range = providerOffset(seen.answers, token);
-  if (!range) return { outcome: "unknown", summary: t.oidcClockUnknown };
-  const verdict = judgeClock(range, seen.tolerance);
+  const range = providerOffset(seen.answers);
+  const behind =
+    seen.tokenIat === undefined ? undefined : tokenBehind(seen.tokenIat, seen.tokenAt, seen.tolerance);
+  if (!range && behind === undefined) return { outcome: "unknown", summary: t.oidcClockUnknown };
+  const verdict = range ? judgeClock(range, seen.tolerance) : undefined;
   const evidence: Record<string, unknown> = {
-    skewSeconds: verdict.skew,
+    skewSeconds: verdict?.skew,
     toleranceSeconds: seen.tolerance,
     providerDate: seen.answers.find((a) => a.date)?.date,
     tokenIat: seen.tokenIat,
   };
-  const details: string[] = [];
-  if (token && token.iat * 1000 > token.now + seen.tolerance * 1000) {
-    details.push(t.oidcClockFromToken(Math.round((token.iat * 1000 - token.now) / 1000)));
-  }
-  if (verdict.outcome === "problem") {
+  if (verdict?.outcome === "problem") {
     const seconds = Math.abs(verdict.skew);
     return {
       outcome: "problem",
@@ -402,9 +402,23 @@ function clockFinding(t: DoctorWords, seen: ProviderObservation): ProbeFinding {
         verdict.skew > 0
           ? t.oidcClockAhead(seconds, seen.tolerance)
           : t.oidcClockBehind(seconds, seen.tolerance),
-      details,
+      details: behind === undefined ? [] : [t.oidcClockFromToken(behind)],
       evidence,
     };
   }
-  return { outcome: "ok", summary: t.oidcClockOk(verdict.within, seen.tolerance), details, evidence };
+  // The Date header agrees (or was not seen), but a kept token was stamped in our future: a
+  // provider node whose clock is off, or this computer's clock set back since.
+  if (behind !== undefined) {
+    return {
+      outcome: "problem",
+      summary: t.oidcClockBehind(behind, seen.tolerance),
+      details: [t.oidcClockFromToken(behind)],
+      evidence: { ...evidence, tokenSkewSeconds: -behind },
+    };
+  }
+  return {
+    outcome: "ok",
+    summary: t.oidcClockOk(verdict?.within ?? 1, seen.tolerance),
+    evidence,
+  };
 }
