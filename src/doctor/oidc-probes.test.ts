@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ID_TOKEN_TOLERANCE_SECONDS as TOLERANCE } from "../auth/oidc/id-token.js";
-import { judgeClock, providerOffset, sameIssuer, tokenBehind } from "./oidc-probes.js";
+import { iatOf, judgeClock, providerOffset, sameIssuer, tokenBehind } from "./oidc-probes.js";
 
 /** One request: sent at `sentAt` by our clock, stamped by the provider (clock ours + offset) somewhere in flight. */
 const exchange = fc.record({
@@ -88,5 +88,17 @@ describe("the issuer comparison", () => {
     expect(sameIssuer("https://id.acme.example/realms/a", "https://id.acme.example/realms/a/")).toBe(false);
     expect(sameIssuer("http://127.0.0.1:4000", "http://localhost:4000")).toBe(false);
     expect(sameIssuer("https://id.acme.example", "http://id.acme.example")).toBe(false);
+  });
+});
+
+describe("a kept token's iat", () => {
+  it("is read from a JWT's payload, and anything else gives none", () => {
+    const jwt = (payload: unknown) =>
+      `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.sig`;
+    expect(iatOf(jwt({ iat: 1_800_000_000, sub: "x" }))).toBe(1_800_000_000);
+    expect(iatOf(jwt({ sub: "x" }))).toBeUndefined();
+    expect(iatOf(jwt({ iat: "soon" }))).toBeUndefined();
+    expect(iatOf("opaque-access-token")).toBeUndefined();
+    expect(iatOf("a.!!!.c")).toBeUndefined();
   });
 });

@@ -411,7 +411,8 @@ export const doctorText = catalog(
     locked: (username: string, until: Date, secondsLeft: number, portalSaid: boolean) =>
       `La cuenta ${username} está bloqueada hasta: ${formatTime("es", until)} (dentro de ${formatSpan("es", secondsLeft)}); ${portalSaid ? "lo dice el portal" : "así lo dijo el portal en el último intento de inicio de sesión de rxportal"}.`,
     oidcNotOidc: "No se revisó: este perfil no inicia sesión con un proveedor OpenID Connect.",
-    oidcAnswers: (host: string) => `El proveedor de inicio de sesión ${host} responde y se describe.`,
+    oidcAnswers: (host: string) =>
+      `El proveedor de inicio de sesión ${host} responde y envía su descripción.`,
     oidcDown: (host: string, why: string) =>
       `No se puede llegar al proveedor de inicio de sesión ${host}: ${why}`,
     oidcHttpStatus: (host: string, status: number) => `${host} responde con un error (HTTP ${status}).`,
