@@ -283,9 +283,16 @@ describe("doctor's OIDC checks against a real provider", () => {
     expect(f["oidc-clock"].outcome).toBe("unknown");
   });
 
-  it("a portal profile: the OIDC checks do not apply", () => {
+  it("a portal profile, and the web-only express-scripts one: the OIDC checks do not apply", () => {
     const probes = createProbes(penv({ auth: "portal" }));
     for (const name of OIDC) expect(probes[name].applies, name).toBe(false);
+    const web = resolveProfile(
+      { file: "none", from: "default", exists: false, data: {} },
+      { env: {}, flag: "express-scripts" },
+    );
+    expect(web.webOnly).toBe(true);
+    const webProbes = createProbes({ ...penv({ auth: "portal" }), profile: web });
+    for (const name of OIDC) expect(webProbes[name].applies, name).toBe(false);
     const oidc = createProbes(penv());
     for (const name of OIDC) expect(oidc[name].applies, name).toBe(true);
   });
