@@ -18,6 +18,7 @@ import type { PortalClient } from "../../src/portal/client.js";
 import { type RunningOidcProvider, startOidcProvider } from "../../src/sandbox/oidc.js";
 import { type ProviderProxy, startProviderProxy } from "../doctor/provider-proxy.js";
 import { oidcSettings } from "../helpers/oidc-member.js";
+import { makeTestCertificates, opensslAvailable, startTlsServer } from "../helpers/tls-certs.js";
 
 const OIDC = ["oidc-discovery", "oidc-issuer", "oidc-jwks", "oidc-clock", "oidc-tls"] as const;
 type OidcProbe = (typeof OIDC)[number];
@@ -282,6 +283,28 @@ describe("doctor's OIDC checks against a real provider", () => {
     expect(f["oidc-issuer"].outcome).toBe("unknown");
     expect(f["oidc-clock"].outcome).toBe("unknown");
   });
+
+  it.skipIf(!opensslAvailable())(
+    "a provider with a self-signed certificate: the doctor's certificate check names it, and discovery fails on it",
+    async () => {
+      const certs = makeTestCertificates();
+      const tls = await startTlsServer(certs.selfSigned);
+      try {
+        const f = await findings(penv({ issuer: tls.origin }));
+        expect(f["oidc-tls"]).toMatchObject({
+          outcome: "problem",
+          evidence: { selfSigned: true, authorized: false },
+        });
+        expect(f["oidc-tls"].summary).toMatch(/self-signed certificate/);
+        expect(f["oidc-discovery"].outcome).toBe("problem");
+        expect(f["oidc-discovery"].summary).toMatch(
+          /^The sign-in provider 127\.0\.0\.1:\d+ cannot be reached: .*self-signed certificate/,
+        );
+      } finally {
+        await tls.close();
+      }
+    },
+  );
 
   it("a portal profile, and the web-only express-scripts one: the OIDC checks do not apply", () => {
     const probes = createProbes(penv({ auth: "portal" }));
