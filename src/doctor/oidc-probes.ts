@@ -237,7 +237,10 @@ function hostOf(settings: OidcSettings): string {
 function netCode(error: unknown): string | undefined {
   for (let e = error, depth = 0; e && depth < 8; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^(E[A-Z]+|ERR_(SSL|TLS)\w*|\w*CERT\w*|UND_ERR_\w+)$/.test(code))
+    if (
+      typeof code === "string" &&
+      /^(E[A-Z]+|ERR_(SSL|TLS)\w*|\w*CERT\w*|UNABLE_TO_\w+|UND_ERR_\w+)$/.test(code)
+    )
       return code;
     e = (e as { cause?: unknown }).cause;
   }
@@ -287,6 +290,12 @@ async function discoveryFinding(
     const why = await whyNot(t, host, seen.discoveryError, answer);
     const code = netCode(seen.discoveryError);
     return { outcome: "problem", summary: t.oidcDown(host, why), evidence: { ...evidence, code } };
+  }
+  // Read, but not usable as a provider's description (other than naming another issuer, which
+  // is the issuer check's finding): login would stop here too.
+  const mismatch = typeof doc.issuer === "string" && !sameIssuer(doc.issuer, settings.issuer);
+  if (seen.discoveryError && !mismatch && !aborted(seen.discoveryError)) {
+    return { outcome: "problem", summary: t.oidcDown(host, t.oidcUnreadable(host)), evidence };
   }
   const device = typeof doc.device_authorization_endpoint === "string";
   const web = typeof doc.authorization_endpoint === "string";

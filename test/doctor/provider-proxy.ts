@@ -1,7 +1,7 @@
 // A forward proxy (HTTP_PROXY) in front of a real OpenID Provider, for the doctor's OIDC tests:
 // it passes every request on unchanged, except that it can move the Date header of the
 // provider's answers by a skew (a provider whose clock is off) and make the JWKS fail (an
-// answer 500, or a connection cut). The provider keeps its own address, so its issuer is
+// answer 500, an empty key list, or a connection cut). The provider keeps its own address, so its issuer is
 // still the configured one. Plain and tunnelled (CONNECT) requests alike.
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -10,7 +10,7 @@ export interface ProxyRules {
   /** Added to the provider's Date header, in milliseconds. */
   skewMs: number;
   /** What a request for the JWKS gets instead of the keys. */
-  jwks?: "500" | "cut";
+  jwks?: "500" | "cut" | "empty";
 }
 
 export interface ProviderProxy {
@@ -30,6 +30,11 @@ export async function startProviderProxy(rules: ProxyRules, jwksPath = "/jwks"):
     if (target.pathname === jwksPath && rules.jwks === "500") {
       res.writeHead(500, { "content-type": "application/json" });
       res.end('{"error":"server_error"}');
+      return;
+    }
+    if (target.pathname === jwksPath && rules.jwks === "empty") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"keys":[]}');
       return;
     }
     if (target.pathname === jwksPath && rules.jwks === "cut") {

@@ -3,6 +3,8 @@
 // header through a proxy), an issuer that is not the configured one, and JWKS that cannot be read.
 // The tolerance is read from the code (src/auth/oidc/id-token.ts), never copied.
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -268,6 +270,52 @@ describe("doctor's OIDC checks against a real provider", () => {
       expectOneLine(f);
     } finally {
       proxy.rules.jwks = undefined;
+    }
+  });
+
+  it("(c) JWKS with no keys: a problem, nothing could be checked with them", async () => {
+    proxy.rules.jwks = "empty";
+    try {
+      const f = await findings(penv({ env: { HTTP_PROXY: proxy.url } }));
+      expect(f["oidc-jwks"]).toMatchObject({
+        outcome: "problem",
+        summary: "The provider's list of signing keys (JWKS) is empty: no sign-in can be checked.",
+        evidence: { keys: 0 },
+      });
+    } finally {
+      proxy.rules.jwks = undefined;
+    }
+  });
+
+  it("a discovery answer that is a web page, or a description without endpoints or keys: problems", async () => {
+    let asJson = false;
+    const server = createServer((req, res) => {
+      // Either a sign-in page, or a description with the right issuer and nothing else.
+      res.writeHead(200, { "content-type": asJson ? "text/plain" : "text/html" });
+      res.end(asJson ? JSON.stringify({ issuer: `http://${req.headers.host}` }) : "<html>Sign in</html>");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const f = await findings(penv({ issuer: `http://127.0.0.1:${port}` }));
+      expect(f["oidc-discovery"]).toMatchObject({
+        outcome: "problem",
+        summary: `The sign-in provider 127.0.0.1:${port} cannot be reached: 127.0.0.1:${port} answers with something that is not a provider description.`,
+      });
+      expect(f["oidc-issuer"].outcome).toBe("unknown");
+      asJson = true;
+      const g = await findings(penv({ issuer: `http://127.0.0.1:${port}` }));
+      expect(g["oidc-discovery"]).toMatchObject({
+        outcome: "problem",
+        summary: `The sign-in provider 127.0.0.1:${port} offers neither sign-in with a code nor sign-in in a browser: rxportal cannot sign in there.`,
+      });
+      expect(g["oidc-issuer"].outcome).toBe("ok");
+      expect(g["oidc-jwks"]).toMatchObject({
+        outcome: "problem",
+        summary: "The provider's description names no signing keys (jwks_uri): no sign-in can be checked.",
+      });
+    } finally {
+      server.close();
     }
   });
 

@@ -211,7 +211,7 @@ export const doctorText = catalog(
       `Sign-in with a code (\`rxportal login\`): ${device ? "offered" : "not offered"}; in this computer's browser (\`login --web\`): ${web ? "offered" : "not offered"}.`,
     oidcNoFlow: (host: string) =>
       `The sign-in provider ${host} offers neither sign-in with a code nor sign-in in a browser: rxportal cannot sign in there.`,
-    oidcNotRead: "Not checked: the sign-in provider's description could not be read.",
+    oidcNotRead: "Not checked: the sign-in provider's description could not be used.",
     oidcIssuerOk: (issuer: string) => `The provider names itself ${issuer}, as the profile says.`,
     oidcIssuerMismatch: (found: string, configured: string) =>
       `The provider names itself ${found}, but the profile says ${configured}: sign-in fails until both are the same.`,
@@ -422,7 +422,7 @@ export const doctorText = catalog(
       `Inicio de sesión con un código (\`rxportal login\`): ${device ? "disponible" : "no disponible"}; en el navegador de esta computadora (\`login --web\`): ${web ? "disponible" : "no disponible"}.`,
     oidcNoFlow: (host: string) =>
       `El proveedor de inicio de sesión ${host} no ofrece iniciar sesión ni con un código ni en un navegador: rxportal no puede iniciar sesión ahí.`,
-    oidcNotRead: "No se revisó: no se pudo leer la descripción del proveedor de inicio de sesión.",
+    oidcNotRead: "No se revisó: no se pudo usar la descripción del proveedor de inicio de sesión.",
     oidcIssuerOk: (issuer: string) => `El proveedor se identifica como ${issuer}, igual que en el perfil.`,
     oidcIssuerMismatch: (found: string, configured: string) =>
       `El proveedor se identifica como ${found}, pero el perfil dice ${configured}: no podrá iniciar sesión hasta que sean iguales.`,
