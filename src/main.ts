@@ -95,7 +95,7 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await loadSchemas(argv, programSpec, commands),
   );
   try {
-    await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
+    await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx);
     return result ?? ExitCode.ok;
   } catch (error) {
     ranPath ??= isHelpOrVersion(error)
@@ -143,10 +143,15 @@ function remapExitCode(command: string | undefined, code: number): number {
   return remap ? remap(code) : code;
 }
 
-function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilInterrupted<T>(work: Promise<T>, ctx: Pick<AppContext, "signal" | "stopsItself">): Promise<T> {
+  const { signal } = ctx;
   if (signal.aborted) return Promise.reject(new InterruptSignal());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new InterruptSignal());
+    // A command that stops by itself (health serve) is waited for; a second Ctrl-C still ends the
+    // process at once (compose.ts).
+    const onAbort = () => {
+      if (!ctx.stopsItself) reject(new InterruptSignal());
+    };
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
