@@ -5,8 +5,8 @@
 // file refused in one line).
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { Agent, get as httpGet } from "node:http";
-import { get as httpsGet, type IncomingHttpHeaders } from "node:https";
+import { Agent, get as httpGet, type IncomingHttpHeaders } from "node:http";
+import { get as httpsGet } from "node:https";
 import { join } from "node:path";
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
