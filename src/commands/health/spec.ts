@@ -77,7 +77,7 @@ const serve: CommandSpec = {
     },
     {
       flags: "--shutdown-grace <s>",
-      description: "on SIGTERM or Ctrl-C: seconds scrapes in progress get to finish (later ones get 503)",
+      description: "on SIGTERM or Ctrl-C: seconds scrapes in progress get to finish; past them, 503",
       default: 10,
     },
     { flags: "--web.config.file <file>", description: "as --web-config-file", hidden: true },
