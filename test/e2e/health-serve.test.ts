@@ -101,6 +101,17 @@ function getText(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until the exporter's own metrics show a probe running (the slow scrape has arrived). */
+async function probeRunning(origin: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const { body } = await getText(`${origin}/metrics`);
+    if (/^rxportal_exporter_probes_in_flight 1$/m.test(body)) return;
+    if (Date.now() > deadline) throw new Error(`no probe in flight:\n${body}`);
+    await sleep(50);
+  }
+}
+
 describe("health serve stops gracefully", () => {
   it("SIGTERM during a slow scrape: the scrape gets its whole answer, an idle kept-open connection closes, new connections are refused, exit 0 promptly", async () => {
     const s = await serve([]);
@@ -110,7 +121,7 @@ describe("health serve stops gracefully", () => {
       expect((await getText(`${s.origin}/-/healthy`, { agent })).status).toBe(200);
       const started = Date.now();
       const scrape = getText(`${s.origin}/probe?target=slow`);
-      await sleep(400);
+      await probeRunning(s.origin);
       const termAt = Date.now();
       s.child.kill("SIGTERM");
       await sleep(150);
@@ -142,7 +153,7 @@ describe("health serve stops gracefully", () => {
     const s = await serve(["--shutdown-grace", "1"]);
     try {
       const scrape = getText(`${s.origin}/probe?target=slower`);
-      await sleep(300);
+      await probeRunning(s.origin);
       const termAt = Date.now();
       s.child.kill("SIGTERM");
       const answer = await scrape;
@@ -329,6 +340,36 @@ basic_auth_users:
       const after = await peer(certs.selfSigned.cert);
       expect(after).not.toBe(before);
       expect(s.stderr()).toMatch(/msg="TLS certificate reloaded"/);
+    } finally {
+      await stop(s);
+    }
+  }, 20_000);
+
+  it("client_auth_type RequireAndVerifyClientCert: a client certificate from client_ca_file is let in, none is not", async () => {
+    const file = writeWebConfig(`tls_server_config:
+  cert_file: good.pem
+  key_file: good.key
+  client_auth_type: RequireAndVerifyClientCert
+  client_ca_file: ca.pem
+`);
+    const s = await serve(["--web-config-file", file]);
+    const get = (client?: { cert: string; key: string }) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpsGet(
+          `${s.origin}/-/healthy`,
+          { ca: certs.ca.cert, agent: false, cert: client?.cert, key: client?.key },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on("error", reject);
+      });
+    try {
+      expect(await get({ cert: certs.good.cert, key: certs.good.key })).toBe(200);
+      await expect(get()).rejects.toThrow();
+      // A certificate from another CA (self-signed) is refused too.
+      await expect(get({ cert: certs.selfSigned.cert, key: certs.selfSigned.key })).rejects.toThrow();
     } finally {
       await stop(s);
     }
