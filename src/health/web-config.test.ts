@@ -68,10 +68,6 @@ basic_auth_users:
       "client_auth_type is NoClientCert",
     ],
     [
-      "tls_server_config:\n  cert_file: c\n  key_file: k\n  client_auth_type: RequireAndVerifyClientCert\n",
-      "needs client_ca_file",
-    ],
-    [
       "tls_server_config:\n  cert_file: c\n  key_file: k\n  client_auth_type: Sometimes\n",
       '"Sometimes" is not one of',
     ],

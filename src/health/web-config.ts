@@ -6,7 +6,8 @@
 //                                 relative to the web config file, as the toolkit has them
 //     client_auth_type            NoClientCert (default), RequestClientCert, RequireAnyClientCert,
 //                                 VerifyClientCertIfGiven, RequireAndVerifyClientCert
-//     client_ca_file              the CAs client certificates are verified against
+//     client_ca_file              the CAs client certificates are verified against (default:
+//                                 the system's, as with the toolkit)
 //     min_version, max_version    TLS10, TLS11, TLS12 (the default minimum), TLS13
 //   http_server_config:
 //     headers                     the toolkit's five: Strict-Transport-Security,
@@ -160,8 +161,8 @@ export async function loadWebConfig(
     const ca = str(t, "client_ca_file", p);
     if (ca && auth === "NoClientCert")
       fail(`${p}.client_ca_file is set but client_auth_type is NoClientCert; set a client_auth_type.`);
-    if (!ca && (auth === "RequireAndVerifyClientCert" || auth === "VerifyClientCertIfGiven"))
-      fail(`${p}.client_auth_type ${auth} needs client_ca_file.`);
+    // Without client_ca_file the Verify types check client certificates against the system's
+    // CAs (Node's, as Go's for the toolkit).
     const version = (key: string): SecureVersion | undefined => {
       const v = str(t, key, p);
       if (v === undefined) return undefined;
@@ -171,6 +172,7 @@ export async function loadWebConfig(
     };
     const minVersion = version("min_version") ?? "TLSv1.2";
     const maxVersion = version("max_version");
+    // The toolkit takes this and then fails every handshake; refused here, where it is plain.
     if (maxVersion && maxVersion < minVersion) fail(`${p}.max_version is below min_version.`);
     tls = {
       certFile: resolve(dir, certFile as string),
