@@ -76,6 +76,8 @@ basic_auth_users:
       "max_version is below min_version",
     ],
     ["basic_auth_users:\n  prometheus: hunter2\n", "basic_auth_users.prometheus: not a bcrypt hash"],
+    [`basic_auth_users:\n  p: ${HASH.replace("$2y$", "$2x$")}\n`, "basic_auth_users.p: not a bcrypt hash"],
+    [`basic_auth_users:\n  p: ${HASH.replace("$10$", "$99$")}\n`, "basic_auth_users.p: not a bcrypt hash"],
     [`basic_auth_users:\n  a: ${HASH}\n  a: ${HASH}\n`, 'the key "a" is given twice'],
     ["- a\n- b\n", "expected a map of settings"],
   ])("%j: ConfigError naming the key", async (text, message) => {

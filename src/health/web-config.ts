@@ -62,7 +62,7 @@ const NOT_IMPLEMENTED = new Set([
   "rate_limit",
 ]);
 
-const BCRYPT = /^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$/;
+const BCRYPT = /^\$2[aby]?\$\d{2}\$[./A-Za-z0-9]{53}$/;
 
 export interface WebTls {
   certFile: string;
@@ -212,7 +212,8 @@ export async function loadWebConfig(
   const u = mapAt(root.basic_auth_users, "basic_auth_users");
   for (const [user, hash] of Object.entries(u)) {
     // Never echo the value: it should be a hash, but someone may have pasted a password.
-    if (typeof hash !== "string" || !BCRYPT.test(hash))
+    const cost = typeof hash === "string" ? Number(/^\$2[aby]?\$(\d{2})\$/.exec(hash)?.[1]) : Number.NaN;
+    if (typeof hash !== "string" || !BCRYPT.test(hash) || !(cost >= 4 && cost <= 31))
       fail(
         `basic_auth_users.${user}: not a bcrypt hash (make one with \`htpasswd -nBC 10 "" | tr -d ':\\n'\`).`,
       );
