@@ -17,7 +17,7 @@ function fakeCompare() {
 describe("parseBasic", () => {
   it("reads user and password (the password may hold colons); refuses what is not Basic", () => {
     expect(parseBasic(header("u", "a:b"))).toEqual({ user: "u", password: "a:b" });
-    expect(parseBasic("basic  " + Buffer.from("u:p").toString("base64"))).toEqual({
+    expect(parseBasic(`basic  ${Buffer.from("u:p").toString("base64")}`)).toEqual({
       user: "u",
       password: "p",
     });
