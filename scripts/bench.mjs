@@ -15,6 +15,12 @@
 //   npm run bench -- --only status,orders   rows whose name contains one of these
 //   npm run bench -- --check         exit 1 when a row misses its target
 //   npm run bench -- --limit-ms 10000   stop a run after this long (default 30 s)
+//   npm run bench -- --only exporter    only the exporter row: health serve, 500 targets at 30 s
+//   npm run bench -- --exporter-window 30   its measured window in seconds (default 10)
+// The exporter row is scripts/bench-exporter.mjs on a compressed schedule (its header says how):
+// every target probed once, then a window at the full schedule's load per second (500 / 30 s).
+// Its columns: the median /probe answer, the exporter's CPU as a share of one core over the
+// window, its peak RSS (target: 150 MiB).
 // The CLI runs on the Node that runs this script: `path/to/node scripts/bench.mjs` for another.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -299,6 +305,10 @@ const rows = [
   },
 ].filter((r) => !only || only.some((o) => r.name.includes(o)));
 
+const EXPORTER_ROW = "health serve exporter, 500 targets at 30 s (/probe)";
+const exporterWindow = Number(option("--exporter-window")) || 10;
+const wantExporter = !only || only.some((o) => EXPORTER_ROW.includes(o));
+
 const timeOut = join(home, "time.out");
 // A run still going after this is stopped; its row is measured once and reported as over it.
 const RUN_LIMIT_MS = Number(option("--limit-ms")) || 30_000;
@@ -392,6 +402,7 @@ try {
     results.push({ row, base, pairs });
     report(results.at(-1));
   }
+  if (wantExporter) reportExporter();
 } finally {
   // The sandbox writes to the bench's home as it stops (its code cache): wait for it to go first.
   if (sandbox.exitCode === null && sandbox.signalCode === null) {
@@ -400,6 +411,39 @@ try {
     await exited;
   }
   rmSync(home, { recursive: true, force: true });
+}
+
+function reportExporter() {
+  const r = spawnSync(
+    process.execPath,
+    [
+      new URL("./bench-exporter.mjs", import.meta.url).pathname,
+      ...["--targets", "500", "--interval", "30", "--window", String(exporterWindow), "--json"],
+    ],
+    { env, encoding: "utf8", timeout: (exporterWindow + 120) * 1000 },
+  );
+  const line = r.stdout?.trim().split("\n").pop();
+  let m;
+  try {
+    m = JSON.parse(line ?? "");
+  } catch {
+    failed = true;
+    console.log(
+      `${EXPORTER_ROW.padEnd(52)} MISSED: the exporter bench did not finish (${r.status}): ${r.stderr}`,
+    );
+    return;
+  }
+  const misses = [];
+  if (m.peakRssMiB > m.rssTargetMiB) misses.push(`RSS above ${m.rssTargetMiB} MiB`);
+  if (m.failed > 0) misses.push(`${m.failed} probes failed`);
+  if (misses.length) failed = true;
+  const cpu = `CPU ${f(m.cpuCoreShare * 100, 1)}% core`;
+  const verdict = misses.length
+    ? `MISSED: ${misses.join(", ")}`
+    : `ok (<= ${m.rssTargetMiB} MiB); ${m.probes} probes, p99 ${f(m.answerMs.p99, 0)} ms; ${m.schedule}`;
+  console.log(
+    `${EXPORTER_ROW.padEnd(52)} ${f(m.answerMs.p50, 1).padStart(9)}  ${cpu.padEnd(18)} ${"".padEnd(10)} ${f(m.peakRssMiB, 1).padStart(7)}  ${verdict}`,
+  );
 }
 
 for (const b of [baseline, bareHealth]) {

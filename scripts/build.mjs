@@ -49,6 +49,25 @@ const zodEnglishOnly = {
   },
 };
 
+// chalk reads its default colour level from supports-color when it loads, which loads node:tty
+// (and with it net and Node's stream modules) even for output that is never coloured. rxportal
+// gives chalk its level itself, per stream (src/ui/style.ts; the spinner's frames too), so chalk's
+// own detection is resolved to "no colour" and never bundled.
+const chalkLevelGiven = {
+  name: "chalk-level-given",
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      /[\\/]node_modules[\\/]chalk[\\/]/.test(args.importer)
+        ? { path: "supports-color", namespace: "chalk-level-given" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "chalk-level-given" }, () => ({
+      contents: "export default { stdout: false, stderr: false };",
+      loader: "js",
+    }));
+  },
+};
+
 // The built-in troubleshooting tree goes into the bundle as validated JSON (src/doctor/builtin-tree.ts):
 // parsed, checked against the tree schema and linted here, so a broken trees/default.yaml fails
 // the build and no run parses YAML for it. The compiler is TypeScript (scripts/tree-json.ts,
@@ -95,7 +114,7 @@ await build({
   mainFields: ["module", "main"],
   // Native addons cannot be bundled.
   external: ["@napi-rs/keyring", "oidc-provider"],
-  plugins: [lazyChildProcess, builtinTree, zodEnglishOnly],
+  plugins: [lazyChildProcess, builtinTree, zodEnglishOnly, chalkLevelGiven],
   logLevel: "warning",
 });
 // Then every file becomes CommonJS (dist/package.json says so): the launcher keeps a V8 code cache

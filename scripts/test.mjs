@@ -14,6 +14,8 @@ const timed = [
   "test/budget/prompt-pause.test.ts",
   // A real Prometheus scrapes with sub-second timeouts: a loaded machine makes a healthy probe late.
   "test/e2e/prometheus.test.ts",
+  // health serve's graceful stop: a slow scrape in progress at SIGTERM, and how soon it exits.
+  "test/e2e/health-serve.test.ts",
 ];
 
 function vitest(args, report, env = process.env) {

@@ -234,11 +234,12 @@ export async function createProcessContext(): Promise<AppContext> {
   const paths = envPaths("rxportal", { suffix: "" });
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  const onSigint = (signal?: NodeJS.Signals) => {
     interrupts += 1;
     // A second Ctrl-C means "stop now", even if something is still closing.
     if (interrupts > 1) process.exit(130);
-    controller.abort(new Error("interrupted"));
+    // The reason names the signal, for a command that logs why it stops (health serve).
+    controller.abort(Object.assign(new Error("interrupted"), { signal }));
   };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigint);

@@ -45,8 +45,13 @@ export interface AppContext {
   clock: Clock;
   paths: AppPaths;
   globals: GlobalOptions;
-  /** Aborted on Ctrl-C. */
+  /** Aborted on Ctrl-C or SIGTERM. */
   signal: AbortSignal;
+  /**
+   * Set by a command that stops by itself when `signal` aborts (health serve drains its scrapes):
+   * main.ts then waits for the command's own exit code instead of ending the run with 130.
+   */
+  stopsItself?: boolean;
   /** The command's whole time budget from --timeout (unlimited without it); prompts pause it. */
   budget: Budget;
   /** Tests inject a fetch that msw intercepts; production builds undici's. */

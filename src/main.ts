@@ -46,8 +46,9 @@ export function buildProgram(
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })
-    .hook("preAction", () => {
+    .hook("preAction", (_program, action) => {
       ctx.setGlobals(globals());
+      ranPath = `${commandPath(action)}${ctx.globals.json ? " --json" : ""}`;
       if (ctx.globals.sandboxFault?.length && !ctx.globals.sandbox) {
         throw new CliError("--sandbox-fault needs --sandbox.", ExitCode.usage, {
           said: said("sandboxFaultNeedsSandbox"),
@@ -62,8 +63,27 @@ export function buildProgram(
   return program;
 }
 
+/** What the last run did, in the table's words: "refill list --json", "help", "error". */
+let ranPath: string | undefined;
+
+/** "refill list" for commander's `list` under `refill`: the table's names, never the user's words. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+/**
+ * The code path of the last run (src/boot.ts keeps code caches per path): a command of the
+ * table with --json or not, "help", "version" or "error"; undefined before a run.
+ */
+export function codePath(): string | undefined {
+  return ranPath;
+}
+
 /** Runs the CLI and returns the exit code. bin/rxportal.js sets it on the process. */
 export async function run(argv: string[], context?: AppContext): Promise<number> {
+  ranPath = undefined;
   const ctx = context ?? (await createProcessContext());
   let result: CommandResult;
   const program = buildProgram(
@@ -75,9 +95,14 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await loadSchemas(argv, programSpec, commands),
   );
   try {
-    await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx.signal);
+    await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx);
     return result ?? ExitCode.ok;
   } catch (error) {
+    ranPath ??= isHelpOrVersion(error)
+      ? (error as CommanderError).code === "commander.version"
+        ? "version"
+        : "help"
+      : "error";
     if (requestedCommand(argv) === "health" && !isHelpOrVersion(error)) {
       // A monitor reading stdout gets its UNKNOWN line even for arguments commander rejected.
       const { writeRejectedArgsUnknown } = await import("./commands/health/shared.js");
@@ -118,10 +143,15 @@ function remapExitCode(command: string | undefined, code: number): number {
   return remap ? remap(code) : code;
 }
 
-function untilInterrupted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilInterrupted<T>(work: Promise<T>, ctx: Pick<AppContext, "signal" | "stopsItself">): Promise<T> {
+  const { signal } = ctx;
   if (signal.aborted) return Promise.reject(new InterruptSignal());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new InterruptSignal());
+    // A command that stops by itself (health serve) is waited for; a second Ctrl-C still ends the
+    // process at once (compose.ts).
+    const onAbort = () => {
+      if (!ctx.stopsItself) reject(new InterruptSignal());
+    };
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });

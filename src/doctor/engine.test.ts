@@ -267,3 +267,59 @@ describe("walkTree", () => {
     expect(t.end.id).toBe("end-locked");
   });
 });
+
+describe("probes that do not apply to the profile", () => {
+  it("are passed by along unknown: no step, no event, never started, not waited for", async () => {
+    const log: string[] = [];
+    const events: string[] = [];
+    const skipped: ProbeSpec = {
+      eager: true,
+      applies: false,
+      async run() {
+        log.push("tls");
+        return { outcome: "problem", summary: "must not run" };
+      },
+    };
+    const t = await walkTree({
+      ...base,
+      asker: answers({ start: "net" }),
+      probes: probes({ tls: skipped }, log),
+      onEvent: (e) => events.push(`${e.type}:${"probe" in e ? e.probe : e.step.id}`),
+    });
+    expect(t.steps.map((s) => `${s.kind}:${s.id}`)).toEqual([
+      "question:start",
+      "probe:dns",
+      "probe:status",
+      "end:end-ok",
+    ]);
+    expect(log).not.toContain("tls");
+    expect(events.filter((e) => e.endsWith(":tls"))).toEqual([]);
+  });
+
+  it("lists the inputs needed beyond them, as if they were not there", async () => {
+    const tree2: Tree = localizeTree(
+      TreeSchema.parse({
+        version: 1,
+        start: "gate",
+        branches: {},
+        nodes: {
+          gate: { kind: "probe", probe: "tls", next: { ok: "end-a", problem: "end-a", unknown: "mail" } },
+          mail: { kind: "probe", probe: "mx", next: { ok: "end-a", problem: "end-a", unknown: "end-a" } },
+          "end-a": { kind: "end", title: "A", remedy: ["a"] },
+        },
+      }),
+      "en",
+    );
+    const error = await walkTree({
+      ...base,
+      tree: tree2,
+      asker: answers({}),
+      probes: probes({
+        tls: { eager: true, applies: false, run: async () => ({ outcome: "ok", summary: "x" }) },
+        mx: { eager: true, inputs: ["email"], run: async () => ({ outcome: "ok", summary: "x" }) },
+      }),
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(MissingAnswersError);
+    expect(error.missing).toEqual(["email"]);
+  });
+});

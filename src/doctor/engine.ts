@@ -52,6 +52,12 @@ export interface ProbeSpec {
   eager: boolean;
   /** Own timeout; the engine's default otherwise. */
   timeoutMs?: number;
+  /**
+   * False when the probe has nothing to look at for this profile (the OIDC checks on a portal
+   * profile): its nodes are passed by along their `unknown` edge, with no step, no event and
+   * nothing started, so the walk and its transcript are what they would be without them.
+   */
+  applies?: boolean;
   run(pctx: ProbeContext): Promise<ProbeFinding>;
 }
 
@@ -345,6 +351,11 @@ class Walk {
 
   private async probeNode(id: string, node: ProbeNode): Promise<string> {
     const spec = this.opts.probes[node.probe];
+    if (spec.applies === false) {
+      const next = node.next?.unknown;
+      if (!next) throw new Error(`doctor: probe node "${id}" has no way on for "unknown"`);
+      return next;
+    }
     await this.settleInputs(spec.inputs ?? [], id);
     const pending = this.startProbe(node.probe, id, node.text);
     if (!this.findings.has(node.probe)) {
@@ -447,6 +458,10 @@ class Walk {
       seen.add(id);
       const node = this.tree.nodes[id];
       if (!node || node.kind === "question" || node.kind === "end") return;
+      if (node.kind === "probe" && this.opts.probes[node.probe].applies === false) {
+        if (node.next?.unknown) visit(node.next.unknown);
+        return;
+      }
       const wanted =
         node.kind === "probe"
           ? this.opts.probes[node.probe].inputs
@@ -481,7 +496,11 @@ class Walk {
       if (!node) continue;
       if (node.kind === "probe" && !this.running.has(node.probe)) {
         const spec = this.opts.probes[node.probe];
-        if (spec.eager && (spec.inputs ?? []).every((i) => this.peekInput(i) !== undefined)) {
+        if (
+          spec.applies !== false &&
+          spec.eager &&
+          (spec.inputs ?? []).every((i) => this.peekInput(i) !== undefined)
+        ) {
           void this.startProbe(node.probe, id, node.text).catch(() => undefined);
         }
       }

@@ -19,6 +19,7 @@ import type { ConnectionTrace } from "../net/trace-connection.js";
 import type { PortalClient } from "../portal/client.js";
 import type { LoginResponse, PortalStatus } from "../portal/schemas.js";
 import type { ProbeFinding, ProbeSet } from "./engine.js";
+import { createOidcProbes, type OidcProbeDeps } from "./oidc-probes.js";
 
 /** A certificate this close to its end is still fine today but worth a word. */
 const CERT_SOON_DAYS = 14;
@@ -42,6 +43,11 @@ export interface ProbeEnv {
   lookupMx?: typeof import("../net/mx.js").lookupMx;
   /** The language of the findings' sentences (English by default). */
   lang?: Lang;
+  /**
+   * For an `auth: {type: oidc}` profile: what the sign-in provider's checks need
+   * (src/doctor/oidc-probes.ts). Without it, or on another profile, those checks do not apply.
+   */
+  oidc?: OidcProbeDeps;
 }
 
 interface StatusObservation {
@@ -80,6 +86,7 @@ export function createProbes(penv: ProbeEnv): ProbeSet {
   };
 
   return {
+    ...createOidcProbes(penv, t, (trace) => tlsFinding(t, trace)),
     dns: { eager: true, run: async ({ runSignal }) => dnsFinding(t, await connection(runSignal)) },
     tcp: { eager: true, run: async ({ runSignal }) => tcpFinding(t, await connection(runSignal)) },
     tls: { eager: true, run: async ({ runSignal }) => tlsFinding(t, await connection(runSignal)) },

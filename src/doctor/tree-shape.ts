@@ -19,6 +19,13 @@ export const probeNames = [
   "mx",
   "proxy",
   "last-code",
+  // An `auth: {type: oidc}` profile's sign-in provider (src/doctor/oidc-probes.ts); on any other
+  // profile they do not apply, and the engine passes their nodes by without a step.
+  "oidc-discovery",
+  "oidc-issuer",
+  "oidc-jwks",
+  "oidc-clock",
+  "oidc-tls",
 ] as const;
 export type ProbeName = (typeof probeNames)[number];
 

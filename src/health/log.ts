@@ -1,12 +1,14 @@
 // health serve's log: one line per event on stderr, logfmt or JSON (--log-format), in the shape
-// Prometheus's own tools use (time, level, msg, then fields). Events only: start and stop, a
-// target going down or coming back, a probe request refused, a probe that could not run. The
-// fields are names, reasons and numbers; no password, code or token ever reaches them (the
-// reasons are rxportal's own one-line messages, which never carry one).
+// Prometheus's own tools use (time, level, msg, then fields). Events: start (the address) and
+// stop, a target going down or coming back, a probe request refused, a scrape that failed, and at
+// debug level every probe (target, module, success, duration) and every refused password. The
+// fields are names, reasons and numbers; no password, code, token or Authorization header ever
+// reaches them (the reasons are rxportal's own one-line messages, which never carry one).
 
 export const LOG_FORMATS = ["logfmt", "json"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFields = Record<string, string | number | boolean | undefined>;
 export type EventLog = (level: LogLevel, msg: string, fields?: LogFields) => void;
 
@@ -32,6 +34,15 @@ export function formatLogLine(
   return `${entries.map(([k, v]) => `${k}=${logfmtValue(String(v))}`).join(" ")}\n`;
 }
 
-export function eventLog(format: LogFormat, write: (line: string) => void, now: () => number): EventLog {
-  return (level, msg, fields) => write(formatLogLine(format, now(), level, msg, fields));
+/** A log writing the events at `minLevel` and above (default info) as lines through `write`. */
+export function eventLog(
+  format: LogFormat,
+  write: (line: string) => void,
+  now: () => number,
+  minLevel: LogLevel = "info",
+): EventLog {
+  const floor = LOG_LEVELS.indexOf(minLevel);
+  return (level, msg, fields) => {
+    if (LOG_LEVELS.indexOf(level) >= floor) write(formatLogLine(format, now(), level, msg, fields));
+  };
 }

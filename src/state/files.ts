@@ -1,11 +1,16 @@
 // Files rxportal writes (state, journals, offline ID cards, reports): folders 0700, files 0600,
 // written atomically (temp file, fsync, rename) so a crash leaves the old or the new file, never half.
 import * as fs from "node:fs";
-import { chmod, type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../errors.js";
 
+// node:fs/promises through fs.promises, which Node loads on first use: the commands that only
+// read (config, trees) never load it, nor the readline and stream modules it brings.
+const fsp = () => fs.promises;
+
 export async function ensurePrivateDir(dir: string): Promise<void> {
+  const { chmod, mkdir } = fsp();
   await mkdir(dir, { recursive: true, mode: 0o700 });
   // mkdir's mode is masked by the umask and leaves existing folders alone; make sure.
   await chmod(dir, 0o700);
@@ -13,6 +18,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 
 /** Writes `data` to `file` atomically with mode 0600, creating the folder 0700. */
 export async function writePrivateFile(file: string, data: string | Uint8Array): Promise<void> {
+  const { open, rename, rm } = fsp();
   const dir = dirname(file);
   await ensurePrivateDir(dir);
   // A fresh name each try: "wx" fails rather than reuse a file that is already there. The name
@@ -45,7 +51,7 @@ export async function writePrivateFile(file: string, data: string | Uint8Array):
 /** Makes a rename durable: fsync the folder that holds it (a no-op where that is not supported). */
 async function syncDir(dir: string): Promise<void> {
   try {
-    const handle = await open(dir, "r");
+    const handle = await fsp().open(dir, "r");
     try {
       await handle.sync();
     } finally {

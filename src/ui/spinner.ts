@@ -22,12 +22,14 @@ export async function startSpinner(ctx: UiContext, text: string): Promise<Spinne
     ctx.io.stderr.write(`${plainText(text)}...\n`);
     return { stop() {} };
   }
-  const { default: ora } = await import("ora");
+  const { default: ora, spinners } = await import("ora");
   const spinner = ora({
     text,
     stream: ctx.io.stderr as NodeJS.WritableStream,
-    // ora's own colour follows stdout (chalk's default); ours follows stderr and the flags.
-    color: style.color.level > 0 ? "cyan" : false,
+    // The frames in our colour for stderr: ora's own colouring would use chalk's default
+    // instance, which has no level in the bundle (scripts/build.mjs, "chalk-level-given").
+    spinner: { ...spinners.dots, frames: spinners.dots.frames.map((frame) => style.color.cyan(frame)) },
+    color: false,
     // Prompts read stdin next; ora must not swallow it.
     discardStdin: false,
   }).start();

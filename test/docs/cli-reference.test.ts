@@ -53,13 +53,13 @@ describe("docs/cli.md against the built binary's --help", () => {
     expect(missing).toEqual([]);
   }, 60_000);
 
-  it("what it lists as planned is not in this version: a usage error (health: UNKNOWN) with one line on stderr", async () => {
-    expect(reference).not.toMatch(/^## Planned[\s\S]*--sandbox --oidc/m);
-    for (const args of [["health", "serve", "--web.config.file", "web.yml"]]) {
-      const r = await runCli(args);
-      expect(r.code, args.join(" ")).toBe(args[0] === "health" ? 3 : 64);
-      expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(/^rxportal: unknown (command|option)/);
-    }
+  it("lists nothing as planned that this version has: --sandbox --oidc and --web.config.file work", async () => {
+    const planned = reference.slice(reference.indexOf("## Planned"));
+    expect(planned).not.toMatch(/^- .*(--sandbox --oidc|--web\.config\.file)/m);
+    const r = await runCli(["status", "--sandbox", "--oidc", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "operational" });
+    const help = await runCli(["health", "serve", "--help"]);
+    expect(help.stdout).toContain("--web-config-file");
   });
 });

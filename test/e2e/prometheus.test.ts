@@ -2,17 +2,22 @@
 // /probe, the way monitoring/prometheus.yml does it, over sandboxes that are healthy, in
 // maintenance and hung, plus a target that is no profile; the rules are monitoring/'s own with
 // every `for:` shortened to 1 s. Asserts the success values and which alerts fire, through
-// Prometheus's HTTP API. Loopback only; bounded well under a minute.
+// Prometheus's HTTP API. A second exporter listens with TLS and basic auth (--web.config.file):
+// Prometheus scrapes it with tls_config and basic_auth, once with the right password and once
+// with a wrong one. Loopback only; bounded well under a minute.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
 import { firstLine, startCli, tempHome } from "../helpers/spawn.js";
+import { makeTestCertificates, opensslAvailable } from "../helpers/tls-certs.js";
 
 const havePrometheus = spawnSync("prometheus", ["--version"], { stdio: "ignore" }).status === 0;
+const haveOpenssl = opensslAvailable();
 const rulesFile = new URL("../../monitoring/rxportal.rules.yml", import.meta.url).pathname;
 
 function freePort(): Promise<number> {
@@ -36,6 +41,7 @@ interface Sample {
 describe.skipIf(!havePrometheus)("a real Prometheus scraping health serve's /probe", () => {
   const sandboxes: Record<string, RunningSandbox> = {};
   let exporter: ChildProcess | undefined;
+  let tlsExporter: ChildProcess | undefined;
   let prometheus: ChildProcess | undefined;
   let promLog = "";
   let api = "";
@@ -66,6 +72,39 @@ describe.skipIf(!havePrometheus)("a real Prometheus scraping health serve's /pro
     const exporterAddress = new URL(metricsUrl).host;
 
     const dir = mkdtempSync(join(tmpdir(), "rxportal-prometheus-"));
+    // The same exporter behind TLS and basic auth, as the exporter-toolkit's web config sets them.
+    let tlsJobs = "";
+    if (haveOpenssl) {
+      const certs = makeTestCertificates();
+      const webConfig = join(dir, "web.yml");
+      writeFileSync(
+        webConfig,
+        `tls_server_config:\n  cert_file: ${certs.good.certFile}\n  key_file: ${certs.good.keyFile}\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync("scrape-secret", 4)}\n`,
+        { mode: 0o600 },
+      );
+      writeFileSync(join(dir, "right.pw"), "scrape-secret\n", { mode: 0o600 });
+      writeFileSync(join(dir, "wrong.pw"), "not-the-secret\n", { mode: 0o600 });
+      tlsExporter = startCli(["health", "serve", "--port", "0", "--web.config.file", webConfig], { home });
+      const tlsAddress = new URL(await firstLine(tlsExporter)).host;
+      const tlsJob = (name: string, passwordFile: string) => `  - job_name: ${name}
+    scheme: https
+    metrics_path: /probe
+    tls_config: { ca_file: ${certs.ca.certFile} }
+    basic_auth: { username: prometheus, password_file: ${passwordFile} }
+    static_configs:
+      - targets: [healthy]
+    relabel_configs:
+      - source_labels: [__address__]
+        target_label: __param_target
+      - source_labels: [__param_target]
+        target_label: instance
+        replacement: tls-$1
+      - target_label: __address__
+        replacement: ${tlsAddress}
+`;
+      tlsJobs =
+        tlsJob("rxportal-tls", join(dir, "right.pw")) + tlsJob("rxportal-tls-wrong", join(dir, "wrong.pw"));
+    }
     // The shipped rules, with every `for:` at 1 s so that a test of seconds sees them fire.
     writeFileSync(
       join(dir, "rules.yml"),
@@ -100,7 +139,7 @@ ${relabel}  - job_name: rxportal-login
 ${relabel}  - job_name: rxportal-exporter
     static_configs:
       - targets: ['${exporterAddress}']
-`,
+${tlsJobs}`,
     );
     const port = await freePort();
     api = `http://127.0.0.1:${port}`;
@@ -137,7 +176,7 @@ ${relabel}  - job_name: rxportal-exporter
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       });
-    await Promise.all([stop(prometheus), stop(exporter)]);
+    await Promise.all([stop(prometheus), stop(exporter), stop(tlsExporter)]);
     await Promise.all(Object.values(sandboxes).map((s) => s.close()));
   });
 
@@ -183,6 +222,27 @@ ${relabel}  - job_name: rxportal-exporter
     const timeout = byInstance(await query('probe_rxportal_timeout_seconds{job="rxportal-status"}'));
     expect(timeout.hung).toBeLessThanOrEqual(0.5);
   }, 40_000);
+
+  it.skipIf(!haveOpenssl)(
+    "scrapes the exporter over TLS with basic auth: up and probe_success 1 with the password, up 0 with a wrong one",
+    async () => {
+      const up = await eventually(
+        () =>
+          query('up{job=~"rxportal-tls.*"}').then((r) =>
+            r.map((s) => `${s.metric.job} ${s.value[1]}`).sort(),
+          ),
+        (v) => v.length === 2,
+      );
+      expect(up).toEqual(["rxportal-tls 1", "rxportal-tls-wrong 0"]);
+      expect(byInstance(await query('probe_success{job="rxportal-tls"}'))).toEqual({ "tls-healthy": 1 });
+      const targets = (await (await fetch(`${api}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { labels: { job: string }; lastError: string }[] };
+      };
+      const wrong = targets.data.activeTargets.find((t) => t.labels.job === "rxportal-tls-wrong");
+      expect(wrong?.lastError).toMatch(/401/);
+    },
+    40_000,
+  );
 
   it("fires the shipped alerts for the broken targets, and none for the healthy one", async () => {
     const firing = async () =>

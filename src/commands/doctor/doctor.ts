@@ -94,6 +94,19 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
     codeRefusal: (user) => lastCodeRefusal(ctx, profile.name, user),
     submitPassword: async (user, password) =>
       submitPassword(ctx, await ctx.portal(), profile, { username: user, password }),
+    // Used only on an OIDC profile: the sign-in provider's checks (src/doctor/oidc-probes.ts).
+    oidc: {
+      signal: ctx.signal,
+      fetch: ctx.fetchOverride,
+      cleanups: ctx.cleanups,
+      trace: ctx.trace,
+      keptToken: async () => {
+        if (!username) return undefined;
+        const creds = await ctx.credentials();
+        if (!creds.persistent) return undefined;
+        return (await creds.store.getSession(profile.name, username).catch(() => undefined))?.accessToken;
+      },
+    },
   });
   const actions = createActions({ profile, now, probes, reset: resetAction(ctx), lang });
   const view = await createDoctorView(talk, profile, lang);

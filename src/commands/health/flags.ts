@@ -22,9 +22,20 @@ export const health = z.strictObject({
   format: z.optional(choice(["human", "json", "prometheus", "nagios"])),
 });
 
+const logFormat = z.optional(choice(["logfmt", "json"]));
+const logLevel = z.optional(choice(["debug", "info", "warn", "error"]));
+
 export const serve = z.strictObject({
   ...probe,
   host: z.string(),
   port: wholeNumber("--port", 0, 65535),
   minLoginInterval: wholeNumber("--min-login-interval", 1),
+  shutdownGrace: wholeNumber("--shutdown-grace", 0, 3600),
+  webConfigFile: text,
+  logFormat,
+  logLevel,
+  // The exporter-toolkit's spellings, accepted as they are (hidden in --help).
+  "web.config.file": text,
+  "log.format": logFormat,
+  "log.level": logLevel,
 });

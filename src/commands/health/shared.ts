@@ -33,6 +33,13 @@ export interface ServeFlags extends HealthProbeFlags {
   host: string;
   port: number;
   minLoginInterval: number;
+  shutdownGrace: number;
+  webConfigFile?: string;
+  logFormat?: "logfmt" | "json";
+  logLevel?: "debug" | "info" | "warn" | "error";
+  "web.config.file"?: string;
+  "log.format"?: "logfmt" | "json";
+  "log.level"?: "debug" | "info" | "warn" | "error";
 }
 
 export function prepare(ctx: AppContext, flags: HealthProbeFlags) {

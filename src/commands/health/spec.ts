@@ -64,10 +64,45 @@ const serve: CommandSpec = {
       description: "with --login: seconds between real sign-ins; scrapes in between reuse the last result",
       default: 300,
     },
+    {
+      flags: "--web-config-file <file>",
+      description:
+        "TLS and basic auth for the listener, in the Prometheus exporter-toolkit's web config format (also --web.config.file)",
+    },
+    {
+      flags: "--log-format <format>",
+      description: "one line per event on stderr: logfmt (default) or json (also --log.format)",
+      choices: ["logfmt", "json"],
+    },
+    {
+      flags: "--log-level <level>",
+      description:
+        "log events at this level and above: debug (every probe), info (default), warn, error (also --log.level)",
+      choices: ["debug", "info", "warn", "error"],
+    },
+    {
+      flags: "--shutdown-grace <s>",
+      description: "on SIGTERM or Ctrl-C: seconds scrapes in progress get to finish; past them, 503",
+      default: 10,
+    },
+    { flags: "--web.config.file <file>", description: "as --web-config-file", hidden: true },
+    {
+      flags: "--log.format <format>",
+      description: "as --log-format",
+      hidden: true,
+      choices: ["logfmt", "json"],
+    },
+    {
+      flags: "--log.level <level>",
+      description: "as --log-level",
+      hidden: true,
+      choices: ["debug", "info", "warn", "error"],
+    },
     ...probeOptions,
   ],
   examples: [
     "rxportal health serve --port 9687",
+    "rxportal health serve --host 0.0.0.0 --web-config-file web.yml --log-format json",
     "curl 'http://127.0.0.1:9687/probe?target=acme&module=login'",
     "RXPORTAL_PASSWORD=... rxportal health serve --all --login --min-login-interval 600",
   ],
@@ -75,6 +110,8 @@ const serve: CommandSpec = {
 /probe?target=<profile> probes any profile of the config file (module=login, or login=1, signs in
 too); a scrape's X-Prometheus-Scrape-Timeout-Seconds bounds the probe. /metrics probes the
 profiles given here and adds the exporter's own metrics; /-/healthy answers 200.
+SIGTERM stops it gracefully (exit 0): scrapes in progress finish within --shutdown-grace.
+Operating many targets, TLS, basic auth and logs: docs/operating.md.
 `,
   flags: () => import("./flags.js").then((f) => f.serve),
   handler: () =>

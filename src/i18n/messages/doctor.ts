@@ -93,6 +93,11 @@ export const doctorText = catalog(
     label_mx: "Mail for the recovery address",
     label_proxy: "Proxy settings",
     "label_last-code": "Last refused sign-in code",
+    "label_oidc-discovery": "Sign-in provider",
+    "label_oidc-issuer": "Sign-in provider's name (issuer)",
+    "label_oidc-jwks": "Sign-in provider's keys (JWKS)",
+    "label_oidc-clock": "Clock against the sign-in provider",
+    "label_oidc-tls": "Sign-in provider's certificate (TLS)",
     outcome_ok: "OK",
     outcome_problem: "PROBLEM",
     outcome_unknown: "COULD NOT CHECK",
@@ -196,6 +201,35 @@ export const doctorText = catalog(
     disabled: (username: string) => `${username} is disabled, not locked; only support can enable it.`,
     locked: (username: string, until: Date, secondsLeft: number, portalSaid: boolean) =>
       `${username} is locked until ${formatTime("en", until)} (${formatSpan("en", secondsLeft)} from now); ${portalSaid ? "the portal says so" : "the portal said so at rxportal's last sign-in attempt"}.`,
+    // --- the sign-in provider of an OIDC profile (src/doctor/oidc-probes.ts) ----------------
+    oidcNotOidc: "Not checked: this profile does not sign in at an OpenID Connect provider.",
+    oidcAnswers: (host: string) => `The sign-in provider ${host} answers and describes itself.`,
+    oidcDown: (host: string, why: string) => `The sign-in provider ${host} cannot be reached: ${why}`,
+    oidcHttpStatus: (host: string, status: number) => `${host} answers with an error (HTTP ${status}).`,
+    oidcUnreadable: (host: string) => `${host} answers with something that is not a provider description.`,
+    oidcFlows: (device: boolean, web: boolean) =>
+      `Sign-in with a code (\`rxportal login\`): ${device ? "offered" : "not offered"}; in this computer's browser (\`login --web\`): ${web ? "offered" : "not offered"}.`,
+    oidcNoFlow: (host: string) =>
+      `The sign-in provider ${host} offers neither sign-in with a code nor sign-in in a browser: rxportal cannot sign in there.`,
+    oidcNotRead: "Not checked: the sign-in provider's description could not be used.",
+    oidcIssuerOk: (issuer: string) => `The provider names itself ${issuer}, as the profile says.`,
+    oidcIssuerMismatch: (found: string, configured: string) =>
+      `The provider names itself ${found}, but the profile says ${configured}: sign-in fails until both are the same.`,
+    oidcIssuerMissing: "The provider's description gives no name (issuer): sign-in cannot trust it.",
+    oidcJwksOk: (n: number) =>
+      `The provider's signing keys can be read (${plural("en", n, { one: "1 key", other: `${n} keys` })}).`,
+    oidcJwksEmpty: "The provider's list of signing keys (JWKS) is empty: no sign-in can be checked.",
+    oidcJwksNoUri: "The provider's description names no signing keys (jwks_uri): no sign-in can be checked.",
+    oidcJwksDown: (why: string) => `The provider's signing keys (JWKS) cannot be read: ${why}`,
+    oidcClockUnknown: "Not checked: the sign-in provider's time could not be read.",
+    oidcClockAhead: (seconds: number, tolerance: number) =>
+      `This computer's clock is ${formatSpan("en", seconds)} ahead of the sign-in provider's; sign-in allows ${tolerance} s.`,
+    oidcClockBehind: (seconds: number, tolerance: number) =>
+      `This computer's clock is ${formatSpan("en", seconds)} behind the sign-in provider's; sign-in allows ${tolerance} s.`,
+    oidcClockOk: (seconds: number, tolerance: number) =>
+      `This computer's clock agrees with the sign-in provider's (within ${seconds} s; sign-in allows ${tolerance} s).`,
+    oidcClockFromToken: (seconds: number) =>
+      `The kept sign-in was issued ${formatSpan("en", seconds)} after this computer's present time.`,
     // --- action findings -----------------------------------------------------------------------
     lockEndUnknown: "The time the lock ends is not known; a lock usually lasts about 15 minutes to an hour.",
     lockEnds: (until: Date, secondsLeft: number) =>
@@ -262,6 +296,11 @@ export const doctorText = catalog(
     label_mx: "Correo de la dirección de recuperación",
     label_proxy: "Configuración del proxy",
     "label_last-code": "Último código de verificación rechazado",
+    "label_oidc-discovery": "Proveedor de inicio de sesión",
+    "label_oidc-issuer": "Nombre del proveedor de inicio de sesión (issuer)",
+    "label_oidc-jwks": "Claves del proveedor de inicio de sesión (JWKS)",
+    "label_oidc-clock": "Reloj frente al del proveedor de inicio de sesión",
+    "label_oidc-tls": "Certificado del proveedor de inicio de sesión (TLS)",
     outcome_ok: "BIEN",
     outcome_problem: "PROBLEMA",
     outcome_unknown: "NO SE PUDO REVISAR",
@@ -371,6 +410,40 @@ export const doctorText = catalog(
       `La cuenta ${username} está desactivada, no bloqueada; solo el soporte técnico puede volver a activarla.`,
     locked: (username: string, until: Date, secondsLeft: number, portalSaid: boolean) =>
       `La cuenta ${username} está bloqueada hasta: ${formatTime("es", until)} (dentro de ${formatSpan("es", secondsLeft)}); ${portalSaid ? "lo dice el portal" : "así lo dijo el portal en el último intento de inicio de sesión de rxportal"}.`,
+    oidcNotOidc: "No se revisó: este perfil no inicia sesión con un proveedor OpenID Connect.",
+    oidcAnswers: (host: string) =>
+      `El proveedor de inicio de sesión ${host} responde y envía su descripción.`,
+    oidcDown: (host: string, why: string) =>
+      `No se puede llegar al proveedor de inicio de sesión ${host}: ${why}`,
+    oidcHttpStatus: (host: string, status: number) => `${host} responde con un error (HTTP ${status}).`,
+    oidcUnreadable: (host: string) =>
+      `${host} responde con algo que no es la descripción de un proveedor de inicio de sesión.`,
+    oidcFlows: (device: boolean, web: boolean) =>
+      `Inicio de sesión con un código (\`rxportal login\`): ${device ? "disponible" : "no disponible"}; en el navegador de esta computadora (\`login --web\`): ${web ? "disponible" : "no disponible"}.`,
+    oidcNoFlow: (host: string) =>
+      `El proveedor de inicio de sesión ${host} no ofrece iniciar sesión ni con un código ni en un navegador: rxportal no puede iniciar sesión ahí.`,
+    oidcNotRead: "No se revisó: no se pudo usar la descripción del proveedor de inicio de sesión.",
+    oidcIssuerOk: (issuer: string) => `El proveedor se identifica como ${issuer}, igual que en el perfil.`,
+    oidcIssuerMismatch: (found: string, configured: string) =>
+      `El proveedor se identifica como ${found}, pero el perfil dice ${configured}: no podrá iniciar sesión hasta que sean iguales.`,
+    oidcIssuerMissing:
+      "La descripción del proveedor no dice su nombre (issuer): no se puede confiar en el inicio de sesión.",
+    oidcJwksOk: (n: number) =>
+      `Se pueden leer las claves de firma del proveedor (${plural("es", n, { one: "1 clave", other: `${n} claves` })}).`,
+    oidcJwksEmpty:
+      "La lista de claves de firma del proveedor (JWKS) está vacía: no se puede comprobar ningún inicio de sesión.",
+    oidcJwksNoUri:
+      "La descripción del proveedor no indica sus claves de firma (jwks_uri): no se puede comprobar ningún inicio de sesión.",
+    oidcJwksDown: (why: string) => `No se pueden leer las claves de firma del proveedor (JWKS): ${why}`,
+    oidcClockUnknown: "No se revisó: no se pudo leer la hora del proveedor de inicio de sesión.",
+    oidcClockAhead: (seconds: number, tolerance: number) =>
+      `El reloj de esta computadora va ${formatSpan("es", seconds)} adelantado respecto al del proveedor de inicio de sesión; el inicio de sesión permite ${tolerance} s.`,
+    oidcClockBehind: (seconds: number, tolerance: number) =>
+      `El reloj de esta computadora va ${formatSpan("es", seconds)} atrasado respecto al del proveedor de inicio de sesión; el inicio de sesión permite ${tolerance} s.`,
+    oidcClockOk: (seconds: number, tolerance: number) =>
+      `El reloj de esta computadora coincide con el del proveedor de inicio de sesión (diferencia de ${seconds} s o menos; el inicio de sesión permite ${tolerance} s).`,
+    oidcClockFromToken: (seconds: number) =>
+      `La sesión guardada se emitió ${formatSpan("es", seconds)} después de la hora actual de esta computadora.`,
     lockEndUnknown:
       "No se sabe cuándo termina el bloqueo; un bloqueo suele durar entre unos 15 minutos y una hora.",
     lockEnds: (until: Date, secondsLeft: number) =>
