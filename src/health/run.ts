@@ -85,6 +85,30 @@ async function portalFetch(deps: HealthDeps, timeoutMs: number): Promise<typeof 
   return portalTransport(deps, timeoutMs);
 }
 
+/**
+ * A monitoring credential's flag that no probed profile would read is a setup mistake, said
+ * before anything is sent (a monitor that passed --client-secret-file to a refresh-token
+ * profile would otherwise probe with another credential than the one it meant).
+ */
+function checkCredentialFlags(profiles: Profile[], opts: HealthTargetOptions): void {
+  const oidc = profiles.flatMap((p) => (p.auth?.type === "oidc" ? [p.auth] : []));
+  if (opts.clientSecretFile && !oidc.some((auth) => auth.monitor)) {
+    throw new UsageError(
+      "--client-secret-file is for an OIDC profile whose auth names a monitoring client (auth.monitor: {clientId}); none of the profiles probed does.",
+    );
+  }
+  if (opts.refreshTokenFile && !oidc.some((auth) => !auth.monitor)) {
+    throw new UsageError(
+      "--refresh-token-file is for an OIDC profile that probes with a monitoring account's refresh token; none of the profiles probed does (a profile with auth.monitor uses its client's secret).",
+    );
+  }
+  if (opts.passwordFile && profiles.every((p) => p.auth?.type === "oidc")) {
+    throw new UsageError(
+      "--password-file is for portal profiles; an OIDC profile's monitor uses a refresh token (--refresh-token-file) or a monitoring client's secret (--client-secret-file).",
+    );
+  }
+}
+
 export async function prepareHealth(
   deps: HealthDeps,
   opts: HealthTargetOptions,
@@ -96,6 +120,7 @@ export async function prepareHealth(
     );
   }
   const profiles = await selectProfiles(deps, opts);
+  if (opts.login) checkCredentialFlags(profiles, opts);
   // Health builds its own client (not the context's portal()), so it asks for the same guard itself.
   for (const profile of profiles) requireApiProfile(profile);
   const targets: HealthTarget[] = [];

@@ -105,6 +105,32 @@ describe("health --login with auth.monitor (client credentials)", () => {
     await expect(
       prepareHealth(t.ctx, { clientSecretFile: join(t.dir, "x") }, buildThresholds({})),
     ).rejects.toThrow(/are for --login/);
+    // A credential flag no probed profile reads is a setup mistake too, before anything is sent.
+    const before = sbx.requests.length;
+    await expect(
+      prepareHealth(
+        t.ctx,
+        { login: true, profile: ["oidc"], clientSecretFile: join(t.dir, "x") },
+        buildThresholds({}),
+      ),
+    ).rejects.toThrow(/^--client-secret-file is for an OIDC profile whose auth names a monitoring client/);
+    await expect(
+      prepareHealth(
+        t.ctx,
+        { login: true, profile: ["monitor"], refreshTokenFile: join(t.dir, "x") },
+        buildThresholds({}),
+      ),
+    ).rejects.toThrow(
+      /^--refresh-token-file is for an OIDC profile that probes with a monitoring account's refresh token/,
+    );
+    await expect(
+      prepareHealth(
+        t.ctx,
+        { login: true, profile: ["oidc"], passwordFile: join(t.dir, "x") },
+        buildThresholds({}),
+      ),
+    ).rejects.toThrow(/^--password-file is for portal profiles/);
+    expect(sbx.requests.length).toBe(before);
   });
 });
 
