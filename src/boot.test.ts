@@ -93,32 +93,6 @@ describe("CachedLoader", () => {
     expect(statSync(join(cacheDir, "main.js.v8cache")).mtimeMs).toBe(written);
   });
 
-  it("grows a cache with the functions of a code path it has not seen, once per path", async () => {
-    const mainCache = join(cacheDir, "main.js.v8cache");
-    const first = load(cacheDir);
-    first.exports.run(1);
-    await first.loader.saveCaches("run");
-    expect(readFileSync(join(cacheDir, "code-paths"), "utf8")).toBe("run\n");
-    expect(statSync(join(cacheDir, "code-paths")).mode & 0o777).toBe(0o600);
-    const before = statSync(mainCache).size;
-
-    // Another path runs functions of main.js the cache does not hold: its cache grows.
-    const second = load(cacheDir);
-    expect(second.loader.stats).toEqual({ cached: 3, compiled: 0 });
-    expect(second.exports.where()).toContain("main.js");
-    await second.loader.saveCaches("where");
-    expect(statSync(mainCache).size).toBeGreaterThan(before);
-    expect(readFileSync(join(cacheDir, "code-paths"), "utf8")).toBe("run\nwhere\n");
-    const grown = statSync(mainCache).mtimeMs;
-
-    // A path seen before writes nothing.
-    const third = load(cacheDir);
-    third.exports.where();
-    await third.loader.saveCaches("where");
-    expect(statSync(mainCache).mtimeMs).toBe(grown);
-    expect(load(cacheDir).loader.stats).toEqual({ cached: 3, compiled: 0 });
-  });
-
   it("treats a corrupt cache as none and replaces it", async () => {
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(join(cacheDir, "main.js.v8cache"), "not a V8 code cache at all");

@@ -27,8 +27,6 @@ declare const __BUNDLE_HASH__: string;
 
 interface Main {
   run(argv: string[]): Promise<number>;
-  /** The table's name for what the run did ("refill list --json", "help"): never a user's words. */
-  codePath?(): string | undefined;
 }
 
 // The wrapper sits on a line of its own, so that line and column numbers in stack traces are the
@@ -48,8 +46,6 @@ type Wrapper = (
 export class CachedLoader {
   private readonly modules = new Map<string, { exports: unknown }>();
   private readonly uncached: Array<{ script: Script; cacheFile: string }> = [];
-  /** The files V8 took from a cache, with the size of that cache. */
-  private readonly fromCache: Array<{ script: Script; cacheFile: string; bytes: number }> = [];
   /** How many files V8 took from a cache, and how many it compiled from source. */
   readonly stats = { cached: 0, compiled: 0 };
 
@@ -79,10 +75,8 @@ export class CachedLoader {
       lineOffset: -1,
       cachedData,
     });
-    if (cacheFile && cachedData && !script.cachedDataRejected) {
-      this.stats.cached++;
-      this.fromCache.push({ script, cacheFile, bytes: cachedData.length });
-    } else {
+    if (cachedData && !script.cachedDataRejected) this.stats.cached++;
+    else {
       this.stats.compiled++;
       if (cacheFile) this.uncached.push({ script, cacheFile });
     }
@@ -122,19 +116,10 @@ export class CachedLoader {
     };
   }
 
-  /**
-   * Writes the caches of the files compiled from source, and, the first time a code path runs
-   * (`codePath`: a command of the table, never a user's words), the grown caches of the files
-   * that came from a cache. A file's cache holds the functions of the run that made it; a shared
-   * file (main.js, zod, the portal client) is used by every command, and each command would
-   * otherwise compile its own functions of it again on every run. Call after the run, so that
-   * the code the run compiled is in them. Never fails.
-   */
-  async saveCaches(codePath?: string): Promise<void> {
-    if (!this.cacheDir) return;
-    const known = codePath === undefined ? undefined : this.knownPaths();
-    const merge = known !== undefined && !known.has(codePath as string) && known.size < MAX_CODE_PATHS;
-    if (this.uncached.length === 0 && !merge) return;
+  /** Writes the caches of the files compiled from source; call after the run, so that the code the
+   * run compiled is in them. Never fails. */
+  async saveCaches(): Promise<void> {
+    if (!this.cacheDir || this.uncached.length === 0) return;
     try {
       // Written as rxportal writes every file: 0600 in a 0700 folder, complete or not at all (V8
       // does not check a cache's contents, only its header, so half a file must never be seen).
@@ -142,43 +127,17 @@ export class CachedLoader {
       const { ensurePrivateDir, writePrivateFile } = await import("./state/files.js");
       await ensurePrivateDir(dirname(this.cacheDir));
       removeOtherBuilds(this.cacheDir);
-      const writes = this.uncached
-        .splice(0)
-        .map(({ script, cacheFile }) => ({ cacheFile, data: script.createCachedData() }));
-      if (merge) {
-        // A cache made now holds what the old one held (those functions were compiled from it)
-        // and what this run added; one no larger adds nothing.
-        for (const { script, cacheFile, bytes } of this.fromCache.splice(0)) {
-          const data = script.createCachedData();
-          if (data.length > bytes) writes.push({ cacheFile, data });
-        }
-      }
       // Side by side: each write waits for its own fsync.
-      await Promise.all(writes.map(({ cacheFile, data }) => writePrivateFile(cacheFile, data)));
-      if (merge) {
-        known.add(codePath as string);
-        await writePrivateFile(join(this.cacheDir, CODE_PATHS_FILE), `${[...known].sort().join("\n")}\n`);
-      }
+      await Promise.all(
+        this.uncached
+          .splice(0)
+          .map(({ script, cacheFile }) => writePrivateFile(cacheFile, script.createCachedData())),
+      );
     } catch {
       // A cache that cannot be written (read-only home, full disk) only costs speed.
     }
   }
-
-  /** The code paths whose functions the caches hold already. */
-  private knownPaths(): Set<string> {
-    try {
-      const text = readFileSync(join(this.cacheDir as string, CODE_PATHS_FILE), "utf8");
-      return new Set(text.split("\n").filter((line) => line !== ""));
-    } catch {
-      return new Set();
-    }
-  }
 }
-
-/** Beside the caches: the code paths merged into them, one a line. */
-const CODE_PATHS_FILE = "code-paths";
-/** The table has a few dozen commands; a file that grows past this is not trusted to grow more. */
-const MAX_CODE_PATHS = 200;
 
 /** Removes the cache folders of other builds of rxportal beside `dir`; other Node versions'
  * caches of this build are kept. */
@@ -252,6 +211,6 @@ export async function boot(distDir: string, argv: string[]): Promise<number> {
   const loader = new CachedLoader(distDir, cacheDir);
   const main = loader.load(join(distDir, "main.js")) as Main;
   const code = await main.run(argv);
-  await loader.saveCaches(main.codePath?.());
+  await loader.saveCaches();
   return code;
 }

@@ -46,9 +46,8 @@ export function buildProgram(
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })
-    .hook("preAction", (_program, action) => {
+    .hook("preAction", () => {
       ctx.setGlobals(globals());
-      ranPath = `${commandPath(action)}${ctx.globals.json ? " --json" : ""}`;
       if (ctx.globals.sandboxFault?.length && !ctx.globals.sandbox) {
         throw new CliError("--sandbox-fault needs --sandbox.", ExitCode.usage, {
           said: said("sandboxFaultNeedsSandbox"),
@@ -63,27 +62,8 @@ export function buildProgram(
   return program;
 }
 
-/** What the last run did, in the table's words: "refill list --json", "help", "error". */
-let ranPath: string | undefined;
-
-/** "refill list" for commander's `list` under `refill`: the table's names, never the user's words. */
-function commandPath(command: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
-  return names.join(" ");
-}
-
-/**
- * The code path of the last run (src/boot.ts keeps code caches per path): a command of the
- * table with --json or not, "help", "version" or "error"; undefined before a run.
- */
-export function codePath(): string | undefined {
-  return ranPath;
-}
-
 /** Runs the CLI and returns the exit code. bin/rxportal.js sets it on the process. */
 export async function run(argv: string[], context?: AppContext): Promise<number> {
-  ranPath = undefined;
   const ctx = context ?? (await createProcessContext());
   let result: CommandResult;
   const program = buildProgram(
@@ -98,11 +78,6 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
     await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx);
     return result ?? ExitCode.ok;
   } catch (error) {
-    ranPath ??= isHelpOrVersion(error)
-      ? (error as CommanderError).code === "commander.version"
-        ? "version"
-        : "help"
-      : "error";
     if (requestedCommand(argv) === "health" && !isHelpOrVersion(error)) {
       // A monitor reading stdout gets its UNKNOWN line even for arguments commander rejected.
       const { writeRejectedArgsUnknown } = await import("./commands/health/shared.js");
