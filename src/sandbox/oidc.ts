@@ -115,7 +115,10 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
   // oidc-provider warns on stderr about its development settings (which a sandbox is for) as it
   // loads and starts; `quiet` (the embedded --sandbox --oidc) keeps a member command's stderr its own.
   const signing = await jose.generateKeyPair("RS256", { extractable: true });
-  const jwk = { ...(await jose.exportJWK(signing.privateKey)), alg: "RS256", use: "sig", kid: `sbx-${port}` };
+  // A key id of its own for each start: a provider started again on the same port has rotated
+  // its signing key, as a real one does, and clients must fetch its keys again.
+  const kid = `sbx-${port}-${Math.random().toString(36).slice(2, 10)}`;
+  const jwk = { ...(await jose.exportJWK(signing.privateKey)), alg: "RS256", use: "sig", kid };
   const audience = SANDBOX_API_AUDIENCE;
   const warn = console.warn;
   if (opts.quiet) console.warn = () => {};
