@@ -1,58 +1,21 @@
 // Option values through the built binary: a bad one is one line on stderr and exit 64 (health:
 // UNKNOWN, 3), and zod, which checks them, loads only for a command that has values to check:
 // never for --help, --version or contacts (start-up time).
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bundleFilesNaming, dist, runReading } from "../helpers/bundle-reads.js";
 import { runCli } from "../helpers/spawn.js";
 
-const dist = new URL("../../dist/", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "rxportal-flags-"));
-const preload = join(dir, "log-reads.cjs");
-
 /** The bundle's files whose source map names zod. */
-function zodFiles(): Set<string> {
-  const found = new Set<string>();
-  const maps = [
-    join(dist, "main.js.map"),
-    ...readdirSync(join(dist, "chunks"))
-      .filter((f) => f.endsWith(".js.map"))
-      .map((f) => join(dist, "chunks", f)),
-  ];
-  for (const map of maps) {
-    const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
-    if (sources.some((s) => s.includes("node_modules/zod/"))) found.add(map.replace(/\.map$/, ""));
-  }
-  return found;
-}
-
-/** Runs the binary and says which of the bundle's files it read. */
-async function withReads(args: string[]) {
-  const log = join(dir, `reads-${Math.random().toString(36).slice(2)}.txt`);
-  const r = await runCli(args, { env: { NODE_OPTIONS: `--require ${preload}`, RXPORTAL_READS_LOG: log } });
-  let reads: string[] = [];
-  try {
-    reads = readFileSync(log, "utf8").split("\n").filter(Boolean);
-  } catch {
-    // Nothing read.
-  }
-  return { ...r, reads };
-}
+const zodFiles = () => bundleFilesNaming(/node_modules\/zod\//);
+const withReads = (args: string[]) => runReading(args);
+const dir = mkdtempSync(join(tmpdir(), "rxportal-flags-"));
 
 let zod: Set<string>;
 
 beforeAll(() => {
-  writeFileSync(
-    preload,
-    `const fs = require("node:fs");
-const read = fs.readFileSync;
-fs.readFileSync = function (file, ...rest) {
-  if (typeof file === "string" && file.endsWith(".js")) fs.appendFileSync(process.env.RXPORTAL_READS_LOG, file + "\\n");
-  return read.call(this, file, ...rest);
-};
-`,
-  );
   zod = zodFiles();
   expect(zod.size).toBeGreaterThan(0);
   expect(zod.has(join(dist, "main.js"))).toBe(false);
@@ -84,15 +47,8 @@ describe("zod loads only for commands with values to check", () => {
 describe("OIDC code and libraries load only on an OIDC profile", () => {
   /** The bundle's files whose source map names oauth4webapi, jose or src/auth/oidc/. */
   function oidcFiles(): Set<string> {
-    const found = new Set<string>();
-    for (const f of readdirSync(join(dist, "chunks")).filter((f) => f.endsWith(".js.map"))) {
-      const map = join(dist, "chunks", f);
-      const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
-      if (sources.some((s) => /node_modules\/(oauth4webapi|jose)\/|src\/auth\/oidc\//.test(s)))
-        found.add(map.replace(/\.map$/, ""));
-    }
-    const main = JSON.parse(readFileSync(join(dist, "main.js.map"), "utf8")) as { sources: string[] };
-    expect(main.sources.some((s) => /oauth4webapi|node_modules\/jose\/|auth\/oidc\//.test(s))).toBe(false);
+    const found = bundleFilesNaming(/node_modules\/(oauth4webapi|jose)\/|src\/auth\/oidc\//);
+    expect(found.has(join(dist, "main.js"))).toBe(false);
     return found;
   }
 
@@ -125,15 +81,7 @@ describe("OIDC code and libraries load only on an OIDC profile", () => {
 
 describe("the built-in tree (both languages) loads only for the commands that walk or draw it", () => {
   /** The bundle's files whose source map names trees/default.yaml. */
-  const treeFiles = () => {
-    const found = new Set<string>();
-    for (const f of readdirSync(join(dist, "chunks")).filter((f) => f.endsWith(".js.map"))) {
-      const { sources } = JSON.parse(readFileSync(join(dist, "chunks", f), "utf8")) as { sources: string[] };
-      if (sources.some((s) => s.endsWith("trees/default.yaml")))
-        found.add(join(dist, "chunks", f.slice(0, -4)));
-    }
-    return found;
-  };
+  const treeFiles = () => bundleFilesNaming(/trees\/default\.yaml$/);
 
   it.each([[["--help"]], [["--version"]], [["--lang", "es", "--help"]], [["contacts", "--tty"]]])(
     "%j does not load it",

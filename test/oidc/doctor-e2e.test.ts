@@ -2,12 +2,13 @@
 // oidc-provider started here on port 0, unattended (`--answer ... --json`). One run per case: the
 // provider healthy, its clock skewed (its Date header moved by a proxy in front of it), an issuer
 // that is not the configured one, and JWKS that answer 500. On a portal profile nothing of it shows.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ID_TOKEN_TOLERANCE_SECONDS } from "../../src/auth/oidc/id-token.js";
 import { startSandboxWithOidc } from "../../src/sandbox/oidc.js";
 import { type ProviderProxy, startProviderProxy } from "../doctor/provider-proxy.js";
+import { bundleFilesNaming, runReading } from "../helpers/bundle-reads.js";
 import { runCli, tempHome } from "../helpers/spawn.js";
 
 interface Report {
@@ -172,41 +173,12 @@ describe("doctor on an OIDC profile (built binary, real provider)", () => {
 });
 
 describe("oauth4webapi, jose and src/auth/oidc load for the doctor only on an OIDC profile", () => {
-  const dist = new URL("../../dist/", import.meta.url).pathname;
-  /** The bundle's chunks whose source map names them (as test/e2e/flags.test.ts reads them). */
-  function oidcFiles(): Set<string> {
-    const found = new Set<string>();
-    for (const f of readdirSync(join(dist, "chunks")).filter((f) => f.endsWith(".js.map"))) {
-      const { sources } = JSON.parse(readFileSync(join(dist, "chunks", f), "utf8")) as { sources: string[] };
-      if (sources.some((s) => /node_modules\/(oauth4webapi|jose)\/|src\/auth\/oidc\//.test(s)))
-        found.add(join(dist, "chunks", f.slice(0, -4)));
-    }
-    return found;
-  }
-  async function reads(args: string[]): Promise<{ code: number | null; stderr: string; files: string[] }> {
-    const preload = join(home, "log-reads.cjs");
-    writeFileSync(
-      preload,
-      `const fs = require("node:fs");
-const read = fs.readFileSync;
-fs.readFileSync = function (file, ...rest) {
-  if (typeof file === "string" && file.endsWith(".js")) fs.appendFileSync(process.env.RXPORTAL_READS_LOG, file + "\\n");
-  return read.call(this, file, ...rest);
-};
-`,
-    );
-    const log = join(home, `reads-${Math.random().toString(36).slice(2)}.txt`);
-    const r = await runCli(args, {
-      home,
-      env: { NODE_OPTIONS: `--require ${preload}`, RXPORTAL_READS_LOG: log },
-      timeoutMs: 30_000,
-    });
-    let files: string[] = [];
-    try {
-      files = readFileSync(log, "utf8").split("\n").filter(Boolean);
-    } catch {}
-    return { code: r.code, stderr: r.stderr, files };
-  }
+  /** The bundle's files whose source map names them. */
+  const oidcFiles = () => bundleFilesNaming(/node_modules\/(oauth4webapi|jose)\/|src\/auth\/oidc\//);
+  const reads = async (args: string[]) => {
+    const r = await runReading(args, { home, timeoutMs: 30_000 });
+    return { code: r.code, stderr: r.stderr, files: r.reads };
+  };
 
   it("not for a portal profile's doctor run; yes for an OIDC profile's (so the first can fail)", async () => {
     const oidc = oidcFiles();

@@ -3,17 +3,13 @@
 // no config and no terminal (the embedded provider's demo member approves the device code by
 // itself). oidc-provider, jose and the OIDC code load only on that path: --help, contacts and
 // status --sandbox read none of their bundle files, and the files --help reads are unchanged.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { HealthReport } from "../../src/health/report.js";
 import { SANDBOX_MONITOR_SECRET } from "../../src/sandbox/oidc.js";
+import { bundleFilesNaming, dist, runReading } from "../helpers/bundle-reads.js";
 import { type RunResult, runCli } from "../helpers/spawn.js";
 
-const dist = new URL("../../dist/", import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), "rxportal-embedded-oidc-"));
-const preload = join(dir, "log-reads.cjs");
 const runs: RunResult[] = [];
 
 async function cli(args: string[], env: Record<string, string> = {}) {
@@ -24,43 +20,19 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 /** Runs the binary and says which of the bundle's files it read. */
 async function withReads(args: string[]) {
-  const log = join(dir, `reads-${Math.random().toString(36).slice(2)}.txt`);
-  const r = await cli(args, { NODE_OPTIONS: `--require ${preload}`, RXPORTAL_READS_LOG: log });
-  let reads: string[] = [];
-  try {
-    reads = readFileSync(log, "utf8").split("\n").filter(Boolean);
-  } catch {
-    // Nothing read.
-  }
-  return { ...r, reads };
+  const r = await runReading(args, { timeoutMs: 30_000 });
+  runs.push(r);
+  return r;
 }
 
 /** The bundle's chunks whose source map names oidc-provider, jose, or rxportal's OIDC code. */
 function oidcFiles(): Set<string> {
-  const found = new Set<string>();
-  const pattern = /node_modules\/(oidc-provider|jose|oauth4webapi)\/|src\/(auth\/oidc|sandbox\/oidc)/;
-  for (const f of readdirSync(join(dist, "chunks")).filter((f) => f.endsWith(".js.map"))) {
-    const map = join(dist, "chunks", f);
-    const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
-    if (sources.some((s) => pattern.test(s))) found.add(map.replace(/\.map$/, ""));
-  }
-  const main = JSON.parse(readFileSync(join(dist, "main.js.map"), "utf8")) as { sources: string[] };
-  expect(main.sources.some((s) => pattern.test(s))).toBe(false);
+  const found = bundleFilesNaming(
+    /node_modules\/(oidc-provider|jose|oauth4webapi)\/|src\/(auth\/oidc|sandbox\/oidc)/,
+  );
+  expect(found.has(join(dist, "main.js"))).toBe(false);
   return found;
 }
-
-beforeAll(() => {
-  writeFileSync(
-    preload,
-    `const fs = require("node:fs");
-const read = fs.readFileSync;
-fs.readFileSync = function (file, ...rest) {
-  if (typeof file === "string" && file.endsWith(".js")) fs.appendFileSync(process.env.RXPORTAL_READS_LOG, file + "\\n");
-  return read.call(this, file, ...rest);
-};
-`,
-  );
-});
 
 describe("--sandbox --oidc: member commands with no account", () => {
   it("login: the device flow's code, approved by the demo member; signed in for the command", async () => {
