@@ -22,17 +22,20 @@ export async function startSpinner(ctx: UiContext, text: string): Promise<Spinne
     ctx.io.stderr.write(`${plainText(text)}...\n`);
     return { stop() {} };
   }
-  const { default: ora, spinners } = await import("ora");
+  const { default: ora } = await import("ora");
   const spinner = ora({
     text,
     stream: ctx.io.stderr as NodeJS.WritableStream,
-    // The frames in our colour for stderr: ora's own colouring would use chalk's default
-    // instance, which has no level in the bundle (scripts/build.mjs, "chalk-level-given").
-    spinner: { ...spinners.dots, frames: spinners.dots.frames.map((frame) => style.color.cyan(frame)) },
+    // ora colours its frames with chalk's default instance, which has no level in the bundle
+    // (scripts/build.mjs, "chalk-level-given"): the frames it chose (dots, or a line where the
+    // terminal has no Unicode) get our colour for stderr below instead.
     color: false,
     // Prompts read stdin next; ora must not swallow it.
     discardStdin: false,
-  }).start();
+  });
+  const chosen = spinner.spinner;
+  spinner.spinner = { ...chosen, frames: chosen.frames.map((frame) => style.color.cyan(frame)) };
+  spinner.start();
   return {
     stop: () => spinner.stop(),
   };
