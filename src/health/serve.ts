@@ -66,9 +66,12 @@ export interface ServeOptions {
   minLoginIntervalMs: number;
   /** At most this many probes at once, /probe and /metrics together. */
   concurrency: number;
-  /** For /probe's module login: health serve's --username and --password-file. */
+  /** For /probe's module login: health serve's --username and --password-file (portal profiles),
+   * --refresh-token-file and --client-secret-file (OIDC profiles). */
   username?: string;
   passwordFile?: string;
+  refreshTokenFile?: string;
+  clientSecretFile?: string;
   version: string;
   /** One line per event (default: none). */
   log?: EventLog;

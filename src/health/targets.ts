@@ -3,15 +3,13 @@
 // is the caller's mistake (400), as an unknown module is to blackbox_exporter.
 import { requireApiProfile, resolveProfile } from "../config/load.js";
 import type { ProbeModule } from "./format-probe.js";
-import { loginStep, resolveHealthCredentials } from "./login.js";
+import { type HealthCredentialOptions, loginStep, resolveHealthCredentials } from "./login.js";
 import type { HealthDeps, HealthTarget, PreparedHealth } from "./run.js";
 
 export class UnknownTargetError extends Error {}
 
-export interface TargetOptions {
-  username?: string;
-  passwordFile?: string;
-}
+/** health serve's credential options, for the targets /probe prepares itself. */
+export type TargetOptions = HealthCredentialOptions;
 
 export class TargetCatalog {
   private readonly ready = new Map<string, Promise<HealthTarget>>();

@@ -205,6 +205,40 @@ describe("health serve's /probe for an OIDC target", () => {
     }
   });
 
+  it("a profile /probe prepares itself takes the secret health serve was given (--client-secret-file)", async () => {
+    const { appendFileSync, writeFileSync } = await import("node:fs");
+    const t = context();
+    // A second profile with the monitoring client, not one the exporter was started with.
+    const { sandbox, provider } = sbx.both;
+    appendFileSync(
+      join(t.ctx.paths.configDir, "config.yaml"),
+      `  monitor2:\n    baseUrl: ${sandbox.baseUrl}\n    timeoutMs: 5000\n    auth: { type: oidc, issuer: "${provider.issuer}", clientId: ${provider.clientId}, audience: "${provider.audience}", monitor: { clientId: ${SANDBOX_MONITOR_CLIENT_ID} } }\n`,
+    );
+    const secretFile = join(t.dir, "monitor-secret");
+    writeFileSync(secretFile, `${sbx.monitorSecret}\n`, { mode: 0o600 });
+    const prepared = await prepareHealth(
+      t.ctx,
+      { login: true, profile: ["monitor"], clientSecretFile: secretFile },
+      buildThresholds({}),
+    );
+    const exporter = await startExporter(t.ctx, prepared, {
+      host: "127.0.0.1",
+      port: 0,
+      minLoginIntervalMs: 60_000,
+      concurrency: 4,
+      version: "test",
+      clientSecretFile: secretFile,
+    });
+    try {
+      const text = await scrape(exporter.url, "target=monitor2&login=1");
+      expect(metric(text, "probe_rxportal_phase_success", "token"), text).toBe("1");
+      expect(text).toMatch(/^probe_success 1$/m);
+    } finally {
+      await exporter.close();
+      await closeContext(t.ctx);
+    }
+  });
+
   it("a profile the exporter was started with (--login, a refresh token): its phases, and a revoked token's 0", async () => {
     const token = await sbx.refreshToken();
     await sbx.revoke(token);

@@ -65,6 +65,8 @@ export async function healthServeCommand(ctx: AppContext, flags: ServeFlags): Pr
     concurrency,
     username: flags.username,
     passwordFile: flags.passwordFile,
+    refreshTokenFile: flags.refreshTokenFile,
+    clientSecretFile: flags.clientSecretFile,
     version: VERSION,
     log,
     shutdownGraceMs: flags.shutdownGrace * 1000,
