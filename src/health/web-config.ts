@@ -96,6 +96,8 @@ export async function loadWebConfig(
   try {
     text = await readText(file);
   } catch (error) {
+    // The reader's own one-line refusal (a FIFO, a device, a huge file: src/state/files.ts).
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     return fail(
       code === "ENOENT"

@@ -425,6 +425,23 @@ basic_auth_users:
     },
   );
 
+  it("a FIFO or a device named as the web config: refused at once, not read forever", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const fifo = join(home, "web-config.fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const [file, why] of [
+      [fifo, "is a named pipe (FIFO), not a regular file"],
+      ["/dev/zero", "not a regular file"],
+    ] as const) {
+      const r = await runCli(["health", "serve", "--web-config-file", file], { home, timeoutMs: 10_000 });
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.code).toBe(3);
+      expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+      expect(r.stderr).toContain(`${file} (--web-config-file)`);
+      expect(r.stderr).toContain(why);
+    }
+  });
+
   it("no such web config file: one line naming it", async () => {
     const r = await runCli(["health", "serve", "--web.config.file", "/nonexistent/web.yml"], { home });
     expect(r.code).toBe(3);

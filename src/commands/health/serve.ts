@@ -6,6 +6,9 @@ import { printLine } from "../../ui/output.js";
 import type { CommandResult } from "../kit.js";
 import { prepare, type ServeFlags } from "./shared.js";
 
+/** A web config is a few lines; anything near this is not one. */
+const MAX_WEB_CONFIG_BYTES = 1024 * 1024;
+
 /** `--log-format` or the toolkit's `--log.format`: one of them, or both saying the same. */
 function either<T>(dashed: T | undefined, dotted: T | undefined, names: [string, string]): T | undefined {
   if (dashed !== undefined && dotted !== undefined && dashed !== dotted)
@@ -31,12 +34,16 @@ export async function healthServeCommand(ctx: AppContext, flags: ServeFlags): Pr
   let web: import("../../health/web-config.js").WebConfig | undefined;
   let verify: import("../../health/basic-auth.js").Verify | undefined;
   if (webConfigFile) {
-    const [{ loadWebConfig }, { readFile }, { resolve }] = await Promise.all([
+    const [{ loadWebConfig }, { readUserFile }, { resolve }] = await Promise.all([
       import("../../health/web-config.js"),
-      import("node:fs/promises"),
+      import("../../state/files.js"),
       import("node:path"),
     ]);
-    const loaded = await loadWebConfig(resolve(ctx.cwd, webConfigFile), (f) => readFile(f, "utf8"));
+    // A regular UTF-8 file of bounded size, as every file a user names (a FIFO or /dev/zero is
+    // refused at once rather than read forever).
+    const loaded = await loadWebConfig(resolve(ctx.cwd, webConfigFile), async (f) =>
+      readUserFile(f, { maxBytes: MAX_WEB_CONFIG_BYTES, label: `${f} (--web-config-file)` }),
+    );
     web = loaded;
     if (loaded.tls) {
       // Read now, so a missing or mismatched certificate is a one-line error before listening.
