@@ -1,9 +1,10 @@
 // health serve's TLS listener (--web-config-file's tls_server_config): the files read into a
 // secure context, a stamp to notice when they change, and the client-certificate policies that
 // Node's own options do not express.
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { createSecureContext, type SecureContextOptions, type TLSSocket } from "node:tls";
 import { ConfigError } from "../errors.js";
+import { readUserFile } from "../state/files.js";
 import type { ClientAuthType, WebTls } from "./web-config.js";
 
 export interface TlsFiles {
@@ -13,6 +14,9 @@ export interface TlsFiles {
   /** The files' sizes and times now: a change means they are to be read again. */
   stamp(): string;
 }
+
+/** A certificate chain or a CA bundle is some kilobytes; the system's whole CA store about 200 KB. */
+const MAX_PEM_BYTES = 4 * 1024 * 1024;
 
 function paths(tls: WebTls): string[] {
   return [tls.certFile, tls.keyFile, ...(tls.clientCaFile ? [tls.clientCaFile] : [])];
@@ -35,17 +39,10 @@ function stampOf(files: string[]): string {
 export function readTlsFiles(tls: WebTls): TlsFiles {
   const files = paths(tls);
   const stamped = stampOf(files);
-  const read = (file: string, key: string) => {
-    try {
-      return readFileSync(file);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new ConfigError(
-        `tls_server_config.${key} ${file}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : `cannot be read (${code})`}.`,
-        { file },
-      );
-    }
-  };
+  // PEM text, read as every file a user names (src/state/files.ts): a regular UTF-8 file of
+  // bounded size; a FIFO or a device is one line at once instead of a read that never ends.
+  const read = (file: string, key: string) =>
+    readUserFile(file, { maxBytes: MAX_PEM_BYTES, label: `tls_server_config.${key} ${file}` });
   const context: SecureContextOptions = {
     cert: read(tls.certFile, "cert_file"),
     key: read(tls.keyFile, "key_file"),

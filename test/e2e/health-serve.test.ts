@@ -440,6 +440,14 @@ basic_auth_users:
       expect(r.stderr).toContain(`${file} (--web-config-file)`);
       expect(r.stderr).toContain(why);
     }
+    // The same for a certificate file the web config names.
+    const config = writeWebConfig(`tls_server_config:\n  cert_file: ${fifo}\n  key_file: good.key\n`);
+    const r = await runCli(["health", "serve", "--web-config-file", config], { home, timeoutMs: 10_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      `rxportal: tls_server_config.cert_file ${fifo}: is a named pipe (FIFO), not a regular file.\n`,
+    );
   });
 
   it("no such web config file: one line naming it", async () => {
