@@ -1,11 +1,11 @@
 // health serve on OIDC profiles, through the built binary: a profile /probe prepares itself (one
 // the exporter was not started with) signs in with the credential health serve was given, as a
 // portal profile takes its --username and --password-file; the secret is in no output.
-import { appendFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_MONITOR_CLIENT_ID } from "../../src/sandbox/oidc.js";
 import {
+  appendMonitorProfile,
   closedPort,
   type OidcHealthSandbox,
   startOidcHealthSandbox,
@@ -20,11 +20,7 @@ beforeAll(async () => {
   sbx = await startOidcHealthSandbox();
   home = tempHome();
   const config = writeOidcConfig(join(home, ".config", "rxportal"), sbx, await closedPort());
-  const { sandbox, provider } = sbx.both;
-  appendFileSync(
-    config,
-    `  monitor2:\n    baseUrl: ${sandbox.baseUrl}\n    timeoutMs: 5000\n    auth: { type: oidc, issuer: "${provider.issuer}", clientId: ${provider.clientId}, audience: "${provider.audience}", monitor: { clientId: ${SANDBOX_MONITOR_CLIENT_ID} } }\n`,
-  );
+  appendMonitorProfile(config, sbx, "monitor2");
 });
 afterAll(() => sbx?.close());
 

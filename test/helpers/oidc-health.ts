@@ -1,7 +1,7 @@
 // What the OIDC health tests share: a sandbox with a real OpenID Provider that counts (and may
 // slow) the requests it gets, fresh monitoring refresh tokens from a device approval, and a
 // config file with the profiles they probe.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { waitForApproval } from "../../src/auth/oidc/device.js";
@@ -77,10 +77,16 @@ export async function closedPort(): Promise<number> {
  * The profiles: `oidc` (refresh token), `monitor` (auth.monitor, client credentials) and `down`
  * (an issuer nothing answers at), all on the sandbox portal.
  */
+/** A profile's `auth:` line for the sandbox's provider (or another issuer), in config YAML. */
+function authLine(sbx: OidcHealthSandbox, issuer: string, extra = ""): string {
+  const { provider } = sbx.both;
+  return `    auth: { type: oidc, issuer: "${issuer}", clientId: ${provider.clientId}, audience: "${provider.audience}"${extra} }`;
+}
+const MONITOR = `, monitor: { clientId: ${SANDBOX_MONITOR_CLIENT_ID} }`;
+
 export function writeOidcConfig(configDir: string, sbx: OidcHealthSandbox, downPort: number): string {
   const { sandbox, provider } = sbx.both;
-  const auth = (issuer: string, extra = "") =>
-    `    auth: { type: oidc, issuer: "${issuer}", clientId: ${provider.clientId}, audience: "${provider.audience}"${extra} }\n`;
+  const auth = (issuer: string, extra = "") => authLine(sbx, issuer, extra);
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
   const file = join(configDir, "config.yaml");
   writeFileSync(
@@ -91,20 +97,32 @@ export function writeOidcConfig(configDir: string, sbx: OidcHealthSandbox, downP
       "  oidc:",
       `    baseUrl: ${sandbox.baseUrl}`,
       "    timeoutMs: 5000",
-      auth(provider.issuer).trimEnd(),
+      auth(provider.issuer),
       "  monitor:",
       `    baseUrl: ${sandbox.baseUrl}`,
       "    timeoutMs: 5000",
-      auth(provider.issuer, `, monitor: { clientId: ${SANDBOX_MONITOR_CLIENT_ID} }`).trimEnd(),
+      auth(provider.issuer, MONITOR),
       "  down:",
       `    baseUrl: ${sandbox.baseUrl}`,
       "    timeoutMs: 3000",
-      auth(`http://127.0.0.1:${downPort}`).trimEnd(),
+      auth(`http://127.0.0.1:${downPort}`),
       "",
     ].join("\n"),
     { mode: 0o600 },
   );
   return file;
+}
+
+/**
+ * Adds to a config written by writeOidcConfig one more profile with the sandbox's monitoring client
+ * (auth.monitor), for tests that need a profile health serve was not started with.
+ */
+export function appendMonitorProfile(file: string, sbx: OidcHealthSandbox, name: string): void {
+  const { sandbox, provider } = sbx.both;
+  appendFileSync(
+    file,
+    `  ${name}:\n    baseUrl: ${sandbox.baseUrl}\n    timeoutMs: 5000\n${authLine(sbx, provider.issuer, MONITOR)}\n`,
+  );
 }
 
 /** The four OIDC phases after the portal's own, in order, as every format names them. */

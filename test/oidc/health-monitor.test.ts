@@ -11,6 +11,7 @@ import { buildThresholds } from "../../src/health/thresholds.js";
 import { SANDBOX_MONITOR_CLIENT_ID } from "../../src/sandbox/oidc.js";
 import { closeContext, memoryCredentials, testContext } from "../helpers/context.js";
 import {
+  appendMonitorProfile,
   closedPort,
   type OidcHealthSandbox,
   startOidcHealthSandbox,
@@ -169,6 +170,21 @@ describe("health serve's /probe for an OIDC target", () => {
     return response.text();
   }
 
+  /** health serve on a free loopback port, a real sign-in at most once a minute unless said. */
+  const serve = (
+    t: ReturnType<typeof context>,
+    prepared: Parameters<typeof startExporter>[1],
+    opts: Partial<Parameters<typeof startExporter>[2]> = {},
+  ) =>
+    startExporter(t.ctx, prepared, {
+      host: "127.0.0.1",
+      port: 0,
+      minLoginIntervalMs: 60_000,
+      concurrency: 4,
+      version: "test",
+      ...opts,
+    });
+
   const metric = (text: string, name: string, phase: string) =>
     new RegExp(`^${name}\\{phase="${phase}"\\} (\\S+)$`, "m").exec(text)?.[1];
 
@@ -176,13 +192,7 @@ describe("health serve's /probe for an OIDC target", () => {
     const t = context({ RXPORTAL_CLIENT_SECRET: sbx.monitorSecret });
     // Started with the refresh-token profile and no --login: /probe prepares `monitor` itself.
     const prepared = await prepareHealth(t.ctx, { profile: ["oidc"] }, buildThresholds({}));
-    const exporter = await startExporter(t.ctx, prepared, {
-      host: "127.0.0.1",
-      port: 0,
-      minLoginIntervalMs: 60_000,
-      concurrency: 4,
-      version: "test",
-    });
+    const exporter = await serve(t, prepared);
     try {
       const before = sbx.grants();
       const text = await scrape(exporter.url, "target=monitor&login=1");
@@ -206,14 +216,10 @@ describe("health serve's /probe for an OIDC target", () => {
   });
 
   it("a profile /probe prepares itself takes the secret health serve was given (--client-secret-file)", async () => {
-    const { appendFileSync, writeFileSync } = await import("node:fs");
+    const { writeFileSync } = await import("node:fs");
     const t = context();
     // A second profile with the monitoring client, not one the exporter was started with.
-    const { sandbox, provider } = sbx.both;
-    appendFileSync(
-      join(t.ctx.paths.configDir, "config.yaml"),
-      `  monitor2:\n    baseUrl: ${sandbox.baseUrl}\n    timeoutMs: 5000\n    auth: { type: oidc, issuer: "${provider.issuer}", clientId: ${provider.clientId}, audience: "${provider.audience}", monitor: { clientId: ${SANDBOX_MONITOR_CLIENT_ID} } }\n`,
-    );
+    appendMonitorProfile(join(t.ctx.paths.configDir, "config.yaml"), sbx, "monitor2");
     const secretFile = join(t.dir, "monitor-secret");
     writeFileSync(secretFile, `${sbx.monitorSecret}\n`, { mode: 0o600 });
     const prepared = await prepareHealth(
@@ -221,14 +227,7 @@ describe("health serve's /probe for an OIDC target", () => {
       { login: true, profile: ["monitor"], clientSecretFile: secretFile },
       buildThresholds({}),
     );
-    const exporter = await startExporter(t.ctx, prepared, {
-      host: "127.0.0.1",
-      port: 0,
-      minLoginIntervalMs: 60_000,
-      concurrency: 4,
-      version: "test",
-      clientSecretFile: secretFile,
-    });
+    const exporter = await serve(t, prepared, { clientSecretFile: secretFile });
     try {
       const text = await scrape(exporter.url, "target=monitor2&login=1");
       expect(metric(text, "probe_rxportal_phase_success", "token"), text).toBe("1");
@@ -244,13 +243,7 @@ describe("health serve's /probe for an OIDC target", () => {
     await sbx.revoke(token);
     const t = context({ RXPORTAL_REFRESH_TOKEN: token });
     const prepared = await prepareHealth(t.ctx, { login: true, profile: ["oidc"] }, buildThresholds({}));
-    const exporter = await startExporter(t.ctx, prepared, {
-      host: "127.0.0.1",
-      port: 0,
-      minLoginIntervalMs: 1,
-      concurrency: 4,
-      version: "test",
-    });
+    const exporter = await serve(t, prepared, { minLoginIntervalMs: 1 });
     try {
       const before = sbx.grants();
       for (let i = 0; i < 3; i++) {
