@@ -1,8 +1,10 @@
 // End to end: the built binary against a standalone sandbox, the way a member keeps the emergency
 // kit: save it while the portal works, then read it back, print it, and render the printable page
-// in headless Chromium, with the portal gone (the sandbox closed: nothing listens any more).
+// in headless Chromium, with the portal gone (the sandbox closed; its port then held by a listener
+// that drops every connection, so that another test's server started on port 0 cannot take it).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { inflateSync } from "node:zlib";
@@ -14,6 +16,7 @@ import { runCli, tempHome } from "../helpers/spawn.js";
 let sb: RunningSandbox;
 let home: string;
 let open = true;
+let gone: Server | undefined;
 
 beforeAll(async () => {
   sb = await startSandbox({ port: 0 });
@@ -26,7 +29,21 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (open) await sb.close();
+  await new Promise((resolve) => (gone ? gone.close(resolve) : resolve(undefined)));
 });
+
+/** Closes the sandbox and keeps its port: every connection to it is dropped at once. */
+async function portalGone(): Promise<void> {
+  const port = Number(new URL(sb.baseUrl).port);
+  await sb.close();
+  open = false;
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  gone = server;
+}
 
 const signIn = { RXPORTAL_PASSWORD: SANDBOX_PASSWORD };
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
@@ -61,8 +78,7 @@ describe("rxportal kit (built binary)", () => {
       true,
     );
 
-    await sb.close();
-    open = false;
+    await portalGone();
 
     const shown = await runCli(["kit"], { home });
     expect(shown.code, shown.stderr).toBe(0);
