@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { build, transform } from "esbuild";
+import { packBundle } from "./pack.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const fresh = `${root}dist.build-${process.pid}`;
@@ -160,10 +161,13 @@ async function toCommonJs(file) {
   await writeFile(`${file}.map`, out.map);
 }
 
+// Then the files are packed (scripts/pack.mjs): a run reads a few files instead of a file per chunk.
+const packed = await packBundle(fresh, files);
+
 // The launcher's half: loads the bundle with code caches. Small and separate, so that it compiles
 // in no time; it knows the bundle's hash, so a cache made for other code is never used.
 const bundleHash = createHash("sha256");
-for (const file of files.sort()) bundleHash.update(`${file}\0`).update(await readFile(`${fresh}/${file}`));
+for (const file of packed.sort()) bundleHash.update(`${file}\0`).update(await readFile(`${fresh}/${file}`));
 await build({
   entryPoints: [`${root}src/boot.ts`],
   outfile: `${fresh}/boot.js`,

@@ -8,7 +8,27 @@ let root: string;
 let main: string;
 let cacheDir: string;
 
-// CommonJS files shaped like dist/: main.js requires a chunk (which requires another, in a
+/** A pack of CommonJS modules, as scripts/pack.mjs writes them. */
+const pack = (modules: Record<string, string>) =>
+  `module.exports = {\n${Object.entries(modules)
+    .map(
+      ([name, code]) =>
+        `${JSON.stringify(name)}: function (exports, require, module, __filename, __dirname) {\n${code}},\n`,
+    )
+    .join("")}};\n`;
+
+const mainModule = [
+  '"use strict";',
+  'const a = require("./chunks/a.js");',
+  "exports.run = (n) => a.twice(n) + 1;",
+  "exports.where = () => new Error('here').stack;",
+  "exports.name = require('node:path').basename(__filename);",
+  "exports.again = () => require('./chunks/a.js') === a;",
+  "exports.fromB = a.fromB;",
+  "",
+].join("\n");
+
+// Packs shaped like dist/: main.js requires a module of another pack (which requires a third, in a
 // cycle back to the first) and a Node built-in, and exports functions.
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "rxportal-boot-"));
@@ -16,22 +36,16 @@ beforeEach(() => {
   main = join(root, "main.js");
   writeFileSync(
     join(root, "chunks", "a.js"),
-    'exports.early = 1;\nconst b = require("./b.js");\nexports.twice = (n) => n * 2;\nexports.fromB = b.seen;\n',
+    pack({
+      "chunks/a.js":
+        'exports.early = 1;\nconst b = require("./b.js");\nexports.twice = (n) => n * 2;\nexports.fromB = b.seen;\n',
+    }),
   );
-  writeFileSync(join(root, "chunks", "b.js"), 'exports.seen = require("./a.js").early;\n');
   writeFileSync(
-    main,
-    [
-      '"use strict";',
-      'const a = require("./chunks/a.js");',
-      "exports.run = (n) => a.twice(n) + 1;",
-      "exports.where = () => new Error('here').stack;",
-      "exports.name = require('node:path').basename(__filename);",
-      "exports.again = () => require('./chunks/a.js') === a;",
-      "exports.fromB = a.fromB;",
-      "",
-    ].join("\n"),
+    join(root, "chunks", "b.js"),
+    pack({ "chunks/b.js": 'exports.seen = require("./a.js").early;\n' }),
   );
+  writeFileSync(main, pack({ "main.js": mainModule }));
   cacheDir = join(root, "cache", "code-cache", cacheDirName("0123abcd", process.version, process.arch));
 });
 
@@ -67,7 +81,63 @@ describe("CachedLoader", () => {
 
   it("keeps the file's own line numbers in stack traces", () => {
     const { exports } = load(undefined);
-    expect(exports.where()).toContain(`${main}:4:`);
+    // The pack's first two lines, then the module's own fourth line.
+    expect(exports.where()).toContain(`${main}:6:`);
+  });
+
+  it("runs a pack's modules only when required, and a module in two packs once", () => {
+    const log: string[] = [];
+    (globalThis as { rxportalBootTest?: string[] }).rxportalBootTest = log;
+    const say = (name: string) => `globalThis.rxportalBootTest.push(${JSON.stringify(name)});\n`;
+    writeFileSync(
+      main,
+      pack({
+        "main.js": `${say("main")}exports.later = () => require("./chunks/later.js").shared;\n`,
+        "chunks/unused.js": say("unused"),
+      }),
+    );
+    // later.js's pack holds the shared module; so does other.js's, read after it.
+    writeFileSync(
+      join(root, "chunks", "later.js"),
+      pack({
+        "chunks/later.js": `${say("later")}exports.shared = require("./shared.js");\n`,
+        "chunks/shared.js": `${say("shared")}exports.n = Math.random();\n`,
+      }),
+    );
+    writeFileSync(
+      join(root, "chunks", "other.js"),
+      pack({
+        "chunks/other.js": `${say("other")}exports.shared = require("./shared.js");\n`,
+        "chunks/shared.js": `${say("shared copy")}exports.n = -1;\n`,
+      }),
+    );
+    const loader = new CachedLoader(root, undefined);
+    const exports = loader.load(main) as { later(): { n: number } };
+    expect(log).toEqual(["main"]);
+    const shared = exports.later();
+    const other = loader.load(join(root, "chunks", "other.js")) as { shared: { n: number } };
+    expect(other.shared).toBe(shared);
+    expect(shared.n).toBeGreaterThanOrEqual(0);
+    expect(log).toEqual(["main", "later", "shared", "other"]);
+    delete (globalThis as { rxportalBootTest?: string[] }).rxportalBootTest;
+  });
+
+  it("runs a module again after it threw, and says which file lacks its module", () => {
+    writeFileSync(
+      main,
+      pack({
+        "main.js":
+          'exports.tries = (globalThis.rxportalBootTries = (globalThis.rxportalBootTries ?? 0) + 1);\nif (exports.tries === 1) throw new Error("first");\n',
+      }),
+    );
+    const loader = new CachedLoader(root, undefined);
+    expect(() => loader.load(main)).toThrow("first");
+    expect((loader.load(main) as { tries: number }).tries).toBe(2);
+    delete (globalThis as { rxportalBootTries?: number }).rxportalBootTries;
+    writeFileSync(join(root, "chunks", "c.js"), pack({ "chunks/d.js": "" }));
+    expect(() => loader.load(join(root, "chunks", "c.js"))).toThrow(
+      `${join(root, "chunks", "c.js")} is not in its own file`,
+    );
   });
 
   it("writes private caches after the first run and uses them on the next", async () => {
@@ -108,7 +178,7 @@ describe("CachedLoader", () => {
   // build's hash), below.
   it("refuses a cache made for other code", async () => {
     await load(cacheDir).loader.saveCaches();
-    writeFileSync(main, "exports.run = (n) => n * 100;\n");
+    writeFileSync(main, pack({ "main.js": "exports.run = (n) => n * 100;\n" }));
     const loader = new CachedLoader(root, cacheDir);
     expect((loader.load(main) as Exports).run(1)).toBe(100);
     expect(loader.stats).toEqual({ cached: 0, compiled: 1 });

@@ -9,16 +9,16 @@
 // This loader makes its caches after the run, with every function the run compiled. Node's cache
 // stays available as RXPORTAL_CODE_CACHE=node, so that `npm run bench` can keep comparing the two
 // (the figures, and the decision, are in the bench's output, not here).
-// The loader is CommonJS's, for the bundle's own files only: a relative require() between them
-// loads through it (once per file, cycles see partial exports, as in Node); anything else (Node's
-// built-ins, @napi-rs/keyring) goes to Node's require().
+// The loader is CommonJS's, for the bundle's own modules only: each file of dist/ is a pack of
+// modules (scripts/pack.mjs), and a relative require() between modules runs the module from the
+// pack that holds it, reading that pack first if need be (once per module, cycles see partial
+// exports, as in Node); anything else (Node's built-ins, @napi-rs/keyring) goes to Node's require().
 // A cache holds compiled program code only (the bundle's functions and their literals), never
 // anything a run reads or types. Anything wrong with one (missing, corrupt, from another Node or
 // another build, a folder that cannot be written) only means the code is compiled as usual.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import * as nodeModule from "node:module";
 import { createRequire } from "node:module";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, sep } from "node:path";
 import { Script } from "node:vm";
 import envPaths from "env-paths";
 
@@ -42,26 +42,79 @@ type Wrapper = (
   dirname: string,
 ) => void;
 
-/** Loads the CommonJS files under `root` with a V8 code cache each, kept in `cacheDir`. */
+/** A file of the bundle: its modules, by path from the bundle's folder (scripts/pack.mjs). */
+type Pack = Record<string, Wrapper>;
+
+/** How a pack file becomes its table: compiled here with a cache, or by Node's require(). */
+type PackReader = (file: string) => Pack;
+
+/**
+ * Loads the bundle under `root`: files that are packs of CommonJS modules (scripts/pack.mjs),
+ * compiled with a V8 code cache each, kept in `cacheDir`.
+ */
 export class CachedLoader {
+  private readonly root: string;
   private readonly modules = new Map<string, { exports: unknown }>();
+  /** Modules of the packs read so far that have not run yet, by absolute path. */
+  private readonly waiting = new Map<string, Wrapper>();
   private readonly uncached: Array<{ script: Script; cacheFile: string }> = [];
   /** How many files V8 took from a cache, and how many it compiled from source. */
   readonly stats = { cached: 0, compiled: 0 };
+  private readonly readPack: PackReader;
 
   constructor(
-    private readonly root: string,
+    root: string,
     /** undefined: no caches, neither read nor written. */
     private readonly cacheDir: string | undefined,
-  ) {}
+    /** Another way to read a pack (Node's require(), for RXPORTAL_CODE_CACHE=node). */
+    readPack?: PackReader,
+  ) {
+    this.root = join(root);
+    this.readPack = readPack ?? ((file) => this.compile(file));
+  }
 
-  /** require() of one of the bundle's files, by absolute path. */
+  /** require() of one of the bundle's modules, by absolute path. */
   load(file: string): unknown {
     const known = this.modules.get(file);
     if (known) return known.exports;
+    let wrapper = this.waiting.get(file);
+    if (!wrapper) {
+      // Not in a pack read so far: the module is its own pack's root.
+      const pack = this.readPack(file);
+      for (const [name, fn] of Object.entries(pack)) {
+        const path = `${this.root}${sep}${sep === "/" ? name : name.replaceAll("/", sep)}`;
+        // A module in more than one pack runs once: the first copy read is the one kept.
+        if (!this.modules.has(path) && !this.waiting.has(path)) this.waiting.set(path, fn);
+      }
+      wrapper = this.waiting.get(file);
+      if (!wrapper) throw new Error(`${file} is not in its own file`);
+    }
+    this.waiting.delete(file);
+    const module = { exports: {} as unknown };
+    // Known before it runs, so that a cycle gets the exports so far, as Node's require() does.
+    this.modules.set(file, module);
+    try {
+      wrapper.call(module.exports, module.exports, this.requireFrom(file), module, file, dirname(file));
+    } catch (error) {
+      this.modules.delete(file);
+      this.waiting.set(file, wrapper);
+      throw error;
+    }
+    return module.exports;
+  }
+
+  /** Compiles a pack file, with its cache when there is a good one. */
+  private compile(file: string): Pack {
     const source = readFileSync(file, "utf8");
     const cacheFile =
-      this.cacheDir && join(this.cacheDir, `${relative(this.root, file).split(sep).join("_")}.v8cache`);
+      this.cacheDir &&
+      join(
+        this.cacheDir,
+        `${file
+          .slice(this.root.length + 1)
+          .split(sep)
+          .join("_")}.v8cache`,
+      );
     let cachedData: Buffer | undefined;
     if (cacheFile) {
       try {
@@ -81,22 +134,17 @@ export class CachedLoader {
       if (cacheFile) this.uncached.push({ script, cacheFile });
     }
     const module = { exports: {} as unknown };
-    // Known before it runs, so that a cycle gets the exports so far, as Node's require() does.
-    this.modules.set(file, module);
-    try {
-      (script.runInThisContext() as Wrapper).call(
-        module.exports,
-        module.exports,
-        this.requireFrom(file),
-        module,
-        file,
-        dirname(file),
-      );
-    } catch (error) {
-      this.modules.delete(file);
-      throw error;
-    }
-    return module.exports;
+    (script.runInThisContext() as Wrapper).call(
+      module.exports,
+      module.exports,
+      () => {
+        throw new Error(`${file}: a pack requires nothing itself`);
+      },
+      module,
+      file,
+      dirname(file),
+    );
+    return module.exports as Pack;
   }
 
   private requireFrom(file: string): (id: string) => unknown {
@@ -181,10 +229,7 @@ export interface CompileCacheApi {
  * RXPORTAL_CODE_CACHE=node: Node's compile cache in `dir` (0700, made here) instead of this
  * loader's. False when this Node has none or the folder cannot be made; never throws.
  */
-export function enableNodeCompileCache(
-  dir: string,
-  api: CompileCacheApi = nodeModule as unknown as CompileCacheApi,
-): boolean {
+export function enableNodeCompileCache(dir: string, api: CompileCacheApi = nodeModuleApi()): boolean {
   if (typeof api.enableCompileCache !== "function") return false;
   try {
     if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) removeOtherBuilds(dir);
@@ -197,19 +242,25 @@ export function enableNodeCompileCache(
   }
 }
 
+/** node:module, for what only some Nodes have (a namespace import would copy all of it at start). */
+const nodeModuleApi = (): CompileCacheApi =>
+  process.getBuiltinModule("node:module") as unknown as CompileCacheApi;
+
 /** Runs the CLI from dist/ and returns its exit code. */
 export async function boot(distDir: string, argv: string[]): Promise<number> {
   const cacheDir = codeCacheDir(process.env, __BUNDLE_HASH__);
+  const mainFile = join(distDir, "main.js");
   if (cacheDir !== undefined && process.env.RXPORTAL_CODE_CACHE === "node") {
-    // Node's require() for every file, and Node's cache (in a folder of its own name inside).
+    // Node's require() compiles every file, with Node's cache (in a folder of its own name inside).
     const cached = enableNodeCompileCache(`${cacheDir}-node`);
-    const main = createRequire(join(distDir, "boot.js"))("./main.js") as Main;
-    const code = await main.run(argv);
-    if (cached) (nodeModule as unknown as CompileCacheApi).flushCompileCache?.();
+    const nodeRequire = createRequire(mainFile);
+    const loader = new CachedLoader(dirname(mainFile), undefined, (file) => nodeRequire(file) as Pack);
+    const code = await (loader.load(mainFile) as Main).run(argv);
+    if (cached) nodeModuleApi().flushCompileCache?.();
     return code;
   }
-  const loader = new CachedLoader(distDir, cacheDir);
-  const main = loader.load(join(distDir, "main.js")) as Main;
+  const loader = new CachedLoader(dirname(mainFile), cacheDir);
+  const main = loader.load(mainFile) as Main;
   const code = await main.run(argv);
   await loader.saveCaches();
   return code;

@@ -7,7 +7,7 @@ import { type RunResult, runCli } from "./spawn.js";
 
 export const dist = new URL("../../dist/", import.meta.url).pathname;
 
-/** The bundle's files (main.js and the chunks) whose source map names a source `pattern` matches. */
+/** The bundle's files (main.js and the packs of chunks) whose source map names a source `pattern` matches. */
 export function bundleFilesNaming(pattern: RegExp): Set<string> {
   const maps = [
     join(dist, "main.js.map"),
@@ -17,8 +17,12 @@ export function bundleFilesNaming(pattern: RegExp): Set<string> {
   ];
   const found = new Set<string>();
   for (const map of maps) {
-    const { sources } = JSON.parse(readFileSync(map, "utf8")) as { sources: string[] };
-    if (sources.some((s) => pattern.test(s))) found.add(map.replace(/\.map$/, ""));
+    // A pack's map is an index map, a section per module (scripts/pack.mjs).
+    const { sections } = JSON.parse(readFileSync(map, "utf8")) as {
+      sections: Array<{ map: { sources: string[] } }>;
+    };
+    if (sections.some((s) => s.map.sources.some((source) => pattern.test(source))))
+      found.add(map.replace(/\.map$/, ""));
   }
   return found;
 }
