@@ -157,12 +157,29 @@ async function toCommonJs(file) {
   );
   if (/\bimport\.meta\b/.test(out.code)) throw new Error(`${file}: import.meta other than import.meta.url`);
   const name = file.slice(file.lastIndexOf("/") + 1);
-  await writeFile(file, `${out.code}//# sourceMappingURL=${name}.map\n`);
+  await writeFile(file, `${asciiOnly(file, out.code)}//# sourceMappingURL=${name}.map\n`);
   await writeFile(`${file}.map`, out.map);
 }
 
 // Then the files are packed (scripts/pack.mjs): a run reads a few files instead of a file per chunk.
 const packed = await packBundle(fresh, files);
+
+// esbuild writes strings and templates in ASCII, but leaves regular expression literals and comments
+// as they are: one such character anywhere and V8 holds the whole file as UTF-16, twice the memory
+// and the copying. They become \u escapes, which mean the same in a regular expression (a
+// character outside the BMP as its surrogate pair, which a /u expression reads as one character).
+// Two places where an escape would not mean the same fail the build instead: right after a
+// backslash, and on a line with a template literal (its raw text would change).
+function asciiOnly(file, code) {
+  return code.replace(/[^\x00-\x7f]/g, (ch, at) => {
+    const lineStart = code.lastIndexOf("\n", at) + 1;
+    const lineEnd = code.indexOf("\n", at);
+    const line = code.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+    if (code[at - 1] === "\\" || line.includes("`"))
+      throw new Error(`${file}: cannot spell ${JSON.stringify(ch)} in ASCII here: ${line.trim().slice(0, 120)}`);
+    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  });
+}
 
 // The launcher's half: loads the bundle with code caches. Small and separate, so that it compiles
 // in no time; it knows the bundle's hash, so a cache made for other code is never used.

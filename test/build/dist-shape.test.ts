@@ -1,0 +1,36 @@
+// The built bundle as scripts/build.mjs and scripts/pack.mjs leave it: every file a pack, in ASCII
+// (one other character and V8 holds the whole file as UTF-16), and the few files a start needs.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { dist, runReading } from "../helpers/bundle-reads.js";
+
+const files = [
+  "main.js",
+  ...readdirSync(join(dist, "chunks"))
+    .filter((f) => f.endsWith(".js"))
+    .map((f) => `chunks/${f}`),
+];
+
+describe("dist/", () => {
+  it("holds packs only, every one of them in ASCII", () => {
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const text = readFileSync(join(dist, file), "utf8");
+      expect(text.startsWith("module.exports = {\n"), file).toBe(true);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is ASCII's.
+      expect(/[^\u0000-\u007f]/.exec(text)?.[0], file).toBeUndefined();
+    }
+  });
+
+  it("--help reads main.js alone of the bundle, contacts two packs more", async () => {
+    const bundle = (reads: string[]) =>
+      reads.filter((f) => f.startsWith(dist)).map((f) => f.slice(dist.length));
+    const help = await runReading(["--help"]);
+    expect(help.code).toBe(0);
+    expect(bundle(help.reads)).toEqual(["boot.js", "main.js"]);
+    const contacts = await runReading(["contacts", "--enrollee", "medicare", "--json"]);
+    expect(contacts.code).toBe(0);
+    expect(bundle(contacts.reads)).toHaveLength(4);
+  });
+});
