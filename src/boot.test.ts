@@ -145,11 +145,13 @@ describe("CachedLoader", () => {
     expect(first.loader.stats).toEqual({ cached: 0, compiled: 3 });
     first.exports.run(1);
     await first.loader.saveCaches();
-    expect(readdirSync(cacheDir).sort()).toEqual([
-      "chunks_a.js.v8cache",
-      "chunks_b.js.v8cache",
-      "main.js.v8cache",
-    ]);
+    const [marker, ...caches] = readdirSync(cacheDir).sort((x, y) =>
+      x.startsWith("runs-") ? -1 : x.localeCompare(y),
+    );
+    expect(caches).toEqual(["chunks_a.js.v8cache", "chunks_b.js.v8cache", "main.js.v8cache"]);
+    // That this set of packs has been through saveCaches: an empty file.
+    expect(marker).toMatch(/^runs-[0-9a-f]{8}$/);
+    expect(readFileSync(join(cacheDir, marker as string), "utf8")).toBe("");
     expect(statSync(join(cacheDir, "main.js.v8cache")).mode & 0o777).toBe(0o600);
     expect(statSync(cacheDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(cacheDir, "..")).mode & 0o777).toBe(0o700);
@@ -161,6 +163,35 @@ describe("CachedLoader", () => {
     await second.loader.saveCaches();
     // An accepted cache is not written again.
     expect(statSync(join(cacheDir, "main.js.v8cache")).mtimeMs).toBe(written);
+  });
+
+  it("makes a cache again when a run through other packs compiled more of it, once", async () => {
+    // main.js has a function only the second way through it calls (with chunks/c.js loaded too).
+    writeFileSync(
+      main,
+      pack({
+        "main.js": `${mainModule}exports.other = () => { const c = require("./chunks/c.js"); let t = 0; for (let i = 0; i < 10; i++) t += c.k * i; return [1, 2, 3].map((x) => x * t).reduce((a, b) => a + b, 0); };\n`,
+      }),
+    );
+    writeFileSync(join(root, "chunks", "c.js"), pack({ "chunks/c.js": "exports.k = 2;\n" }));
+    const first = load(cacheDir);
+    first.exports.run(1);
+    await first.loader.saveCaches();
+    const mainCache = join(cacheDir, "main.js.v8cache");
+    const size = statSync(mainCache).size;
+
+    const second = load(cacheDir);
+    expect((second.exports as unknown as { other(): number }).other()).toBe(540);
+    await second.loader.saveCaches();
+    expect(statSync(mainCache).size).toBeGreaterThan(size);
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith("runs-"))).toHaveLength(2);
+    const grown = statSync(mainCache).mtimeMs;
+
+    const third = load(cacheDir);
+    (third.exports as unknown as { other(): number }).other();
+    expect(third.loader.stats).toEqual({ cached: 4, compiled: 0 });
+    await third.loader.saveCaches();
+    expect(statSync(mainCache).mtimeMs).toBe(grown);
   });
 
   it("treats a corrupt cache as none and replaces it", async () => {

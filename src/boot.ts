@@ -16,7 +16,7 @@
 // A cache holds compiled program code only (the bundle's functions and their literals), never
 // anything a run reads or types. Anything wrong with one (missing, corrupt, from another Node or
 // another build, a folder that cannot be written) only means the code is compiled as usual.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, sep } from "node:path";
 import { Script } from "node:vm";
@@ -57,7 +57,8 @@ export class CachedLoader {
   private readonly modules = new Map<string, { exports: unknown }>();
   /** Modules of the packs read so far that have not run yet, by absolute path. */
   private readonly waiting = new Map<string, Wrapper>();
-  private readonly uncached: Array<{ script: Script; cacheFile: string }> = [];
+  /** The packs compiled here that have a cache file, with the size of the cache V8 took (0: none). */
+  private readonly compiled: Array<{ script: Script; cacheFile: string; name: string; taken: number }> = [];
   /** How many files V8 took from a cache, and how many it compiled from source. */
   readonly stats = { cached: 0, compiled: 0 };
   private readonly readPack: PackReader;
@@ -128,11 +129,10 @@ export class CachedLoader {
       lineOffset: -1,
       cachedData,
     });
-    if (cachedData && !script.cachedDataRejected) this.stats.cached++;
-    else {
-      this.stats.compiled++;
-      if (cacheFile) this.uncached.push({ script, cacheFile });
-    }
+    const taken = cachedData && !script.cachedDataRejected ? cachedData.length : 0;
+    if (taken > 0) this.stats.cached++;
+    else this.stats.compiled++;
+    if (cacheFile) this.compiled.push({ script, cacheFile, name: file.slice(this.root.length + 1), taken });
     const module = { exports: {} as unknown };
     (script.runInThisContext() as Wrapper).call(
       module.exports,
@@ -164,27 +164,55 @@ export class CachedLoader {
     };
   }
 
-  /** Writes the caches of the files compiled from source; call after the run, so that the code the
-   * run compiled is in them. Never fails. */
+  /**
+   * Writes the caches of the packs compiled from source; call after the run, so that the code the
+   * run compiled is in them. A cache holds the functions its first run compiled; one that another
+   * way through the same pack would add to is made again, once per set of packs a run loads (a
+   * marker file of that set says it was done): `contacts` then `contacts --json` fill one cache,
+   * instead of the second compiling its own code on every run. Never fails.
+   */
   async saveCaches(): Promise<void> {
-    if (!this.cacheDir || this.uncached.length === 0) return;
+    const cacheDir = this.cacheDir;
+    if (!cacheDir || this.compiled.length === 0) return;
     try {
+      const marker = join(
+        cacheDir,
+        `runs-${fnv1a(
+          this.compiled
+            .map((c) => c.name)
+            .sort()
+            .join("\0"),
+        )}`,
+      );
+      const fresh = this.compiled.filter((c) => c.taken === 0);
+      const known = existsSync(marker);
+      if (fresh.length === 0 && known) return;
+      const writes: Array<{ cacheFile: string; data: Buffer }> = [];
+      for (const c of this.compiled.splice(0)) {
+        if (c.taken > 0 && known) continue;
+        const data = c.script.createCachedData();
+        if (c.taken === 0 || data.length > c.taken) writes.push({ cacheFile: c.cacheFile, data });
+      }
       // Written as rxportal writes every file: 0600 in a 0700 folder, complete or not at all (V8
       // does not check a cache's contents, only its header, so half a file must never be seen).
       // Loaded here, not at start: it brings node:crypto.
       const { ensurePrivateDir, writePrivateFile } = await import("./state/files.js");
-      await ensurePrivateDir(dirname(this.cacheDir));
-      removeOtherBuilds(this.cacheDir);
+      await ensurePrivateDir(dirname(cacheDir));
+      removeOtherBuilds(cacheDir);
       // Side by side: each write waits for its own fsync.
-      await Promise.all(
-        this.uncached
-          .splice(0)
-          .map(({ script, cacheFile }) => writePrivateFile(cacheFile, script.createCachedData())),
-      );
+      await Promise.all(writes.map(({ cacheFile, data }) => writePrivateFile(cacheFile, data)));
+      if (!known) await writePrivateFile(marker, "");
     } catch {
       // A cache that cannot be written (read-only home, full disk) only costs speed.
     }
   }
+}
+
+/** FNV-1a, 32 bits, in hex: a short stable name for a set of packs (node:crypto is not loaded). */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, "0");
 }
 
 /** Removes the cache folders of other builds of rxportal beside `dir`; other Node versions'
