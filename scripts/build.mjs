@@ -157,12 +157,34 @@ async function toCommonJs(file) {
   );
   if (/\bimport\.meta\b/.test(out.code)) throw new Error(`${file}: import.meta other than import.meta.url`);
   const name = file.slice(file.lastIndexOf("/") + 1);
-  await writeFile(file, `${asciiOnly(file, out.code)}//# sourceMappingURL=${name}.map\n`);
+  await writeFile(file, `${asciiOnly(file, plainBuiltins(out.code))}//# sourceMappingURL=${name}.map\n`);
   await writeFile(`${file}.map`, out.map);
 }
 
 // Then the files are packed (scripts/pack.mjs): a run reads a few files instead of a file per chunk.
 const packed = await packBundle(fresh, files);
+
+// esbuild makes an ES module's view of a CommonJS module with __toESM, which copies every property
+// (all of node:process, node:fs...) into a new object with a getter each, at start. For Node's
+// built-ins that view is only ever used for `.default` (a default import: the module itself) or
+// for named properties (which the module has itself): those become the module, or an object
+// holding it as `default`. A view used any other way is left as it is.
+function plainBuiltins(code) {
+  return code.replace(
+    /^(var )?(\w+) = __toESM\(require\("(node:[\w/]+)"\)(?:, 1)?\);$/gm,
+    (all, decl, name, id) => {
+      const uses = [...code.matchAll(new RegExp(`\\b${name}\\b(\\.\\w+)?`, "g"))].map((m) => m[1]);
+      // The declaration itself is one use without a property (two when it is `var x, y;` apart).
+      const bare = uses.filter((u) => u === undefined).length;
+      if (bare !== (decl ? 1 : 2)) return all;
+      const defaults = uses.filter((u) => u === ".default").length;
+      const others = uses.length - bare - defaults;
+      if (others === 0) return `${decl ?? ""}${name} = { default: require("${id}") };`;
+      if (defaults === 0) return `${decl ?? ""}${name} = require("${id}");`;
+      return all;
+    },
+  );
+}
 
 // esbuild writes strings and templates in ASCII, but leaves regular expression literals and comments
 // as they are: one such character anywhere and V8 holds the whole file as UTF-16, twice the memory
@@ -171,12 +193,14 @@ const packed = await packBundle(fresh, files);
 // Two places where an escape would not mean the same fail the build instead: right after a
 // backslash, and on a line with a template literal (its raw text would change).
 function asciiOnly(file, code) {
-  return code.replace(/[^\x00-\x7f]/g, (ch, at) => {
+  return code.replace(/[\u0080-\uffff]/g, (ch, at) => {
     const lineStart = code.lastIndexOf("\n", at) + 1;
     const lineEnd = code.indexOf("\n", at);
     const line = code.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
     if (code[at - 1] === "\\" || line.includes("`"))
-      throw new Error(`${file}: cannot spell ${JSON.stringify(ch)} in ASCII here: ${line.trim().slice(0, 120)}`);
+      throw new Error(
+        `${file}: cannot spell ${JSON.stringify(ch)} in ASCII here: ${line.trim().slice(0, 120)}`,
+      );
     return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
   });
 }
@@ -195,6 +219,7 @@ await build({
   define: { __BUNDLE_HASH__: JSON.stringify(bundleHash.digest("hex").slice(0, 16)) },
   logLevel: "warning",
 });
+await writeFile(`${fresh}/boot.js`, plainBuiltins(await readFile(`${fresh}/boot.js`, "utf8")));
 
 await rename(`${root}dist`, old).catch(() => undefined);
 await rename(fresh, `${root}dist`);

@@ -1,13 +1,15 @@
 // Files rxportal writes (state, journals, offline ID cards, reports): folders 0700, files 0600,
 // written atomically (temp file, fsync, rename) so a crash leaves the old or the new file, never half.
-import * as fs from "node:fs";
+import { closeSync, constants, fstatSync, openSync, promises, readSync, type Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../errors.js";
 
-// node:fs/promises through fs.promises, which Node loads on first use: the commands that only
-// read (config, trees) never load it, nor the readline and stream modules it brings.
-const fsp = () => fs.promises;
+// node:fs/promises through fs's `promises`, which Node loads on first use: the commands that only
+// read (config, trees) never load it, nor the readline and stream modules it brings. (Named
+// imports: the bundle reads them where they are used, and a namespace import would copy all of
+// node:fs at start.)
+const fsp = () => promises;
 
 export async function ensurePrivateDir(dir: string): Promise<void> {
   const { chmod, mkdir } = fsp();
@@ -78,7 +80,7 @@ export interface ReadUserFileOptions {
   /** A next step for the reader. */
   hint?: string;
   /** More checks on the open file's fstat (e.g. its mode); throw to refuse it. */
-  check?: (stat: fs.Stats) => void;
+  check?: (stat: Stats) => void;
 }
 
 /** Why a file could not be opened or read, in words, by errno code. */
@@ -107,7 +109,7 @@ export function describeFileError(code: string | undefined): string {
   }
 }
 
-function kindOf(stat: fs.Stats): string {
+function kindOf(stat: Stats): string {
   if (stat.isDirectory()) return "is a folder, not a file";
   if (stat.isFIFO()) return "is a named pipe (FIFO), not a regular file";
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return "is a device, not a regular file";
@@ -147,14 +149,14 @@ export function readUserFileIfExists(
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no writer would otherwise wait for ever.
-    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && opts.missingOk !== false) return undefined;
     return fail(describeFileError(code), error);
   }
   try {
-    const stat = fs.fstatSync(fd);
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return fail(kindOf(stat));
     opts.check?.(stat);
     if (stat.size > opts.maxBytes) {
@@ -167,7 +169,7 @@ export function readUserFileIfExists(
       if (length === buffer.length) break;
       let n: number;
       try {
-        n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+        n = readSync(fd, buffer, length, buffer.length - length, null);
       } catch (error) {
         return fail(describeFileError((error as NodeJS.ErrnoException).code), error);
       }
@@ -179,7 +181,7 @@ export function readUserFileIfExists(
     }
     return decodeText(buffer.subarray(0, length), fail);
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
 }
 
