@@ -23,3 +23,18 @@ export function requestedCommand(argv: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+/** Whether -h or --help comes before the command's name: the top-level help, which lists them all. */
+export function rootHelpAsked(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") return false;
+    if (arg === "-h" || arg === "--help") return true;
+    if (arg.startsWith("-")) {
+      if (VALUE_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    return false;
+  }
+  return false;
+}

@@ -97,16 +97,21 @@ function valueSchema(schema: ZodType, key: string): ZodType | undefined {
   return (schema as ZodType & { shape?: Record<string, ZodType> }).shape?.[key];
 }
 
-/** Adds the table's commands under `parent`: `wanted` in full, the others light. */
+/**
+ * Adds the table's commands under `parent`: `wanted` in full, the others light, or not at all when
+ * `alone` (a run of that one command: commander needs the others only to list them, in the
+ * top-level help or to suggest a name for a typo).
+ */
 export function addCommands(
   parent: Command,
   specs: readonly CommandSpec[],
   wanted: string | undefined | typeof ALL,
   env: BuildEnv,
+  alone = false,
 ): void {
   for (const spec of specs) {
     if (wanted === ALL || spec.name === wanted) addFull(parent, spec, env);
-    else addLight(parent, spec);
+    else if (!alone) addLight(parent, spec);
   }
 }
 

@@ -87,16 +87,20 @@ describe("the program built from it", () => {
     const { ctx } = testContext();
     const full = buildProgram(ctx, noop).helpInformation();
     for (const { name } of commands) {
-      expect(buildProgram(ctx, noop, [name]).helpInformation(), name).toBe(full);
+      for (const argv of [["--help", name], ["-h", name], ["--profile", "x", "--help", name], [`${name}x`]])
+        expect(buildProgram(ctx, noop, argv).helpInformation(), argv.join(" ")).toBe(full);
     }
     expect(buildProgram(ctx, noop, ["--help"]).helpInformation()).toBe(full);
   });
 
-  it("defines the requested command in full and the others light", () => {
+  it("defines the requested command in full, alone, and the others light for the top-level help", () => {
     const { ctx } = testContext();
-    const built = buildProgram(ctx, noop, ["refill", "list"]);
-    const refill = built.commands.find((c) => c.name() === "refill");
-    const health = built.commands.find((c) => c.name() === "health");
+    const built = buildProgram(ctx, noop, ["--profile", "x", "refill", "list"]);
+    expect(built.commands.map((c) => c.name())).toEqual(["refill"]);
+    expect(built.commands[0]?.commands.map((c) => c.name())).toEqual(["list", "order", "pending"]);
+    const listed = buildProgram(ctx, noop, ["--help", "refill", "list"]);
+    const refill = listed.commands.find((c) => c.name() === "refill");
+    const health = listed.commands.find((c) => c.name() === "health");
     expect(refill?.commands.map((c) => c.name())).toEqual(["list", "order", "pending"]);
     expect(health?.commands).toHaveLength(0);
     expect(health?.options).toHaveLength(1);
