@@ -38,10 +38,10 @@ export async function contactsCommand(ctx: AppContext, opts: ContactsOptions): P
     });
     return;
   }
-  // chalk loads only for people, not for --json.
-  const { createStyle } = await import("../ui/style.js");
+  // chalk loads only for colour, never for --json or a pipe.
+  const { loadStyle } = await import("../ui/style-level.js");
   const lang = resolveLang({ flag: ctx.globals.lang, env: ctx.env });
-  printLine(ctx, renderContacts(directory, found, createStyle(ctx), Boolean(opts.tty), lang));
+  printLine(ctx, renderContacts(directory, found, await loadStyle(ctx), Boolean(opts.tty), lang));
 }
 
 export function renderContacts(

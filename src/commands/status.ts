@@ -48,9 +48,9 @@ export async function statusCommand(ctx: AppContext): Promise<CommandResult> {
   if (ctx.globals.json) {
     printJson(ctx, report);
   } else {
-    // Colours (chalk) only for people: --json output loads none of it.
-    const { createStyle } = await import("../ui/style.js");
-    printLine(ctx, await renderStatus(report, createStyle(ctx)));
+    // Colours (chalk) only for people at a terminal: --json output and pipes load none of it.
+    const { loadStyle } = await import("../ui/style-level.js");
+    printLine(ctx, await renderStatus(report, await loadStyle(ctx)));
   }
   noteProblems(ctx, report.problems, "component");
   const code = statusExitCode(report.status);

@@ -6,47 +6,28 @@
 // off colour; --plain also turns off spinners and box drawing, for screen readers and logs.
 // Accessible mode (src/ui/accessible.ts: --plain, TERM=dumb, RXPORTAL_ACCESSIBLE=1...) is plain
 // on every stream and has no colour, whatever FORCE_COLOR says.
-import { Chalk, type ChalkInstance } from "chalk";
-import { isAccessible } from "./accessible.js";
-import type { UiContext } from "./io.js";
+import { Chalk } from "chalk";
+import {
+  colorLevel,
+  isPlain,
+  noColor,
+  type StreamName,
+  type Style,
+  type StyleContext,
+} from "./style-level.js";
 
-export type StreamName = "stdout" | "stderr";
-
-export interface Style {
-  color: ChalkInstance;
-  /** Accessible mode, or a stream that is not a terminal: no spinners, no box drawing, no glyphs. */
-  plain: boolean;
-}
-
-type StyleContext = Pick<UiContext, "env" | "globals" | "io">;
-
-/** chalk's colour level for what is written to `stream` (stdout unless said otherwise). */
-export function colorLevel(ctx: StyleContext, stream: StreamName = "stdout"): 0 | 1 | 2 | 3 {
-  const { env, globals } = ctx;
-  if (globals.color === false || isAccessible(ctx)) return 0;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return 0;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) {
-    if (force === "0" || force === "false") return 0;
-    if (force === "2") return 2;
-    if (force === "3") return 3;
-    return 1;
-  }
-  if (!ctx.io[stream].isTTY || env.TERM === "dumb") return 0;
-  return 1;
-}
+export { colorLevel, type StreamName, type Style } from "./style-level.js";
 
 /** The style for text written to `stream`. */
 export function styleFor(ctx: StyleContext, stream: StreamName): Style {
-  return {
-    color: new Chalk({ level: colorLevel(ctx, stream) }),
-    plain: isAccessible(ctx) || !ctx.io[stream].isTTY,
-  };
+  const level = colorLevel(ctx, stream);
+  return { color: level === 0 ? noColor : new Chalk({ level }), plain: isPlain(ctx, stream) };
 }
 
 /**
  * The style for a command's result on stdout (what printLine writes). Messages, prompts and
- * spinners on stderr use `styleFor(ctx, "stderr")`.
+ * spinners on stderr use `styleFor(ctx, "stderr")`. A command that may print without colour
+ * takes `loadStyle` (./style-level.ts) instead: chalk then loads only for colour.
  */
 export function createStyle(ctx: StyleContext): Style {
   return styleFor(ctx, "stdout");

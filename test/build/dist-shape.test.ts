@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { dist, runReading } from "../helpers/bundle-reads.js";
+import { bundleFilesNaming, dist, runReading } from "../helpers/bundle-reads.js";
 
 const files = [
   "main.js",
@@ -32,5 +32,27 @@ describe("dist/", () => {
     const contacts = await runReading(["contacts", "--enrollee", "medicare", "--json"]);
     expect(contacts.code).toBe(0);
     expect(bundle(contacts.reads)).toHaveLength(4);
+  });
+
+  it("text without colour (a pipe) loads no chalk; FORCE_COLOR does", async () => {
+    const chalk = bundleFilesNaming(/node_modules\/chalk\//);
+    expect(chalk.size).toBeGreaterThan(0);
+    for (const args of [
+      ["contacts", "--enrollee", "medicare"],
+      ["status", "--sandbox"],
+    ]) {
+      const piped = await runReading(args);
+      expect(piped.code, piped.stderr).toBe(0);
+      expect(
+        piped.reads.filter((f) => chalk.has(f)),
+        args.join(" "),
+      ).toEqual([]);
+      expect(piped.stdout).not.toContain("\u001b[");
+    }
+    const coloured = await runReading(["contacts", "--enrollee", "medicare"], {
+      env: { NO_COLOR: "", FORCE_COLOR: "1" },
+    });
+    expect(coloured.reads.some((f) => chalk.has(f))).toBe(true);
+    expect(coloured.stdout).toContain("\u001b[1m");
   });
 });

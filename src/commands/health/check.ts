@@ -44,12 +44,12 @@ export async function healthCommand(ctx: AppContext, flags: HealthFlags): Promis
       break;
     }
     default: {
-      // Loaded only here: the styles bring chalk, which json, prometheus and nagios never need.
-      const [{ formatHuman }, { styleFor }] = await Promise.all([
+      // Loaded only here, and chalk only for colour: json, prometheus and nagios never need it.
+      const [{ formatHuman }, { loadStyle }] = await Promise.all([
         import("../../health/format-human.js"),
-        import("../../ui/style.js"),
+        import("../../ui/style-level.js"),
       ]);
-      ctx.io.stdout.write(formatHuman(report, styleFor(ctx, "stdout")));
+      ctx.io.stdout.write(formatHuman(report, await loadStyle(ctx, "stdout")));
     }
   }
   return report.exitCode;

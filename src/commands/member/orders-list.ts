@@ -111,7 +111,7 @@ export async function ordersListCommand(ctx: AppContext, opts: OrdersListOptions
   printLine(
     ctx,
     await renderTable(
-      (await import("../../ui/style.js")).createStyle(ctx),
+      await (await import("../../ui/style-level.js")).loadStyle(ctx),
       ["Order", "Member", "Status", "Items", "Ordered", "Last change", "Tracking"],
       rows,
     ),

@@ -107,7 +107,7 @@ export async function refillListCommand(ctx: AppContext, opts: RefillListOptions
       printLine(
         ctx,
         await renderTable(
-          (await import("../../ui/style.js")).createStyle(ctx),
+          await (await import("../../ui/style-level.js")).loadStyle(ctx),
           ["Member", "Rx", "Drug", "Status", "Refills left", "Next eligible", "Auto-refill"],
           rows,
         ),
