@@ -64,7 +64,8 @@ export const noColor: ChalkInstance = noColorChain(false);
 
 /** The style for `stream`, loading chalk only when the stream gets colour. */
 export async function loadStyle(ctx: StyleContext, stream: StreamName = "stdout"): Promise<Style> {
-  if (colorLevel(ctx, stream) === 0) return { color: noColor, plain: isPlain(ctx, stream) };
-  const { styleFor } = await import("./style.js");
-  return styleFor(ctx, stream);
+  const level = colorLevel(ctx, stream);
+  if (level === 0) return { color: noColor, plain: isPlain(ctx, stream) };
+  const { Chalk } = await import("chalk");
+  return { color: new Chalk({ level }), plain: isPlain(ctx, stream) };
 }
