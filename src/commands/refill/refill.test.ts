@@ -536,7 +536,9 @@ describe("refill pending", () => {
 
   it("reports each entry: replayed, refused, still open; exit 69 while any stays open", async () => {
     const t = await signedIn({ json: true });
-    const journal = journalOf(t);
+    // A second apart, as orders are: entries made within one millisecond have no order of their own.
+    let at = Date.now() - 60_000;
+    const journal = new RefillJournal(join(t.dir, "data"), { now: () => (at += 1000) });
     const a = await journal.create({ profile: "test", username: "alice", memberId: "M1", rxIds: ["RX-1"] });
     const b = await journal.create({ profile: "test", username: "alice", memberId: "M1", rxIds: ["RX-2"] });
     const c = await journal.create({
