@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Tiny launcher: the real work is in the bundle. Sets the exit code; the bundle's loader ends the
-// process itself once all output is written (src/boot.ts), and otherwise Node's exit waits for it.
+// Tiny launcher: the real work is in the bundle. Sets the exit code, never calls process.exit,
+// so piped output is flushed.
 // CommonJS, like the bundle (bin/package.json, dist/package.json): an ES module entry point makes
 // Node start its asynchronous module loader (`npm run bench` measures start-up).
 // dist/boot.js loads the bundle with V8 code caches (src/boot.ts).

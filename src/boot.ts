@@ -27,8 +27,6 @@ declare const __BUNDLE_HASH__: string;
 
 interface Main {
   run(argv: string[]): Promise<number>;
-  /** Whether all the run's output has been handed to the system (src/process-streams.ts). */
-  outputWritten?(platform: NodeJS.Platform): boolean;
 }
 
 // The wrapper sits on a line of its own, so that line and column numbers in stack traces are the
@@ -285,28 +283,13 @@ export async function boot(distDir: string, argv: string[]): Promise<number> {
     const cached = enableNodeCompileCache(`${cacheDir}-node`);
     const nodeRequire = createRequire(mainFile);
     const loader = new CachedLoader(dirname(mainFile), undefined, (file) => nodeRequire(file) as Pack);
-    const main = loader.load(mainFile) as Main;
-    const code = await main.run(argv);
+    const code = await (loader.load(mainFile) as Main).run(argv);
     if (cached) nodeModuleApi().flushCompileCache?.();
-    exitWhenWritten(main, code);
     return code;
   }
   const loader = new CachedLoader(dirname(mainFile), cacheDir);
   const main = loader.load(mainFile) as Main;
   const code = await main.run(argv);
   await loader.saveCaches();
-  exitWhenWritten(main, code);
   return code;
-}
-
-/**
- * The run is over: with every byte of output handed to the system, the process ends here, as
- * Node's exit would, but without taking its heap apart first (a millisecond or more, growing with
- * the heap). The 'exit' listeners still run. Whatever the run still had going without waiting for
- * it (a socket left open, a background probe) ends with it, as it would at Ctrl-C.
- */
-function exitWhenWritten(main: Main, code: number): void {
-  if (!main.outputWritten?.(process.platform)) return;
-  process.exitCode = code;
-  process.exit();
 }

@@ -65,8 +65,6 @@ export function buildProgram(
   return program;
 }
 
-export { outputWritten } from "./process-streams.js";
-
 /** Runs the CLI and returns the exit code. bin/rxportal.js sets it on the process. */
 export async function run(argv: string[], context?: AppContext): Promise<number> {
   const ctx = context ?? (await createProcessContext());

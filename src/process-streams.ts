@@ -20,14 +20,10 @@ function isTerminal(fd: number): boolean {
   return isatty(fd);
 }
 
-/** Node's own streams handed out (terminals only): the writes that may still be under way. */
-const nodeStreams: NodeJS.WriteStream[] = [];
-
 export function outStream(fd: number, terminal: () => NodeJS.WriteStream): OutStream {
   if (isTerminal(fd)) {
     const stream = terminal();
     stream.on("error", ignoreEpipe);
-    nodeStreams.push(stream);
     return stream;
   }
   return {
@@ -37,15 +33,6 @@ export function outStream(fd: number, terminal: () => NodeJS.WriteStream): OutSt
       return true;
     },
   };
-}
-
-/**
- * Whether everything the run wrote has been handed to the system: writes to pipes and files are
- * synchronous, and Node's terminal streams hold nothing back (on POSIX their writes are
- * synchronous too; not on Windows).
- */
-export function outputWritten(platform: NodeJS.Platform): boolean {
-  return platform !== "win32" && nodeStreams.every((s) => s.writableLength === 0);
 }
 
 /** `rxportal ... | head` closes the pipe early; that is the reader's choice, not an error. */

@@ -1,6 +1,6 @@
-// End to end: the built binary ends its process itself once the run's output is written
-// (src/boot.ts), without waiting for Node's own exit. Nothing may be lost to that: megabytes of
-// output into a pipe that nobody reads for a while still arrive whole, with the exit code.
+// End to end: output into a pipe is written synchronously (src/process-streams.ts) and the process
+// ends by Node's own exit. Nothing may be lost on the way: megabytes of output into a pipe that
+// nobody reads for a while still arrive whole, with the exit code.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,7 +32,7 @@ function runSlowReader(args: string[], home: string, holdMs: number) {
   });
 }
 
-describe("the process ends once its output is written (built binary)", () => {
+describe("piped output arrives whole before the process ends (built binary)", () => {
   it("megabytes into a pipe read late arrive whole, exit 0", async () => {
     const home = tempHome();
     const file = join(home, "tree.yaml");
