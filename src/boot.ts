@@ -107,15 +107,8 @@ export class CachedLoader {
   /** Compiles a pack file, with its cache when there is a good one. */
   private compile(file: string): Pack {
     const source = readFileSync(file, "utf8");
-    const cacheFile =
-      this.cacheDir &&
-      join(
-        this.cacheDir,
-        `${file
-          .slice(this.root.length + 1)
-          .split(sep)
-          .join("_")}.v8cache`,
-      );
+    const name = file.slice(this.root.length + 1);
+    const cacheFile = this.cacheDir && join(this.cacheDir, `${name.split(sep).join("_")}.v8cache`);
     let cachedData: Buffer | undefined;
     if (cacheFile) {
       try {
@@ -132,7 +125,7 @@ export class CachedLoader {
     const taken = cachedData && !script.cachedDataRejected ? cachedData.length : 0;
     if (taken > 0) this.stats.cached++;
     else this.stats.compiled++;
-    if (cacheFile) this.compiled.push({ script, cacheFile, name: file.slice(this.root.length + 1), taken });
+    if (cacheFile) this.compiled.push({ script, cacheFile, name, taken });
     const module = { exports: {} as unknown };
     (script.runInThisContext() as Wrapper).call(
       module.exports,

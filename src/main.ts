@@ -3,7 +3,7 @@
 // only when their command runs, so `--help` and light commands do not pay for inquirer, undici,
 // zod or the sandbox (shared/STYLE.md, "Fast").
 import { Command, CommanderError } from "commander";
-import { requestedCommand, rootHelpAsked, VALUE_OPTIONS } from "./commands/argv.js";
+import { readArgv, requestedCommand, VALUE_OPTIONS } from "./commands/argv.js";
 import { ALL, addCommands, helpAfter, loadSchemas, optionOf, type Schemas } from "./commands/build.js";
 import type { CommandResult } from "./commands/kit.js";
 import { commands, program as programSpec } from "./commands/table.js";
@@ -58,10 +58,12 @@ export function buildProgram(
       "after",
       helpAfter({ name: programSpec.name, summary: programSpec.summary, examples: programSpec.examples }),
     );
-  const wanted = argv ? requestedCommand(argv) : ALL;
+  const asked: { command: string | undefined | typeof ALL; helpFirst: boolean } = argv
+    ? readArgv(argv)
+    : { command: ALL, helpFirst: false };
   // One known command, and no top-level help asked before it (`rxportal --help contacts`).
-  const alone = argv !== undefined && commands.some((c) => c.name === wanted) && !rootHelpAsked(argv);
-  addCommands(program, commands, wanted, { ctx, setResult, schemas }, alone);
+  const alone = !asked.helpFirst && commands.some((c) => c.name === asked.command);
+  addCommands(program, commands, asked.command, { ctx, setResult, schemas }, alone);
   return program;
 }
 

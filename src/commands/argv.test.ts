@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestedCommand, VALUE_OPTIONS } from "./argv.js";
+import { readArgv, requestedCommand, VALUE_OPTIONS } from "./argv.js";
 
 describe("requestedCommand", () => {
   it.each([
@@ -12,6 +12,18 @@ describe("requestedCommand", () => {
     [["--help"], undefined],
     [[], undefined],
   ])("%j → %s", (argv, wanted) => expect(requestedCommand(argv)).toBe(wanted));
+});
+
+describe("readArgv: whether the top-level help comes before the command", () => {
+  it.each([
+    [["--help", "contacts"], "contacts", true],
+    [["-h"], undefined, true],
+    [["--profile", "--help", "status"], "status", false],
+    [["--profile", "x", "-h", "status"], "status", true],
+    [["contacts", "--help"], "contacts", false],
+    [["--", "--help"], "--help", false],
+    [["status"], "status", false],
+  ])("%j → %s, %s", (argv, command, helpFirst) => expect(readArgv(argv)).toEqual({ command, helpFirst }));
 });
 
 describe("VALUE_OPTIONS", () => {

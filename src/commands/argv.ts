@@ -10,31 +10,26 @@ export const VALUE_OPTIONS: ReadonlySet<string> = new Set(
     .map((o) => o.flags.split(/[\s,]+/).find((word) => word.startsWith("--")) as string),
 );
 
-/** The top-level command this run asks for (`help <cmd>` counts), or undefined. */
-export function requestedCommand(argv: readonly string[]): string | undefined {
+/**
+ * The top-level command this run asks for (`help <cmd>` counts), or undefined; and whether -h or
+ * --help comes before it (the top-level help, which lists every command).
+ */
+export function readArgv(argv: readonly string[]): { command: string | undefined; helpFirst: boolean } {
+  let helpFirst = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === "--") return argv[i + 1];
+    if (arg === "--") return { command: argv[i + 1], helpFirst };
     if (arg.startsWith("-")) {
+      if (arg === "-h" || arg === "--help") helpFirst = true;
       if (VALUE_OPTIONS.has(arg)) i++;
       continue;
     }
-    return arg === "help" ? (argv[i + 1] ?? "help") : arg;
+    return { command: arg === "help" ? (argv[i + 1] ?? "help") : arg, helpFirst };
   }
-  return undefined;
+  return { command: undefined, helpFirst };
 }
 
-/** Whether -h or --help comes before the command's name: the top-level help, which lists them all. */
-export function rootHelpAsked(argv: readonly string[]): boolean {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") return false;
-    if (arg === "-h" || arg === "--help") return true;
-    if (arg.startsWith("-")) {
-      if (VALUE_OPTIONS.has(arg)) i++;
-      continue;
-    }
-    return false;
-  }
-  return false;
+/** The top-level command this run asks for (`help <cmd>` counts), or undefined. */
+export function requestedCommand(argv: readonly string[]): string | undefined {
+  return readArgv(argv).command;
 }

@@ -62,10 +62,19 @@ function noColorChain(empty: boolean): ChalkInstance {
 
 export const noColor: ChalkInstance = noColorChain(false);
 
+type ChalkClass = typeof import("chalk").Chalk;
+
+/** The style for `stream`: the colourless stand-in at level 0, else a `Chalk` at the level. */
+export function styleWith(Chalk: ChalkClass | undefined, ctx: StyleContext, stream: StreamName): Style {
+  const level = colorLevel(ctx, stream);
+  return {
+    color: level === 0 || !Chalk ? noColor : new Chalk({ level }),
+    plain: isPlain(ctx, stream),
+  };
+}
+
 /** The style for `stream`, loading chalk only when the stream gets colour. */
 export async function loadStyle(ctx: StyleContext, stream: StreamName = "stdout"): Promise<Style> {
-  const level = colorLevel(ctx, stream);
-  if (level === 0) return { color: noColor, plain: isPlain(ctx, stream) };
-  const { Chalk } = await import("chalk");
-  return { color: new Chalk({ level }), plain: isPlain(ctx, stream) };
+  const chalk = colorLevel(ctx, stream) === 0 ? undefined : (await import("chalk")).Chalk;
+  return styleWith(chalk, ctx, stream);
 }

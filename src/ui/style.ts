@@ -7,21 +7,13 @@
 // Accessible mode (src/ui/accessible.ts: --plain, TERM=dumb, RXPORTAL_ACCESSIBLE=1...) is plain
 // on every stream and has no colour, whatever FORCE_COLOR says.
 import { Chalk } from "chalk";
-import {
-  colorLevel,
-  isPlain,
-  noColor,
-  type StreamName,
-  type Style,
-  type StyleContext,
-} from "./style-level.js";
+import { type StreamName, type Style, type StyleContext, styleWith } from "./style-level.js";
 
 export { colorLevel, type StreamName, type Style } from "./style-level.js";
 
 /** The style for text written to `stream`. */
 export function styleFor(ctx: StyleContext, stream: StreamName): Style {
-  const level = colorLevel(ctx, stream);
-  return { color: level === 0 ? noColor : new Chalk({ level }), plain: isPlain(ctx, stream) };
+  return styleWith(Chalk, ctx, stream);
 }
 
 /**
