@@ -12,8 +12,12 @@
 // short-lived "break" lock, so two waiters cannot both remove it and one of them remove the
 // other's fresh lock. Kept apart from the refill journal's lock on purpose: different files,
 // different budgets.
+//
+// The file operations are synchronous: each is one metadata call on a local folder, over before a
+// thread-pool round trip would be, and the password request waits for the lock (a sign-in's
+// policy request is in flight meanwhile). node:fs/promises is not loaded for them.
 import { randomBytes } from "node:crypto";
-import { link, open, readFile, stat, unlink } from "node:fs/promises";
+import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { ensurePrivateDir } from "../state/files.js";
@@ -62,10 +66,10 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-async function readHolder(file: string): Promise<LockHolder | undefined | "gone"> {
+function readHolder(file: string): LockHolder | undefined | "gone" {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return "gone";
     throw error;
@@ -140,17 +144,17 @@ export class FileLock {
     try {
       for (let round = 0; ; round++) {
         me.at = Date.now();
-        await this.writeTemp(tmp, me);
+        this.writeTemp(tmp, me);
         try {
-          await link(tmp, this.file);
+          linkSync(tmp, this.file);
           return () => this.release(me.token);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         }
-        const holder = await readHolder(this.file);
+        const holder = readHolder(this.file);
         if (holder === "gone") continue;
         lastHolder = holder;
-        if (await this.isStale(holder)) {
+        if (this.isStale(holder)) {
           await this.breakStale(holder);
           continue;
         }
@@ -162,27 +166,27 @@ export class FileLock {
       if (error instanceof LockBusyError) throw new LockBusyError(this.file, lastHolder);
       throw error;
     } finally {
-      await removeFile(tmp);
+      removeFile(tmp);
     }
   }
 
-  private async writeTemp(tmp: string, me: LockHolder): Promise<void> {
-    const handle = await open(tmp, "w", 0o600);
+  private writeTemp(tmp: string, me: LockHolder): void {
+    const fd = openSync(tmp, "w", 0o600);
     try {
-      await handle.writeFile(JSON.stringify(me));
+      writeSync(fd, JSON.stringify(me));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
-  private async isStale(holder: LockHolder | undefined): Promise<boolean> {
+  private isStale(holder: LockHolder | undefined): boolean {
     if (holder) {
       if (holder.host === this.host && holder.pid !== process.pid && !this.isAlive(holder.pid)) return true;
       return Date.now() - holder.at > this.opts.staleMs;
     }
     // Unreadable: by the file's age.
     try {
-      return Date.now() - (await stat(this.file)).mtimeMs > this.opts.staleMs;
+      return Date.now() - statSync(this.file).mtimeMs > this.opts.staleMs;
     } catch {
       return false;
     }
@@ -191,41 +195,54 @@ export class FileLock {
   /** Removes a stale lock, under the break lock, and only if it is still the one judged stale. */
   private async breakStale(judged: LockHolder | undefined): Promise<void> {
     const breaker = `${this.file}.break`;
-    let handle: Awaited<ReturnType<typeof open>>;
+    let fd: number;
     try {
-      handle = await open(breaker, "wx", 0o600);
+      fd = openSync(breaker, "wx", 0o600);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const age = await stat(breaker).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      );
-      if (age > BREAK_STALE_MS) await removeFile(breaker);
+      let age = 0;
+      try {
+        age = Date.now() - statSync(breaker).mtimeMs;
+      } catch {
+        // Gone meanwhile: its breaker finished.
+      }
+      if (age > BREAK_STALE_MS) removeFile(breaker);
       else await sleep(10, this.opts.signal);
       return;
     }
     try {
-      await handle.close();
-      const now = await readHolder(this.file);
+      closeSync(fd);
+      const now = readHolder(this.file);
       if (now === "gone") return;
       const same = (now?.token ?? "") === (judged?.token ?? "");
-      if (same && (await this.isStale(now))) await removeFile(this.file);
+      if (same && this.isStale(now)) removeFile(this.file);
     } finally {
-      await removeFile(breaker);
+      removeFile(breaker);
     }
   }
 
   private async release(token: string): Promise<void> {
-    const holder = await readHolder(this.file).catch(() => undefined);
+    let holder: ReturnType<typeof readHolder>;
+    try {
+      holder = readHolder(this.file);
+    } catch {
+      return;
+    }
     // Only our own lock: if we were judged stale and someone took over, theirs stays.
-    if (holder && holder !== "gone" && holder.token === token) await unlink(this.file).catch(() => undefined);
+    if (holder && holder !== "gone" && holder.token === token) {
+      try {
+        unlinkSync(this.file);
+      } catch {
+        // Already gone: nothing to release.
+      }
+    }
   }
 }
 
 /** rm(file, { force: true }) for one file: fs's rm loads its recursive remover on first use. */
-async function removeFile(file: string): Promise<void> {
+function removeFile(file: string): void {
   try {
-    await unlink(file);
+    unlinkSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }

@@ -12,23 +12,27 @@
 // disk), so a process that lost a race can never turn a closed entry back into an open one.
 // No secrets live here: no password, token or session, only what the order itself contains.
 import { randomBytes, randomUUID } from "node:crypto";
-import { constants, type Stats } from "node:fs";
 import {
-  type FileHandle,
-  link,
-  lstat,
-  open,
-  readdir,
-  readFile,
-  rm,
-  utimes,
-  writeFile,
-} from "node:fs/promises";
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  promises,
+  readdirSync,
+  readSync,
+  type Stats,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import * as z from "zod/mini";
 import "../zod-messages.js";
 import { CliError, ConfigError, ExitCode, InterruptedError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFile } from "../state/files.js";
+
+// Reading the journal (every `refill list` and `refill order` does) is synchronous: a few small
+// files in a local folder. Writing and locking, only when an order is placed, go through
+// node:fs/promises, reached through fs's `promises` so that reading never loads it.
+const fsp = () => promises;
 
 export const JOURNAL_FOLDER = "refill-journal";
 
@@ -208,7 +212,7 @@ export class RefillJournal {
   async list(): Promise<{ entries: JournalEntry[]; damaged: DamagedEntry[] }> {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = readdirSync(this.dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], damaged: [] };
       throw error;
@@ -264,7 +268,7 @@ export class RefillJournal {
     for (const entry of entries) {
       const settledAt = entry.result ? Date.parse(entry.result.settledAt) : Number.NaN;
       if (entry.state !== "open" && settledAt < cutoff) {
-        await rm(this.fileOf(entry.key), { force: true });
+        await fsp().rm(this.fileOf(entry.key), { force: true });
         removed += 1;
       }
     }
@@ -352,18 +356,22 @@ export type SettledOrder = JournalEntry & { result: Extract<JournalResult, { kin
  * file swapped in between is caught too.
  */
 export async function readJournalFile(file: string): Promise<string | undefined> {
+  return readJournalFileSync(file);
+}
+
+function readJournalFileSync(file: string): string | undefined {
   let info: Stats;
   try {
-    info = await lstat(file);
+    info = lstatSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
   if (!info.isFile()) throw new JournalFileError(file, `not a regular file (${kindOf(info)})`);
   if (info.size > MAX_ENTRY_BYTES) throw new JournalFileError(file, tooLarge(info.size));
-  let handle: FileHandle;
+  let fd: number;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
@@ -371,21 +379,21 @@ export async function readJournalFile(file: string): Promise<string | undefined>
     throw error;
   }
   try {
-    const opened = await handle.stat();
+    const opened = fstatSync(fd);
     if (!opened.isFile()) throw new JournalFileError(file, `not a regular file (${kindOf(opened)})`);
     if (opened.size > MAX_ENTRY_BYTES) throw new JournalFileError(file, tooLarge(opened.size));
     // Read one byte past the cap, so that a file that grew after the fstat is caught as well.
     const buffer = Buffer.alloc(MAX_ENTRY_BYTES + 1);
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
       if (length > MAX_ENTRY_BYTES) throw new JournalFileError(file, tooLarge(length));
     }
     return buffer.subarray(0, length).toString("utf8");
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -423,9 +431,9 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
 async function tryCreateLock(file: string, token: string): Promise<boolean> {
   const tmp = join(dirname(file), `.${randomBytes(6).toString("hex")}.lock.tmp`);
   try {
-    await writeFile(tmp, token, { mode: 0o600, flag: "wx" });
+    await fsp().writeFile(tmp, token, { mode: 0o600, flag: "wx" });
     try {
-      await link(tmp, file);
+      await fsp().link(tmp, file);
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -433,10 +441,10 @@ async function tryCreateLock(file: string, token: string): Promise<boolean> {
       if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw error;
     }
   } finally {
-    await rm(tmp, { force: true });
+    await fsp().rm(tmp, { force: true });
   }
   try {
-    const handle = await open(file, "wx", 0o600);
+    const handle = await fsp().open(file, "wx", 0o600);
     try {
       await handle.writeFile(token);
     } finally {
@@ -451,7 +459,7 @@ async function tryCreateLock(file: string, token: string): Promise<boolean> {
 
 async function readLockText(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, "utf8");
+    return await fsp().readFile(file, "utf8");
   } catch {
     return undefined;
   }
@@ -459,14 +467,14 @@ async function readLockText(file: string): Promise<string | undefined> {
 
 /** Removes the lock only while it still holds `text` (ours, or the stale one looked at). */
 async function removeIfSame(file: string, text: string): Promise<void> {
-  if ((await readLockText(file)) === text) await rm(file, { force: true });
+  if ((await readLockText(file)) === text) await fsp().rm(file, { force: true });
 }
 
 async function touchIfOurs(file: string, token: string): Promise<void> {
   try {
     if ((await readLockText(file)) !== token) return;
     const now = new Date();
-    await utimes(file, now, now);
+    await fsp().utimes(file, now, now);
   } catch {
     // A lock that cannot be touched is one no longer held; the release checks again.
   }
@@ -476,7 +484,7 @@ async function touchIfOurs(file: string, token: string): Promise<void> {
 // instead of after STALE_LOCK_MS; that is why this file, unlike most, asks `process` directly.
 async function isStaleLock(file: string, text: string): Promise<boolean> {
   try {
-    const info = await lstat(file);
+    const info = await fsp().lstat(file);
     if (Date.now() - info.mtimeMs > STALE_LOCK_MS) return true;
     const pid = Number(text.split("\n")[0]?.trim());
     // An empty file is a holder between open and write (where links are not supported): give it

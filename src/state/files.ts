@@ -1,6 +1,16 @@
 // Files rxportal writes (state, journals, offline ID cards, reports): folders 0700, files 0600,
 // written atomically (temp file, fsync, rename) so a crash leaves the old or the new file, never half.
-import { closeSync, constants, fstatSync, openSync, promises, readSync, type Stats } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  promises,
+  readSync,
+  type Stats,
+} from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../errors.js";
@@ -11,11 +21,15 @@ import { ConfigError } from "../errors.js";
 // node:fs at start.)
 const fsp = () => promises;
 
+/**
+ * Makes `dir` (and its parents) and sets it to 0700. Two metadata calls, made synchronously: a
+ * sign-in makes sure of its state folder on the way to the password request, and a round trip
+ * through the thread pool would only add to that wait. (Async, for the callers that await it.)
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  const { chmod, mkdir } = fsp();
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   // mkdir's mode is masked by the umask and leaves existing folders alone; make sure.
-  await chmod(dir, 0o700);
+  chmodSync(dir, 0o700);
 }
 
 /** Writes `data` to `file` atomically with mode 0600, creating the folder 0700. */
