@@ -127,13 +127,20 @@ export async function signInAndKeep(
   }
   const { password, source } = await obtainPassword(ctx, profile, username, opts);
   // The sign-in's own code (the lockout guard, its lock, node:crypto) only for a sign-in:
-  // a command that finds a kept session, or nobody signed in, never loads it.
+  // a command that finds a kept session, or nobody signed in, never loads it. The portal's
+  // policy (public; the guard needs its limit before the password goes) is asked for first, so
+  // that its round trip and the loading overlap. A failure of it is the sign-in's to report.
+  const policy = client.getAuthPolicy();
+  policy.catch(() => undefined);
+  // One turn of the event loop: the request reaches its socket before the loading starts.
+  await new Promise((resolve) => setImmediate(resolve));
   const { signIn } = await import("./sign-in.js");
   const ok = await signIn(ctx, client, profile, {
     username,
     password,
     force: opts.force,
     codeFromStdin: opts.passwordStdin,
+    policy,
   });
   const kept = creds.persistent;
   if (kept) {

@@ -43,6 +43,11 @@ export interface SignInOptions {
   codeFromStdin?: boolean;
   /** health --login: no attempt once a refusal is on record; a monitor never retries one. */
   stopAfterRefusal?: boolean;
+  /**
+   * GET /auth/policy already asked for (the caller sent it while this module loaded); asked for
+   * here when absent. Its rejection must already be handled by the caller.
+   */
+  policy?: Promise<AuthPolicy>;
 }
 
 const channelWords: Record<string, string> = {
@@ -136,12 +141,12 @@ export async function submitPassword(
   deps: SignInDeps,
   client: PortalClient,
   profile: Profile,
-  opts: Pick<SignInOptions, "username" | "password" | "force" | "stopAfterRefusal">,
+  opts: Pick<SignInOptions, "username" | "password" | "force" | "stopAfterRefusal" | "policy">,
 ): Promise<LoginResponse> {
   // The policy's request goes out while the guard takes its lock and reads its record; the
   // password is sent only once both are in. (Handled here so that a guard that stops first, say
   // on a busy lock, leaves no unhandled rejection behind; the step awaits the same promise.)
-  const policyRequest = client.getAuthPolicy();
+  const policyRequest = opts.policy ?? client.getAuthPolicy();
   const maxAttempts = policyRequest.then((policy) => policy.lockout.maxAttempts);
   maxAttempts.catch(() => undefined);
   const guard = lockoutGuard(deps);

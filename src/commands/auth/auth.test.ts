@@ -176,3 +176,42 @@ describe("logout and whoami", () => {
     expect(t.stderr.text).toMatch(/Nobody is signed in/);
   });
 });
+
+describe("the policy before the password", () => {
+  it("asks for the policy once, and sends the password only after its answer", async () => {
+    const seen: string[] = [];
+    let policyAnswered = false;
+    server.use(
+      http.get(`${BASE}/auth/policy`, async () => {
+        seen.push("policy");
+        // Slower than the rest of the sign-in: the password must still wait for it.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        policyAnswered = true;
+        return HttpResponse.json(POLICY);
+      }),
+      http.post(`${BASE}/auth/login`, () => {
+        seen.push(policyAnswered ? "login after policy" : "login before policy");
+        return HttpResponse.json(OK);
+      }),
+    );
+    const r = await login();
+    expect(r.code).toBe(0);
+    expect(seen).toEqual(["policy", "login after policy"]);
+  });
+
+  it("a policy request that fails is one line, exit 69, and no password is sent", async () => {
+    let logins = 0;
+    server.use(
+      http.get(`${BASE}/auth/policy`, () => new HttpResponse("down", { status: 503 })),
+      http.post(`${BASE}/auth/login`, () => {
+        logins++;
+        return HttpResponse.json(OK);
+      }),
+    );
+    const r = await login();
+    expect(r.code).toBe(69);
+    expect(logins).toBe(0);
+    expect(r.stderr.text.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr.text).not.toContain("pw-Example-123");
+  });
+});
