@@ -356,10 +356,6 @@ export type SettledOrder = JournalEntry & { result: Extract<JournalResult, { kin
  * file swapped in between is caught too.
  */
 export async function readJournalFile(file: string): Promise<string | undefined> {
-  return readJournalFileSync(file);
-}
-
-function readJournalFileSync(file: string): string | undefined {
   let info: Stats;
   try {
     info = lstatSync(file);
