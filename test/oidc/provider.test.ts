@@ -49,7 +49,7 @@ describe("the device flow against oidc-provider", () => {
     // A token with one character of its signature changed is refused. A character in the middle:
     // the last one of a base64url signature also holds unused bits, and a change there alone may
     // decode to the same signature.
-    const [head, body, signature] = tokens.accessToken.split(".");
+    const [head, body, signature = ""] = tokens.accessToken.split(".");
     const at = Math.floor(signature.length / 2);
     const swapped = signature[at] === "A" ? "B" : "A";
     const tampered = `${head}.${body}.${signature.slice(0, at)}${swapped}${signature.slice(at + 1)}`;
