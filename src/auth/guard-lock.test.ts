@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FileLock, LockBusyError } from "./guard-lock.js";
+import { FileLock, LockBusyError, lockToken } from "./guard-lock.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "rxportal-lock-"));
 const holder = (over: Record<string, unknown>) =>
@@ -73,5 +73,13 @@ describe("FileLock", () => {
       writeFileSync(file, holder({ token: "someone-else" }));
     });
     expect(JSON.parse(readFileSync(file, "utf8")).token).toBe("someone-else");
+  });
+});
+
+describe("lockToken", () => {
+  it("is 16 hex digits, and 10,000 of them are all different", () => {
+    const tokens = Array.from({ length: 10_000 }, lockToken);
+    for (const token of tokens) expect(token).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(tokens).size).toBe(tokens.length);
   });
 });

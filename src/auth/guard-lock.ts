@@ -16,7 +16,6 @@
 // The file operations are synchronous: each is one metadata call on a local folder, over before a
 // thread-pool round trip would be, and the password request waits for the lock (a sign-in's
 // policy request is in flight meanwhile). node:fs/promises is not loaded for them.
-import { randomBytes } from "node:crypto";
 import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
@@ -51,6 +50,16 @@ export class LockBusyError extends Error {
     super(`lock ${file} is held${holder ? ` by pid ${holder.pid} on ${holder.host}` : ""}`);
     this.name = "LockBusyError";
   }
+}
+
+/**
+ * 16 hex digits telling this holder's lock from any other. Not a secret (the folder is 0700 and the
+ * lock says who holds it), only unique, so node:crypto is not loaded for it: V8 seeds Math.random
+ * from the system's entropy in every process, and the pid is mixed in.
+ */
+export function lockToken(): string {
+  const word = () => (Math.random() * 2 ** 32) >>> 0;
+  return [word(), (word() ^ process.pid) >>> 0].map((n) => n.toString(16).padStart(8, "0")).join("");
 }
 
 /** A break lock older than this belonged to a process that died while breaking; remove it. */
@@ -136,7 +145,7 @@ export class FileLock {
       pid: process.pid,
       host: this.host,
       at: Date.now(),
-      token: randomBytes(8).toString("hex"),
+      token: lockToken(),
     };
     const tmp = join(dir, `.lock-${me.token}.tmp`);
     const started = Date.now();

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -8,6 +9,7 @@ import { PortalRefusedError, TryLaterError } from "../errors.js";
 import {
   type FailureKind,
   FileGuardStore,
+  hashKey,
   LockoutGuard,
   MemoryGuardStore,
   RESERVE_ATTEMPTS,
@@ -254,5 +256,31 @@ describe("LockoutGuard.attempt: check, attempt and record as one step", () => {
     await store.write("p\u0000pat", undefined);
     expect(await store.read("p\u0000pat")).toBeUndefined();
     expect(statSync(own).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("guard file names", () => {
+  const nodeDigest = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 32);
+
+  it("are the SHA-256 node:crypto gives, for any profile and username", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 30 }),
+        fc.string({ unit: "binary", maxLength: 80 }),
+        (profile, username) => {
+          const key = `${profile}\u0000${username.toLowerCase()}`;
+          expect(hashKey(key)).toBe(nodeDigest(key));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("find the file an earlier version wrote (named with node:crypto)", async () => {
+    const { dir, clock, guard } = fresh();
+    mkdirSync(join(dir, "lockout-guard"), { recursive: true });
+    const entry = { key: "p\u0000ana", failures: 2, lastFailureAt: new Date(clock.now()).toISOString() };
+    writeFileSync(join(dir, "lockout-guard", `${nodeDigest("p\u0000ana")}.json`), JSON.stringify(entry));
+    expect((await guard.status("p", "Ana", 5)).failures).toBe(2);
   });
 });

@@ -13,8 +13,10 @@
 //
 // A fresh container has no memory of earlier runs: point RXPORTAL_STATE_DIR at a folder that
 // every run shares, or the first attempt of each run is unguarded.
-import { createHash } from "node:crypto";
+
 import { join } from "node:path";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import * as z from "zod/mini";
 import "../zod-messages.js";
 import type { Clock } from "../clock.js";
@@ -72,7 +74,12 @@ export interface LockBudget {
   signal?: AbortSignal;
 }
 
-const hashKey = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 32);
+/**
+ * A file's name for a key: SHA-256 in hex, first 32 digits (no username in a file name). The same
+ * digest node:crypto gives, from @noble/hashes: a sign-in over http then loads no node:crypto,
+ * which costs more than the whole rest of the guard.
+ */
+export const hashKey = (key: string) => bytesToHex(sha256(utf8ToBytes(key))).slice(0, 32);
 
 export class FileGuardStore implements GuardStore {
   private readonly dir: string;

@@ -11,7 +11,6 @@
 // portal has answered for sure. Nothing rewrites an open entry (a failed attempt is not recorded on
 // disk), so a process that lost a race can never turn a closed entry back into an open one.
 // No secrets live here: no password, token or session, only what the order itself contains.
-import { randomBytes, randomUUID } from "node:crypto";
 import {
   closeSync,
   constants,
@@ -33,6 +32,8 @@ import { ensurePrivateDir, writePrivateFile } from "../state/files.js";
 // files in a local folder. Writing and locking, only when an order is placed, go through
 // node:fs/promises, reached through fs's `promises` so that reading never loads it.
 const fsp = () => promises;
+// node:crypto too, for the keys and lock tokens a write needs: reading loads none of it.
+const nodeCrypto = () => import("node:crypto");
 
 export const JOURNAL_FOLDER = "refill-journal";
 
@@ -173,7 +174,7 @@ export class RefillJournal {
   async create(init: NewEntry): Promise<JournalEntry> {
     const entry: JournalEntry = JournalEntrySchema.parse({
       version: 1,
-      key: randomUUID(),
+      key: (await nodeCrypto()).randomUUID(),
       profile: init.profile,
       username: init.username,
       ...(init.baseUrl ? { baseUrl: init.baseUrl } : {}),
@@ -313,7 +314,7 @@ export class RefillJournal {
     await ensurePrivateDir(this.dir);
     const file = this.lockFile(name);
     // The token tells this holder's lock from a later one, should this one be taken over meanwhile.
-    const token = `${process.pid}\n${randomBytes(8).toString("hex")}\n`;
+    const token = `${process.pid}\n${(await nodeCrypto()).randomBytes(8).toString("hex")}\n`;
     const waitMs = Math.max(0, opts.waitMs ?? LOCK_WAIT_MS);
     const started = this.now();
     let told = false;
@@ -425,7 +426,7 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
  * empty lock. Where hard links are not supported, an exclusive create and a write instead.
  */
 async function tryCreateLock(file: string, token: string): Promise<boolean> {
-  const tmp = join(dirname(file), `.${randomBytes(6).toString("hex")}.lock.tmp`);
+  const tmp = join(dirname(file), `.${(await nodeCrypto()).randomBytes(6).toString("hex")}.lock.tmp`);
   try {
     await fsp().writeFile(tmp, token, { mode: 0o600, flag: "wx" });
     try {
