@@ -188,7 +188,7 @@ export class CachedLoader {
       }
       // Written as rxportal writes every file: 0600 in a 0700 folder, complete or not at all (V8
       // does not check a cache's contents, only its header, so half a file must never be seen).
-      // Loaded here, not at start: it brings node:crypto.
+      // Imported here, not at start: only a run that writes caches needs the writer.
       const { ensurePrivateDir, writePrivateFile } = await import("./state/files.js");
       await ensurePrivateDir(dirname(cacheDir));
       removeOtherBuilds(cacheDir);

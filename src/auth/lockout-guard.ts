@@ -76,8 +76,8 @@ export interface LockBudget {
 
 /**
  * A file's name for a key: SHA-256 in hex, first 32 digits (no username in a file name). The same
- * digest node:crypto gives, from @noble/hashes: a sign-in over http then loads no node:crypto,
- * which costs more than the whole rest of the guard.
+ * digest node:crypto gives, from @noble/hashes, so that a sign-in over http does not load
+ * node:crypto for it (over https, TLS loads it anyway).
  */
 export const hashKey = (key: string) => bytesToHex(sha256(utf8ToBytes(key))).slice(0, 32);
 

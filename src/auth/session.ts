@@ -126,7 +126,7 @@ export async function signInAndKeep(
     );
   }
   const { password, source } = await obtainPassword(ctx, profile, username, opts);
-  // The sign-in's own code (the lockout guard, its lock, node:crypto) only for a sign-in:
+  // The sign-in's own code (the lockout guard, its lock, its hashing) only for a sign-in:
   // a command that finds a kept session, or nobody signed in, never loads it. The portal's
   // policy (public; the guard needs its limit before the password goes) is asked for first, so
   // that its round trip and the loading overlap. A failure of it is the sign-in's to report.
