@@ -211,7 +211,12 @@ ${tlsJobs}`,
       (v) => Object.keys(v).length === 3,
     );
     expect(success).toEqual({ healthy: 1, maintenance: 0, hung: 0 });
-    const up = byInstance(await query('up{job="rxportal-status"}'));
+    // Prometheus spreads its targets' scrapes over the interval: the unknown target's first one
+    // may come after the others' (it has no probe_success, so the wait above does not cover it).
+    const up = await eventually(
+      () => query('up{job="rxportal-status"}').then(byInstance),
+      (v) => Object.keys(v).length === 4,
+    );
     // The hung target answers within the scrape timeout (the header bounds its probe): up 1.
     expect(up).toEqual({ healthy: 1, maintenance: 1, hung: 1, ghost: 0 });
     const login = await eventually(
