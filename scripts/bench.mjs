@@ -280,7 +280,7 @@ const rows = [
           argv: [bin, "--help"],
           env: { ...env, RXPORTAL_CODE_CACHE: "node" },
           baseline: help,
-          note: "vs rxportal's own code caches (src/boot.ts)",
+          note: "vs rxportal's own code caches (src/loader.ts)",
         },
       ]
     : []),

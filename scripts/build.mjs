@@ -132,7 +132,7 @@ await writeFile(`${fresh}/package.json`, `${JSON.stringify({ type: "commonjs" },
 
 async function toCommonJs(file) {
   // Bundled CommonJS packages (commander, undici, ...) still call require() for Node's built-ins
-  // (esbuild resolved everything else); in CommonJS that is the loader's require() (src/boot.ts).
+  // (esbuild resolved everything else); in CommonJS that is the loader's require() (src/loader.ts).
   const body = (await readFile(file, "utf8")).replace(/\/\/# sourceMappingURL=.*\s*$/, "");
   // The split build's source map goes in inline, so the new map points at src/ as before.
   const map = await readFile(`${file}.map`);
@@ -161,8 +161,28 @@ async function toCommonJs(file) {
   await writeFile(`${file}.map`, out.map);
 }
 
+// The loader (src/loader.ts) goes into main.js's pack as a module of its own: the launcher
+// (dist/boot.js, below) compiles main.js with its cache and runs the loader from it, so that the
+// loader is compiled from a cache too; Node compiles only the small launcher itself.
+await build({
+  entryPoints: [`${root}src/loader.ts`],
+  outfile: `${fresh}/loader.js`,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20.19",
+  sourcemap: "external",
+  legalComments: "none",
+  logLevel: "warning",
+});
+{
+  const file = `${fresh}/loader.js`;
+  const body = (await readFile(file, "utf8")).replace(/\/\/# sourceMappingURL=.*\s*$/, "");
+  await writeFile(file, `${asciiOnly(file, plainBuiltins(body))}//# sourceMappingURL=loader.js.map\n`);
+}
+
 // Then the files are packed (scripts/pack.mjs): a run reads a few files instead of a file per chunk.
-const packed = await packBundle(fresh, files);
+const packed = await packBundle(fresh, [...files, "loader.js"], { intoMain: ["loader.js"] });
 
 // esbuild makes an ES module's view of a CommonJS module with __toESM, which copies every property
 // (all of node:process, node:fs...) into a new object with a getter each, at start. For Node's
@@ -205,8 +225,9 @@ function asciiOnly(file, code) {
   });
 }
 
-// The launcher's half: loads the bundle with code caches. Small and separate, so that it compiles
-// in no time; it knows the bundle's hash, so a cache made for other code is never used.
+// The launcher: finds the caches and compiles main.js with its own. Small and separate, as the one
+// file Node compiles without a cache; it knows the bundle's hash (the loader's code included), so
+// a cache made for other code is never used.
 const bundleHash = createHash("sha256");
 for (const file of packed.sort()) bundleHash.update(`${file}\0`).update(await readFile(`${fresh}/${file}`));
 await build({

@@ -1,7 +1,7 @@
 // Packs the CommonJS bundle (scripts/build.mjs) into fewer files. esbuild splits the bundle into a
 // chunk per set of entry points that share code, so a command can need fifteen or more small
 // files, and each file a run loads costs it two reads, a cache to check and a script to compile
-// and run (src/boot.ts). A pack is one file holding several of those modules, each as a function
+// and run (src/loader.ts). A pack is one file holding several of those modules, each as a function
 // that runs only when it is first required, as a file would have run:
 //   module.exports = {
 //   "chunks/contacts-X.js": function (exports, require, module, __filename, __dirname) {...},
@@ -28,9 +28,10 @@ const MAP_COMMENT = /\n?\/\/# sourceMappingURL=[^\n]*\n?$/;
 
 /**
  * Packs `files` (paths relative to `dir`, main.js first) in place; returns the files left.
+ * `intoMain`: files of `files` to put in main.js's pack although main.js does not require them.
  * Each pack's source map is an index map with a section per module.
  */
-export async function packBundle(dir, files) {
+export async function packBundle(dir, files, { intoMain = [] } = {}) {
   const code = new Map();
   for (const file of files)
     code.set(file, (await readFile(`${dir}/${file}`, "utf8")).replace(MAP_COMMENT, "\n"));
@@ -51,7 +52,9 @@ export async function packBundle(dir, files) {
     visit(root);
     return out;
   };
-  const main = closure("main.js", new Set(), () => true);
+  // main.js's static closure, and the files the launcher finds in main.js's pack itself (the
+  // loader: scripts/build.mjs), which nothing requires.
+  const main = [...new Set(["main.js", ...intoMain].flatMap((f) => closure(f, new Set(), () => true)))];
   const inMain = new Set(main);
   const roots = new Set(["main.js"]);
   for (const file of files) {

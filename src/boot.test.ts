@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CachedLoader, cacheDirName, codeCacheDir, enableNodeCompileCache } from "./boot.js";
+import { cacheDirName, codeCacheDir, enableNodeCompileCache } from "./boot.js";
+import { compilePack } from "./code-cache.js";
+import { CachedLoader } from "./loader.js";
 
 let root: string;
 let main: string;
@@ -65,6 +67,43 @@ const load = (dir: string | undefined) => {
   const loader = new CachedLoader(root, dir);
   return { loader, exports: loader.load(main) as Exports };
 };
+
+// The launcher compiles main.js itself (with its cache) and hands its table to the loader it
+// holds: the loader runs main.js's modules from that table and writes main.js's cache with the rest.
+const adopted = (dir: string | undefined) => {
+  const read = compilePack(root, main, dir);
+  const loader = new CachedLoader(root, dir);
+  loader.adopt(main, read.pack, read.compiled);
+  return { loader, exports: loader.load(main) as Exports, taken: read.compiled.taken };
+};
+
+describe("CachedLoader with main.js read by the launcher", () => {
+  it("runs main.js from the table it was given, not a second read", () => {
+    const { loader, exports } = adopted(undefined);
+    expect(exports.run(20)).toBe(41);
+    expect(exports.again()).toBe(true);
+    // main.js once (the launcher's compile), a.js and b.js by the loader.
+    expect(loader.stats).toEqual({ cached: 0, compiled: 3 });
+    // A second adopt of the same file changes nothing.
+    loader.adopt(main, compilePack(root, main, undefined).pack);
+    expect(loader.load(main)).toBe(exports);
+  });
+
+  it("writes main.js's cache with the others, and the next launch takes it", async () => {
+    const first = adopted(cacheDir);
+    expect(first.taken).toBe(0);
+    await first.loader.saveCaches();
+    expect(
+      readdirSync(cacheDir)
+        .filter((f) => f.endsWith(".v8cache"))
+        .sort(),
+    ).toEqual(["chunks_a.js.v8cache", "chunks_b.js.v8cache", "main.js.v8cache"]);
+    const second = adopted(cacheDir);
+    expect(second.taken).toBeGreaterThan(0);
+    expect(second.loader.stats).toEqual({ cached: 3, compiled: 0 });
+    expect(second.exports.run(1)).toBe(3);
+  });
+});
 
 describe("CachedLoader", () => {
   it("loads CommonJS as Node does: exports, require beside the file, built-ins, __filename", () => {

@@ -1,8 +1,8 @@
 // The shape of the code, checked: no import cycle among src/ files (type-only and lazy imports
 // included), ui/ depends on nothing of the composition, only the command layer knows the context
 // (everything below it takes narrow dependencies), only main.ts builds it, and `process` is
-// touched only by the composition (compose.ts, process-streams.ts, boot.ts) and the files that
-// need a pid or a child process.
+// touched only by the composition (compose.ts, process-streams.ts, boot.ts, loader.ts) and the
+// files that need a pid or a child process.
 import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -76,7 +76,8 @@ describe("src/ architecture", () => {
     const allowed = new Set([
       "compose.ts", // the composition: env, argv, signals, the real streams
       "process-streams.ts", // the process's own stdout/stderr
-      "boot.ts", // the launcher's loader: Node's version and built-ins
+      "boot.ts", // the launcher: Node's version, its environment and built-ins
+      "loader.ts", // the launcher's loader (moved out of boot.ts): Node's built-ins
       "credentials/helper.ts", // the keychain helper is a child process
       "refill/journal.ts", // lock files carry the holder's pid
       "auth/guard-lock.ts", // the same for the lockout guard's lock

@@ -34,6 +34,22 @@ describe("dist/", () => {
     expect(bundle(contacts.reads)).toHaveLength(4);
   });
 
+  it("the loader is a module of main.js's pack; Node compiles only the small launcher", () => {
+    const mainText = readFileSync(join(dist, "main.js"), "utf8");
+    expect(mainText).toContain(
+      '\n"loader.js": function (exports, require, module, __filename, __dirname) {\n',
+    );
+    expect(
+      readdirSync(dist)
+        .filter((f) => f.endsWith(".js"))
+        .sort(),
+    ).toEqual(["boot.js", "main.js"]);
+    // The launcher holds no loader: no CachedLoader class, no cache writer.
+    const boot = readFileSync(join(dist, "boot.js"), "utf8");
+    expect(boot).not.toMatch(/class CachedLoader|saveCaches|writePrivateFile/);
+    expect(boot.length).toBeLessThan(mainText.length / 10);
+  });
+
   it("text without colour (a pipe) loads no chalk; FORCE_COLOR does", async () => {
     const chalk = bundleFilesNaming(/node_modules\/chalk\//);
     expect(chalk.size).toBeGreaterThan(0);

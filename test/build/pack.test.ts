@@ -8,7 +8,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { INLINE_LIMIT, packBundle } from "../../scripts/pack.mjs";
-import { CachedLoader } from "../../src/boot.js";
+import { compilePack } from "../../src/code-cache.js";
+import { CachedLoader } from "../../src/loader.js";
 import { cases } from "../helpers/cases.js";
 
 const dirs: string[] = [];
@@ -130,6 +131,32 @@ describe("packBundle", () => {
       { numRuns: cases(150) },
     );
     delete (globalThis as { rxportalPackTest?: number[] }).rxportalPackTest;
+  });
+
+  it("puts an intoMain file in main.js's pack, whatever the graph, and leaves no file of its own", async () => {
+    await fc.assert(
+      fc.asyncProperty(graphs, async (g) => {
+        const dir = writeBundle(g);
+        // A file nothing requires, standing for the loader (scripts/build.mjs).
+        writeFileSync(join(dir, "loader.js"), "exports.loader = true;\n//# sourceMappingURL=loader.js.map\n");
+        writeFileSync(
+          join(dir, "loader.js.map"),
+          JSON.stringify({ version: 3, sources: ["src/loader.ts"], mappings: "" }),
+        );
+        const files = [...Array.from({ length: g.size }, (_, i) => name(i)), "loader.js"];
+        const left = await packBundle(dir, files, { intoMain: ["loader.js"] });
+        expect(left).not.toContain("loader.js");
+        expect(readdirSync(dir).filter((f) => f.startsWith("loader.js"))).toEqual([]);
+        const main = compilePack(dir, join(dir, "main.js"), undefined).pack;
+        expect(Object.keys(main)).toContain("loader.js");
+        const module = { exports: {} as { loader?: boolean } };
+        main["loader.js"]?.call(module.exports, module.exports, () => undefined, module, "", "");
+        expect(module.exports.loader).toBe(true);
+        // main.js's own modules are all still there, first.
+        expect(Object.keys(main)[0]).toBe("main.js");
+      }),
+      { numRuns: cases(50) },
+    );
   });
 
   it("fails the build when a module requires a file the build did not write", async () => {

@@ -1,5 +1,5 @@
 // End to end: RXPORTAL_CODE_CACHE=node runs the built binary with Node's own compile cache (the
-// bench compares it with rxportal's loader, src/boot.ts). Where Node has none (Node 20), the same
+// bench compares it with rxportal's loader, src/loader.ts). Where Node has none (Node 20), the same
 // run works and writes nothing.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import * as nodeModule from "node:module";
