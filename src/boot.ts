@@ -16,7 +16,6 @@
 // anything a run reads or types. Anything wrong with one (missing, corrupt, from another Node or
 // another build, a folder that cannot be written) only means the code is compiled as usual.
 import { chmodSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import envPaths from "env-paths";
 import { cacheDirName, compilePack, type Pack, removeOtherBuilds } from "./code-cache.js";
@@ -78,12 +77,14 @@ export async function boot(distDir: string, argv: string[]): Promise<number> {
   // Normalised once: a pack's name is its path from here (bin/ passes ".../bin/../dist").
   const root = join(distDir);
   const mainFile = join(root, "main.js");
-  const nodeRequire = createRequire(mainFile);
   if (cacheDir !== undefined && process.env.RXPORTAL_CODE_CACHE === "node") {
+    const nodeRequire = (
+      process.getBuiltinModule("node:module") as typeof import("node:module")
+    ).createRequire(mainFile);
     // Node's require() compiles every file, with Node's cache (in a folder of its own name inside).
     const cached = enableNodeCompileCache(`${cacheDir}-node`);
     const pack = nodeRequire(mainFile) as Pack;
-    const code = await loaderOf(pack, root, nodeRequire).run(
+    const code = await loaderOf(pack, root).run(
       root,
       argv,
       { pack },
@@ -94,14 +95,21 @@ export async function boot(distDir: string, argv: string[]): Promise<number> {
     return code;
   }
   const main = compilePack(root, mainFile, cacheDir);
-  return loaderOf(main.pack, root, nodeRequire).run(root, argv, main, cacheDir);
+  return loaderOf(main.pack, root).run(root, argv, main, cacheDir);
 }
 
 /** Runs the loader's module from main.js's table (it requires Node's built-ins only). */
-function loaderOf(pack: Pack, distDir: string, nodeRequire: NodeJS.Require): Loader {
+function loaderOf(pack: Pack, distDir: string): Loader {
   const wrapper = pack["loader.js"];
   if (!wrapper) throw new Error(`${join(distDir, "main.js")} holds no loader.js: rebuild with npm run build`);
   const module = { exports: {} as unknown };
-  wrapper.call(module.exports, module.exports, nodeRequire, module, join(distDir, "loader.js"), distDir);
+  wrapper.call(module.exports, module.exports, builtin, module, join(distDir, "loader.js"), distDir);
   return module.exports as Loader;
+}
+
+/** require() for the loader's module: Node's built-ins, without node:module's resolver. */
+function builtin(id: string): unknown {
+  const module = process.getBuiltinModule(id);
+  if (module === undefined) throw new Error(`the loader requires ${id}, which is not a Node built-in`);
+  return module;
 }

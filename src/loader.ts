@@ -6,7 +6,6 @@
 // packs it compiled. This module is itself one of main.js's pack (the build puts it there), so it
 // is compiled with main.js's cache; the launcher hands over main.js's table as it read it.
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { type CompiledPack, compilePack, type Pack, removeOtherBuilds, type Wrapper } from "./code-cache.js";
 
@@ -111,7 +110,10 @@ export class CachedLoader {
       // Built-ins (all that bundled packages require) without a resolver; @napi-rs/keyring with one.
       const builtin = process.getBuiltinModule(id);
       if (builtin !== undefined) return builtin;
-      nodeRequire ??= createRequire(file);
+      // node:module only then: a run whose modules are all the bundle's never loads it.
+      nodeRequire ??= (process.getBuiltinModule("node:module") as typeof import("node:module")).createRequire(
+        file,
+      );
       return nodeRequire(id);
     };
   }
