@@ -1,8 +1,7 @@
 // End to end: `--timeout` is the whole command's budget, not each request's. Against a portal that
 // answers every request after 1.5 s, a command that needs two or more requests must stop at the
 // 2 s budget with exit 69 and say what did not answer, instead of running 1.5 s per request.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
@@ -38,37 +37,17 @@ beforeAll(async () => {
   await Promise.all(commands.map((c) => runCli(c.argv.slice(0, 2), { home, env: signIn })));
 }, 60_000);
 afterAll(() => sb.close());
+afterEach(() => sb.clearFaults());
 
 const signIn = { RXPORTAL_PASSWORD: SANDBOX_PASSWORD };
 const stack = /\n\s+at .+:\d+:\d+/;
 
-// The runs against the slow portal mostly wait, so they go two at a time (this machine kind has
-// two cores: no run waits for a core). Each has its own state folder: runs sharing one would sign
-// in one after the other behind the lockout guard's lock, and that wait is not what is measured.
-let running = 0;
-const queue: Array<() => void> = [];
-async function twoAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((resolve) => queue.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    queue.shift()?.();
-  }
-}
-const ownState = () => ({ ...signIn, RXPORTAL_STATE_DIR: mkdtempSync(join(tmpdir(), "rxportal-budget-")) });
-
-describe("--timeout is one budget for the whole command (built binary), portal answering after 1.5 s", () => {
-  beforeAll(() => sb.addFault({ kind: "latency", value: 1500 }));
-  afterAll(() => sb.clearFaults());
-
-  it.concurrent.each(commands)(
+describe("--timeout is one budget for the whole command (built binary)", () => {
+  it.each(commands)(
     "$argv.0 $argv.1 against a portal answering after 1.5 s ends within 2.5 s",
     async ({ argv, requests }) => {
-      const r = await twoAtATime(() =>
-        runCli(["--timeout", "2000", ...argv], { home, env: ownState(), timeoutMs: 10_000 }),
-      );
+      sb.addFault({ kind: "latency", value: 1500 });
+      const r = await runCli(["--timeout", "2000", ...argv], { home, env: signIn, timeoutMs: 10_000 });
       expect(r.ms).toBeLessThan(2500);
       expect(r.stderr).not.toMatch(stack);
       expect(r.stderr).not.toMatch(/internal error/);
@@ -89,24 +68,6 @@ describe("--timeout is one budget for the whole command (built binary), portal a
     },
   );
 
-  it.concurrent("--json: the budget's error is the one JSON error document", async () => {
-    const r = await twoAtATime(() =>
-      runCli(["--json", "--timeout", "2000", "orders", "--username", "pat.sample"], {
-        home,
-        env: ownState(),
-        timeoutMs: 10_000,
-      }),
-    );
-    expect(r.code).toBe(69);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.error).toMatchObject({ exitCode: 69, code: "timeout" });
-    expect(doc.error.message).toMatch(/--timeout 2000/);
-  });
-});
-
-describe("--timeout and the portal's own answers (built binary)", () => {
-  afterEach(() => sb.clearFaults());
-
   it("a Retry-After longer than what is left ends the command at once, saying when to try again", async () => {
     sb.addFault({ kind: "maintenance", value: 30 });
     const r = await runCli(["--timeout", "3000", "status"], { home, timeoutMs: 10_000 });
@@ -114,6 +75,19 @@ describe("--timeout and the portal's own answers (built binary)", () => {
     expect(r.ms).toBeLessThan(2000);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^rxportal: The portal is down for maintenance .*retry in 30 seconds/);
+  });
+
+  it("--json: the budget's error is the one JSON error document", async () => {
+    sb.addFault({ kind: "latency", value: 1500 });
+    const r = await runCli(["--json", "--timeout", "2000", "orders", "--username", "pat.sample"], {
+      home,
+      env: signIn,
+      timeoutMs: 10_000,
+    });
+    expect(r.code).toBe(69);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.error).toMatchObject({ exitCode: 69, code: "timeout" });
+    expect(doc.error.message).toMatch(/--timeout 2000/);
   });
 
   it("without --timeout each request keeps the profile's own limit, so slow answers still arrive", async () => {
