@@ -30,20 +30,6 @@ const lazyChildProcess = {
   },
 };
 
-// `import process from "node:process"` (env-paths, ora) is the global process, without loading
-// Node's module for it (a module whose whole body is that line, compiled on every start).
-const processGlobal = {
-  name: "process-global",
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?process$/ }, () => ({ path: "process", namespace: "process-global" }));
-    b.onLoad({ filter: /.*/, namespace: "process-global" }, () => ({
-      // An ES module's default: a CommonJS one would be copied by __toESM, every property of it.
-      contents: "export default process;",
-      loader: "js",
-    }));
-  },
-};
-
 // zod's core, classic and mini entry points each re-export every locale (`z.locales`, about 340 KB
 // of messages in 50 languages), and the chunk holding zod's core, which every portal command loads,
 // would carry them all. rxportal speaks through its own messages and uses zod's English ones only
@@ -129,7 +115,7 @@ await build({
   mainFields: ["module", "main"],
   // Native addons cannot be bundled.
   external: ["@napi-rs/keyring", "oidc-provider"],
-  plugins: [lazyChildProcess, processGlobal, builtinTree, zodEnglishOnly, chalkLevelGiven],
+  plugins: [lazyChildProcess, builtinTree, zodEnglishOnly, chalkLevelGiven],
   logLevel: "warning",
 });
 // Then every file becomes CommonJS (dist/package.json says so): the launcher keeps a V8 code cache
@@ -182,7 +168,6 @@ await build({
   entryPoints: [`${root}src/loader.ts`],
   outfile: `${fresh}/loader.js`,
   bundle: true,
-  plugins: [processGlobal],
   format: "cjs",
   platform: "node",
   target: "node20.19",
@@ -249,7 +234,6 @@ await build({
   entryPoints: [`${root}src/boot.ts`],
   outfile: `${fresh}/boot.js`,
   bundle: true,
-  plugins: [processGlobal],
   format: "cjs",
   platform: "node",
   target: "node20.19",
