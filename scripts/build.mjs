@@ -164,21 +164,25 @@ async function toCommonJs(file) {
 // The loader (src/loader.ts) goes into main.js's pack as a module of its own: the launcher
 // (dist/boot.js, below) compiles main.js with its cache and runs the loader from it, so that the
 // loader is compiled from a cache too; Node compiles only the small launcher itself.
-await build({
-  entryPoints: [`${root}src/loader.ts`],
-  outfile: `${fresh}/loader.js`,
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20.19",
-  sourcemap: "external",
-  legalComments: "none",
-  logLevel: "warning",
-});
+await bundleAlone("loader", { sourcemap: "external", legalComments: "none" });
 {
   const file = `${fresh}/loader.js`;
   const body = (await readFile(file, "utf8")).replace(/\/\/# sourceMappingURL=.*\s*$/, "");
   await writeFile(file, `${asciiOnly(file, plainBuiltins(body))}//# sourceMappingURL=loader.js.map\n`);
+}
+
+/** src/<name>.ts bundled on its own, as CommonJS, into dist/<name>.js. */
+function bundleAlone(name, options) {
+  return build({
+    entryPoints: [`${root}src/${name}.ts`],
+    outfile: `${fresh}/${name}.js`,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20.19",
+    logLevel: "warning",
+    ...options,
+  });
 }
 
 // Then the files are packed (scripts/pack.mjs): a run reads a few files instead of a file per chunk.
@@ -230,15 +234,8 @@ function asciiOnly(file, code) {
 // a cache made for other code is never used.
 const bundleHash = createHash("sha256");
 for (const file of packed.sort()) bundleHash.update(`${file}\0`).update(await readFile(`${fresh}/${file}`));
-await build({
-  entryPoints: [`${root}src/boot.ts`],
-  outfile: `${fresh}/boot.js`,
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20.19",
+await bundleAlone("boot", {
   define: { __BUNDLE_HASH__: JSON.stringify(bundleHash.digest("hex").slice(0, 16)) },
-  logLevel: "warning",
 });
 await writeFile(`${fresh}/boot.js`, plainBuiltins(await readFile(`${fresh}/boot.js`, "utf8")));
 
