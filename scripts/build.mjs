@@ -118,8 +118,8 @@ await build({
   plugins: [lazyChildProcess, builtinTree, zodEnglishOnly, chalkLevelGiven],
   logLevel: "warning",
 });
-// Then every file becomes CommonJS (dist/package.json says so): the launcher keeps a V8 code cache
-// per file, which vm.Script offers for scripts, not for ES modules (src/boot.ts), and an ES module
+// Then every file becomes CommonJS (dist/package.json says so): the loader keeps a V8 code cache
+// per file, which vm.Script offers for scripts, not for ES modules (src/loader.ts), and an ES module
 // anywhere on a run's path starts Node's ES module loader. esbuild splits only ES modules, hence the two steps: imports
 // between chunks become require() calls and import() becomes a require() in a promise, so
 // chunks still load only when a command asks for them.

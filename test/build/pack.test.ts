@@ -1,6 +1,6 @@
 // scripts/pack.mjs against generated bundles: random graphs of modules with imports (a require()
 // at the top) and import()s (a require() in a function), small and large, cycles included. Packed,
-// then loaded with the real loader (src/boot.ts) as a run would, every module reachable from
+// then loaded with the real loader (src/loader.ts) as a run would, every module reachable from
 // main.js must load, with its own exports, exactly once.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
