@@ -10,6 +10,8 @@ import { packBundle } from "./pack.mjs";
 const root = new URL("..", import.meta.url).pathname;
 const fresh = `${root}dist.build-${process.pid}`;
 const old = `${root}dist.old-${process.pid}`;
+// The comment esbuild ends a file with, naming its source map.
+const MAP_COMMENT = /\/\/# sourceMappingURL=.*\s*$/;
 
 // commander loads node:child_process at start-up only for git-style executable subcommands,
 // which rxportal does not use; that pulls in net, dgram and more on every run. Hand it a
@@ -133,7 +135,7 @@ await writeFile(`${fresh}/package.json`, `${JSON.stringify({ type: "commonjs" },
 async function toCommonJs(file) {
   // Bundled CommonJS packages (commander, undici, ...) still call require() for Node's built-ins
   // (esbuild resolved everything else); in CommonJS that is the loader's require() (src/loader.ts).
-  const body = (await readFile(file, "utf8")).replace(/\/\/# sourceMappingURL=.*\s*$/, "");
+  const body = (await readFile(file, "utf8")).replace(MAP_COMMENT, "");
   // The split build's source map goes in inline, so the new map points at src/ as before.
   const map = await readFile(`${file}.map`);
   const usesImportMeta = /\bimport\.meta\b/.test(body);
@@ -157,19 +159,21 @@ async function toCommonJs(file) {
   );
   if (/\bimport\.meta\b/.test(out.code)) throw new Error(`${file}: import.meta other than import.meta.url`);
   const name = file.slice(file.lastIndexOf("/") + 1);
-  await writeFile(file, `${asciiOnly(file, plainBuiltins(out.code))}//# sourceMappingURL=${name}.map\n`);
+  await writeCommonJs(file, out.code, `${name}.map`);
   await writeFile(`${file}.map`, out.map);
+}
+
+/** How each CommonJS file of dist/ is written: built-ins plain, in ASCII, naming its map if any. */
+function writeCommonJs(file, code, map) {
+  const text = asciiOnly(file, plainBuiltins(code.replace(MAP_COMMENT, "")));
+  return writeFile(file, map ? `${text}//# sourceMappingURL=${map}\n` : text);
 }
 
 // The loader (src/loader.ts) goes into main.js's pack as a module of its own: the launcher
 // (dist/boot.js, below) compiles main.js with its cache and runs the loader from it, so that the
 // loader is compiled from a cache too; Node compiles only the small launcher itself.
 await bundleAlone("loader", { sourcemap: "external", legalComments: "none" });
-{
-  const file = `${fresh}/loader.js`;
-  const body = (await readFile(file, "utf8")).replace(/\/\/# sourceMappingURL=.*\s*$/, "");
-  await writeFile(file, `${asciiOnly(file, plainBuiltins(body))}//# sourceMappingURL=loader.js.map\n`);
-}
+await writeCommonJs(`${fresh}/loader.js`, await readFile(`${fresh}/loader.js`, "utf8"), "loader.js.map");
 
 /** src/<name>.ts bundled on its own, as CommonJS, into dist/<name>.js. */
 function bundleAlone(name, options) {
@@ -237,7 +241,7 @@ for (const file of packed.sort()) bundleHash.update(`${file}\0`).update(await re
 await bundleAlone("boot", {
   define: { __BUNDLE_HASH__: JSON.stringify(bundleHash.digest("hex").slice(0, 16)) },
 });
-await writeFile(`${fresh}/boot.js`, plainBuiltins(await readFile(`${fresh}/boot.js`, "utf8")));
+await writeCommonJs(`${fresh}/boot.js`, await readFile(`${fresh}/boot.js`, "utf8"));
 
 await rename(`${root}dist`, old).catch(() => undefined);
 await rename(fresh, `${root}dist`);
