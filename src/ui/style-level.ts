@@ -32,7 +32,7 @@ export function colorLevel(ctx: StyleContext, stream: StreamName = "stdout"): 0 
   return 1;
 }
 
-export function isPlain(ctx: StyleContext, stream: StreamName): boolean {
+function isPlain(ctx: StyleContext, stream: StreamName): boolean {
   return isAccessible(ctx) || !ctx.io[stream].isTTY;
 }
 
@@ -64,17 +64,26 @@ export const noColor: ChalkInstance = noColorChain(false);
 
 type ChalkClass = typeof import("chalk").Chalk;
 
-/** The style for `stream`: the colourless stand-in at level 0, else a `Chalk` at the level. */
-export function styleWith(Chalk: ChalkClass | undefined, ctx: StyleContext, stream: StreamName): Style {
-  const level = colorLevel(ctx, stream);
+/** The style at `level`: the colourless stand-in at level 0, else a `Chalk` (given for colour). */
+function styleAt(
+  level: 0 | 1 | 2 | 3,
+  Chalk: ChalkClass | undefined,
+  ctx: StyleContext,
+  stream: StreamName,
+): Style {
   return {
     color: level === 0 || !Chalk ? noColor : new Chalk({ level }),
     plain: isPlain(ctx, stream),
   };
 }
 
+/** The style for `stream`, with chalk already loaded. */
+export function styleWith(Chalk: ChalkClass, ctx: StyleContext, stream: StreamName): Style {
+  return styleAt(colorLevel(ctx, stream), Chalk, ctx, stream);
+}
+
 /** The style for `stream`, loading chalk only when the stream gets colour. */
 export async function loadStyle(ctx: StyleContext, stream: StreamName = "stdout"): Promise<Style> {
-  const chalk = colorLevel(ctx, stream) === 0 ? undefined : (await import("chalk")).Chalk;
-  return styleWith(chalk, ctx, stream);
+  const level = colorLevel(ctx, stream);
+  return styleAt(level, level === 0 ? undefined : (await import("chalk")).Chalk, ctx, stream);
 }
