@@ -33,9 +33,10 @@ export const unlimitedBudget: Budget = {
 };
 
 /**
- * `startedAt` is when the budget began on the `now` clock (default: now). The process passes 0,
- * performance.now()'s origin, so Node's own start-up counts too: a script that says 2 seconds
- * measures from when it started rxportal.
+ * `now` is a monotonic clock in milliseconds (default performance.now()); `startedAt` is when the
+ * budget began on it (default: now). The process passes a clock that counts from its own start and
+ * 0, so Node's own start-up counts too: a script that says 2 seconds measures from when it started
+ * rxportal.
  */
 export function createBudget(
   totalMs: number | undefined,

@@ -9,6 +9,15 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/**
+ * Milliseconds on a clock that only moves forward, for deadlines and durations. The default is
+ * performance.now(); the process passes one with the same origin (its start) that does not load
+ * perf_hooks on first use (src/compose.ts).
+ */
+export type Monotonic = () => number;
+
+export const performanceNow: Monotonic = () => performance.now();
+
 /** A clock that starts at `start` and moves only when told to (tests, the sandbox's time travel). */
 export class ManualClock implements Clock {
   private current: number;

@@ -4,7 +4,7 @@
 import { join, resolve } from "node:path";
 import envPaths from "env-paths";
 import { type Budget, createBudget, unlimitedBudget } from "./budget.js";
-import { type Clock, systemClock } from "./clock.js";
+import { type Clock, type Monotonic, performanceNow, systemClock } from "./clock.js";
 // Config is loaded when a command first asks for it (it is a chunk of its own either way, shared
 // with the commands that read it), so `--help` and `--version` never read or load it.
 import type { LoadedConfig, Profile } from "./config/load.js";
@@ -21,11 +21,13 @@ export interface ContextInit {
   cwd: string;
   paths: AppPaths;
   clock?: Clock;
+  /** Default performance.now(). */
+  monotonic?: Monotonic;
   signal?: AbortSignal;
   fetchOverride?: typeof globalThis.fetch;
   prompter?: Prompter;
   credentials?: CredentialAccess;
-  /** When --timeout's budget began on performance.now()'s clock; default: when globals are set. */
+  /** When --timeout's budget began on the monotonic clock; default: when globals are set. */
   budgetStartedAt?: number;
 }
 
@@ -41,6 +43,7 @@ export function createContext(init: ContextInit): AppContext {
     env: init.env,
     cwd: init.cwd,
     clock: init.clock ?? systemClock,
+    monotonic: init.monotonic ?? performanceNow,
     paths: init.paths,
     globals: {},
     signal: init.signal ?? new AbortController().signal,
@@ -53,7 +56,7 @@ export function createContext(init: ContextInit): AppContext {
     },
     setGlobals(globals) {
       ctx.globals = globals;
-      ctx.budget = createBudget(globals.timeout, { startedAt: init.budgetStartedAt });
+      ctx.budget = createBudget(globals.timeout, { now: ctx.monotonic, startedAt: init.budgetStartedAt });
       if (globals.verbose || init.env.RXPORTAL_DEBUG === "1") {
         // In accessible mode the trace's own symbols (the client's arrows and ellipsis) are spelt
         // in ASCII too; by hand, so a trace loads nothing more (ui/plain-text.js is for all text).
@@ -126,6 +129,7 @@ export function createContext(init: ContextInit): AppContext {
         paths: profile.paths,
         trace: ctx.trace,
         clock: ctx.clock,
+        monotonic: ctx.monotonic,
         signal: ctx.signal,
         budget: ctx.budget,
         userAgent: "rxportal",
@@ -259,9 +263,12 @@ export async function createProcessContext(): Promise<AppContext> {
       dataDir: process.env.RXPORTAL_STATE_DIR ? resolve(process.env.RXPORTAL_STATE_DIR) : paths.data,
     },
     signal: controller.signal,
-    // performance.now() counts from the process's start: the budget includes Node's own start-up.
+    // The process's uptime: performance.now()'s clock (both count from the process's start), read
+    // without loading perf_hooks. Starting at 0, the budget includes Node's own start-up.
+    monotonic: () => process.uptime() * 1000,
     budgetStartedAt: 0,
   });
+  ctx.endsWithProcess = true;
   ctx.cleanups.push(() => {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);

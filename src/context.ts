@@ -5,7 +5,7 @@
 // UiContext: an AppContext satisfies each; doctor's ProbeEnv and refill's RefillDeps the commands
 // build), and tests pass just those fields.
 import type { Budget } from "./budget.js";
-import type { Clock } from "./clock.js";
+import type { Clock, Monotonic } from "./clock.js";
 import type { ConfigLocation, LoadedConfig, Profile } from "./config/load.js";
 import type { CredentialAccess } from "./credentials/access.js";
 import type { PortalClient } from "./portal/client.js";
@@ -43,6 +43,8 @@ export interface AppContext {
   env: Record<string, string | undefined>;
   cwd: string;
   clock: Clock;
+  /** Deadlines and --timeout's budget: milliseconds on a monotonic clock. */
+  monotonic: Monotonic;
   paths: AppPaths;
   globals: GlobalOptions;
   /** Aborted on Ctrl-C or SIGTERM. */
@@ -58,6 +60,11 @@ export interface AppContext {
   fetchOverride?: typeof globalThis.fetch;
   /** Functions to run before the process ends (closing the in-process sandbox, ...). */
   cleanups: (() => Promise<void> | void)[];
+  /**
+   * True in the CLI process (src/compose.ts), which ends with its command: what the cleanups need
+   * not close by hand (idle keep-alive sockets) closes with it. Unset in tests and embeddings.
+   */
+  endsWithProcess?: boolean;
   /** Set once by main.ts after parsing. */
   setGlobals(globals: GlobalOptions): void;
   locateConfig(): Promise<ConfigLocation>;

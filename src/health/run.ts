@@ -18,6 +18,8 @@ export interface HealthDeps extends HealthLoginDeps {
   config(): Promise<LoadedConfig>;
   /** The transport is closed at the end of the run. */
   cleanups: (() => Promise<void> | void)[];
+  /** The run ends with the process (AppContext.endsWithProcess). */
+  endsWithProcess?: boolean;
   /** --verbose. */
   trace?: (line: string) => void;
 }

@@ -11,7 +11,7 @@
 //   portal uses to replay the first answer instead of creating a second order.
 import type * as z from "zod/mini";
 import type { Budget } from "../budget.js";
-import { type Clock, systemClock } from "../clock.js";
+import { type Clock, type Monotonic, performanceNow, systemClock } from "../clock.js";
 import {
   AuthRequiredError,
   CliError,
@@ -76,6 +76,8 @@ export interface PortalClientOptions {
   trace?: (line: string) => void;
   /** For HTTP-date Retry-After values. */
   clock?: Clock;
+  /** Where each call's deadline is read. Default performance.now(). */
+  monotonic?: Monotonic;
   /** Injectable so tests do not wait for real backoff. Must reject when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Retries after the first attempt, for calls that may be retried. Default 2. */
@@ -179,10 +181,15 @@ class Deadline {
   private readonly timer: ReturnType<typeof setTimeout>;
   private readonly cleanups: Array<() => void> = [];
 
-  constructor(ms: number, signals: Array<AbortSignal | undefined>, budget?: Budget) {
+  constructor(
+    ms: number,
+    signals: Array<AbortSignal | undefined>,
+    budget: Budget | undefined,
+    private readonly now: Monotonic,
+  ) {
     const left = budget ? budget.remaining() : Number.POSITIVE_INFINITY;
     const limit = Math.max(0, Math.min(ms, left));
-    this.end = performance.now() + limit;
+    this.end = now() + limit;
     this.timer = setTimeout(() => {
       this.expired = true;
       if (limit < ms) this.budgetSpent = true;
@@ -221,7 +228,7 @@ class Deadline {
   }
 
   remaining(): number {
-    return this.end - performance.now();
+    return this.end - this.now();
   }
 
   /** The error to throw once a caller's signal aborted the call. */
@@ -255,6 +262,7 @@ export class PortalClient {
   private readonly paths: Partial<Record<OperationId, string>>;
   private readonly traceLine?: (line: string) => void;
   private readonly clock: Clock;
+  private readonly monotonic: Monotonic;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly maxRetries: number;
   private readonly maxRetryAfterMs: number;
@@ -276,6 +284,7 @@ export class PortalClient {
     }
     this.traceLine = opts.trace;
     this.clock = opts.clock ?? systemClock;
+    this.monotonic = opts.monotonic ?? performanceNow;
     this.sleep = opts.sleep ?? defaultSleep;
     this.maxRetries = Math.max(0, opts.maxRetries ?? DEFAULT_MAX_RETRIES);
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
@@ -400,9 +409,9 @@ export class PortalClient {
     // the portal replay its first answer, which is exactly what an interrupted order needs.
     const retryable =
       op.method !== "POST" || (id === "orderRefills" && headers["idempotency-key"] !== undefined);
-    const deadline = new Deadline(this.timeoutMs, [this.signal, init.signal], this.budget);
+    const deadline = new Deadline(this.timeoutMs, [this.signal, init.signal], this.budget, this.monotonic);
     const maxRetries = Math.max(0, init.maxRetries ?? this.maxRetries);
-    const started = performance.now();
+    const started = this.monotonic();
     const requestLine = `→ ${op.method} ${redactUrl(url)}${
       body === undefined ? "" : ` ${JSON.stringify(redactBody(init.body))}`
     }${headers["idempotency-key"] ? ` Idempotency-Key: ${headers["idempotency-key"]}` : ""}`;
@@ -418,7 +427,7 @@ export class PortalClient {
               requestId: outcome.requestId,
               status: outcome.status,
               ...(outcome.replayed ? { replayed: true } : {}),
-              durationMs: Math.round(performance.now() - started),
+              durationMs: Math.round(this.monotonic() - started),
               attempts: attempt,
             },
           };
@@ -452,8 +461,8 @@ export class PortalClient {
     body: string | undefined,
     deadline: Deadline,
   ): Promise<Attempt<T>> {
-    const t0 = performance.now();
-    const elapsed = () => `${Math.round(performance.now() - t0)} ms`;
+    const t0 = this.monotonic();
+    const elapsed = () => `${Math.round(this.monotonic() - t0)} ms`;
     const transportFailure = (
       cause: unknown,
       phase: "request" | "body",

@@ -88,6 +88,48 @@ describe("direct requests (node:http)", () => {
     await fetch.close();
   });
 
+  it("close({ keepIdle: true }) leaves an idle keep-alive connection open; close() ends it", async () => {
+    let open = 0;
+    const server = http.createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(STATUS));
+    });
+    server.on("connection", (socket) => {
+      open++;
+      socket.on("close", () => open--);
+    });
+    const port = await listen(server);
+    const fetch = createDirectFetch({ connectTimeoutMs: 2000 });
+    const client = clientFor(`http://127.0.0.1:${port}/api/v1`, fetch);
+    expect((await client.getStatus()).status).toBe("operational");
+    await fetch.close({ keepIdle: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(open, "the idle connection is left to the process's end").toBe(1);
+    await fetch.close();
+    await expect.poll(() => open, { timeout: 2000 }).toBe(0);
+  });
+
+  it("close({ keepIdle: true }) still ends a request that is out, at once", async () => {
+    let asked = 0;
+    // Never answers: only the close can end the request before the client's 3 s limit.
+    const server = http.createServer(() => {
+      asked++;
+    });
+    const port = await listen(server);
+    const fetch = createDirectFetch({ connectTimeoutMs: 2000 });
+    const client = clientFor(`http://127.0.0.1:${port}/api/v1`, fetch);
+    const started = Date.now();
+    const pending = client.getStatus().then(
+      () => "answered",
+      (error: Error) => error,
+    );
+    await expect.poll(() => asked, { timeout: 2000 }).toBe(1);
+    await fetch.close({ keepIdle: true });
+    const outcome = await pending;
+    expect(outcome).toBeInstanceOf(Error);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
   it("refuses plain http:// to a name that resolves off this machine, before connecting", async () => {
     const asked: string[] = [];
     const fetch = createDirectFetch({

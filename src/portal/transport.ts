@@ -178,7 +178,7 @@ export function createDirectFetch(opts: {
   connectTimeoutMs: number;
   /** Tests only: stands in for dns.lookup on http:// requests. */
   resolve?: Resolve;
-}): PortalFetch {
+}): ClosableFetch {
   const httpLookup = loopbackOnlyLookup(opts.resolve);
   const httpAgent = new HttpAgent({ keepAlive: true });
   // node:https (and with it node:tls) is loaded by the first https:// request, not before: a
@@ -268,18 +268,43 @@ export function createDirectFetch(opts: {
     });
   };
   return Object.assign(directFetch as unknown as typeof globalThis.fetch, {
-    async close() {
-      httpAgent.destroy();
-      if (https) (await https.catch(() => undefined))?.agent.destroy();
+    async close(opts: CloseOptions = {}) {
+      closeAgent(httpAgent, opts);
+      if (https) {
+        const tls = await https.catch(() => undefined);
+        if (tls) closeAgent(tls.agent, opts);
+      }
     },
   });
+}
+
+export interface CloseOptions {
+  /**
+   * Leave idle keep-alive sockets open: for a process about to end, which closes them anyway
+   * (node:http unreferences an idle socket, so it does not hold the process open). Destroying
+   * them would make Node build a stream for the process's stderr on the way out.
+   */
+  keepIdle?: boolean;
+}
+
+/** A transport that can be closed with options (createTransport's). */
+export type ClosableFetch = PortalFetch & { close(opts?: CloseOptions): Promise<void> };
+
+function closeAgent(agent: HttpAgent | HttpsAgent, opts: CloseOptions): void {
+  if (!opts.keepIdle) {
+    agent.destroy();
+    return;
+  }
+  // Only the sockets with a request still out: a command that failed while another of its
+  // requests was running must not wait for that answer.
+  for (const sockets of Object.values(agent.sockets)) for (const socket of sockets ?? []) socket.destroy();
 }
 
 /**
  * The portal fetch: direct over node:http/https, or through undici's EnvHttpProxyAgent for the
  * requests that the environment's proxy settings send through a proxy.
  */
-export function createTransport(opts: TransportOptions): PortalFetch {
+export function createTransport(opts: TransportOptions): ClosableFetch {
   const direct = createDirectFetch(opts);
   let proxied: Promise<PortalFetch> | undefined;
   const proxyFor = new Map<string, ProxyMark | null>();
@@ -310,8 +335,8 @@ export function createTransport(opts: TransportOptions): PortalFetch {
     }
   };
   return Object.assign(transport as unknown as typeof globalThis.fetch, {
-    async close() {
-      await direct.close();
+    async close(closing: CloseOptions = {}) {
+      await direct.close(closing);
       if (proxied) await (await proxied.catch(() => undefined))?.close();
     },
   });
@@ -319,13 +344,18 @@ export function createTransport(opts: TransportOptions): PortalFetch {
 
 /**
  * The transport for one command (ctx.portal() and health both call this), closed by the
- * command's cleanups: idle keep-alive sockets would otherwise hold the process open.
+ * command's cleanups. When the process ends with the command, its idle keep-alive sockets are
+ * left to close with it (CloseOptions.keepIdle).
  */
 export function portalTransport(
-  deps: { env: Record<string, string | undefined>; cleanups: (() => Promise<void> | void)[] },
+  deps: {
+    env: Record<string, string | undefined>;
+    cleanups: (() => Promise<void> | void)[];
+    endsWithProcess?: boolean;
+  },
   timeoutMs: number,
 ): PortalFetch {
   const transport = createTransport({ env: deps.env, connectTimeoutMs: Math.min(timeoutMs, 5_000) });
-  deps.cleanups.push(() => transport.close());
+  deps.cleanups.push(() => transport.close({ keepIdle: deps.endsWithProcess === true }));
   return transport;
 }
