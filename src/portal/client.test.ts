@@ -272,6 +272,28 @@ describe("rate limits and retries", () => {
     expect(meta.attempts).toBe(2);
   });
 
+  it("reads its deadline and durations on the monotonic clock it is given", async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE}/status`, () =>
+        ++calls === 1 ? problem(429, "rate_limited", {}, { "retry-after": "1" }) : HttpResponse.json(STATUS),
+      ),
+    );
+    // A clock that stands still: the call took 0 ms by it, and a 1 s wait fits the 5 s limit.
+    const still = makeClient({ timeoutMs: 5000, monotonic: () => 42 });
+    const { meta } = await still.client.call("getStatus");
+    expect(meta).toMatchObject({ attempts: 2, durationMs: 0 });
+    // A clock that jumps 10 s at every reading: the limit is spent before the retry, so the 429 is
+    // the answer, with its Retry-After.
+    calls = 0;
+    let now = 0;
+    const jumping = makeClient({ timeoutMs: 5000, monotonic: () => (now += 10_000) });
+    const e = await rejection(jumping.client.call("getStatus"));
+    expect(calls).toBe(1);
+    expect(jumping.waits).toEqual([]);
+    expect(e).toMatchObject({ code: "rate_limited", retryAfterSeconds: 1 });
+  });
+
   it("retries a GET after 429, honouring Retry-After as an HTTP-date against the clock", async () => {
     const clock = new ManualClock(Date.parse("2025-03-01T12:00:00Z"));
     let calls = 0;
