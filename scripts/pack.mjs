@@ -3,7 +3,7 @@
 // files, and each file a run loads costs it two reads, a cache to check and a script to compile
 // and run (src/loader.ts). A pack is one file holding several of those modules, each as a function
 // that runs only when it is first required, as a file would have run:
-//   module.exports = {
+//   (typeof module === "object" ? module : {}).exports = {
 //   "chunks/contacts-X.js": function (exports, require, module, __filename, __dirname) {...},
 //   ...
 //   };
@@ -16,6 +16,14 @@
 // own pack, in main.js's, or as a root's file.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { posix } from "node:path";
+
+/**
+ * A pack's first line. Under require() (Node's own compile cache, RXPORTAL_CODE_CACHE=node) it
+ * sets module.exports; run as a script (src/code-cache.ts), where no `module` exists, the table
+ * is the script's value. So the loader compiles the file's text as it is, with no wrapper around
+ * it: V8 would copy a wrapped text into one new string per pack on every run.
+ */
+export const PACK_START = '(typeof module === "object" ? module : {}).exports = {';
 
 /** Larger files stay a pack (a root) of their own instead of being copied into every pack. */
 export const INLINE_LIMIT = 16 * 1024;
@@ -80,7 +88,7 @@ export async function packBundle(dir, files, { intoMain = [] } = {}) {
   }
 
   for (const [root, modules] of packs) {
-    let text = "module.exports = {\n";
+    let text = `${PACK_START}\n`;
     let line = 1;
     const sections = [];
     for (const file of modules) {

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PACK_START } from "../scripts/pack.mjs";
 import { cacheDirName, codeCacheDir, enableNodeCompileCache } from "./boot.js";
 import { compilePack } from "./code-cache.js";
 import { CachedLoader } from "./loader.js";
@@ -12,7 +13,7 @@ let cacheDir: string;
 
 /** A pack of CommonJS modules, as scripts/pack.mjs writes them. */
 const pack = (modules: Record<string, string>) =>
-  `module.exports = {\n${Object.entries(modules)
+  `${PACK_START}\n${Object.entries(modules)
     .map(
       ([name, code]) =>
         `${JSON.stringify(name)}: function (exports, require, module, __filename, __dirname) {\n${code}},\n`,

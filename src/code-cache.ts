@@ -6,11 +6,6 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { Script } from "node:vm";
 
-// The wrapper sits on a line of its own, so that line and column numbers in stack traces are the
-// file's own (lineOffset -1).
-const WRAPPER_START = "(function (exports, require, module, __filename, __dirname) {\n";
-const WRAPPER_END = "\n})";
-
 export type Wrapper = (
   exports: unknown,
   require: (id: string) => unknown,
@@ -53,25 +48,14 @@ export function compilePack(
       cachedData = undefined;
     }
   }
-  const script = new Script(WRAPPER_START + source + WRAPPER_END, {
-    filename: file,
-    lineOffset: -1,
-    cachedData,
-  });
+  // The text as it is (scripts/pack.mjs, PACK_START): its value is the table of modules.
+  const script = new Script(source, { filename: file, cachedData });
   const taken = cachedData && !script.cachedDataRejected ? cachedData.length : 0;
-  const module = { exports: {} as unknown };
-  (script.runInThisContext() as Wrapper).call(
-    module.exports,
-    module.exports,
-    () => {
-      throw new Error(`${file}: a pack requires nothing itself`);
-    },
-    module,
-    file,
-    dirname(file),
-  );
+  const pack = script.runInThisContext() as Pack;
+  if (pack === null || typeof pack !== "object")
+    throw new Error(`${file} is not a pack: rebuild with npm run build`);
   return {
-    pack: module.exports as Pack,
+    pack,
     compiled: { script, cacheFile: cacheFile || undefined, name, taken },
   };
 }

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PACK_START } from "../../scripts/pack.mjs";
 import { bundleFilesNaming, dist, runReading } from "../helpers/bundle-reads.js";
 
 const files = [
@@ -17,7 +18,7 @@ describe("dist/", () => {
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       const text = readFileSync(join(dist, file), "utf8");
-      expect(text.startsWith("module.exports = {\n"), file).toBe(true);
+      expect(text.startsWith(`${PACK_START}\n`), file).toBe(true);
       // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is ASCII's.
       expect(/[^\u0000-\u007f]/.exec(text)?.[0], file).toBeUndefined();
     }
