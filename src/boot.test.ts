@@ -78,6 +78,24 @@ const adopted = (dir: string | undefined) => {
   return { loader, exports: loader.load(main) as Exports, taken: read.compiled.taken };
 };
 
+describe("compilePack", () => {
+  it("takes a pack's text as it is, under vm and under require() alike", async () => {
+    const { createRequire } = await import("node:module");
+    const viaRequire = createRequire(main)(main) as Record<string, unknown>;
+    const viaScript = compilePack(root, main, undefined).pack;
+    expect(Object.keys(viaScript)).toEqual(["main.js"]);
+    expect(Object.keys(viaRequire)).toEqual(Object.keys(viaScript));
+  });
+
+  it("refuses a file that is not a pack, naming it", () => {
+    const file = join(root, "not-a-pack.js");
+    writeFileSync(file, "42;\n");
+    expect(() => compilePack(root, file, undefined)).toThrow(
+      `${file} is not a pack: rebuild with npm run build`,
+    );
+  });
+});
+
 describe("CachedLoader with main.js read by the launcher", () => {
   it("runs main.js from the table it was given, not a second read", () => {
     const { loader, exports } = adopted(undefined);
