@@ -22,6 +22,8 @@ export interface OidcProbeDeps {
   /** Tests inject a fetch; otherwise rxportal's transport (proxy variables, NODE_EXTRA_CA_CERTS). */
   fetch?: typeof globalThis.fetch;
   cleanups: (() => Promise<void> | void)[];
+  /** The run ends with the process (AppContext.endsWithProcess). */
+  endsWithProcess?: boolean;
   trace?: (line: string) => void;
   /** The access token kept for this profile's member, if any: its iat is the provider's clock too. */
   keptToken?(): Promise<string | undefined>;
@@ -162,7 +164,7 @@ async function observeProvider(
   const base =
     deps.fetch ??
     ((await import("../portal/transport.js")).portalTransport(
-      { env: penv.env, cleanups: deps.cleanups },
+      { env: penv.env, cleanups: deps.cleanups, endsWithProcess: deps.endsWithProcess },
       penv.timeoutMs,
     ) as unknown as typeof globalThis.fetch);
   const oidcDeps: OidcDeps = {

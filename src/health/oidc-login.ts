@@ -21,6 +21,8 @@ export interface OidcHealthDeps extends SignInDeps {
   cwd: string;
   credentials(): Promise<CredentialAccess>;
   cleanups?: (() => Promise<void> | void)[];
+  /** The run ends with the process (AppContext.endsWithProcess). */
+  endsWithProcess?: boolean;
   trace?: (line: string) => void;
 }
 

@@ -29,6 +29,8 @@ export interface OidcDeps {
   fetchOverride?: typeof globalThis.fetch;
   env: Record<string, string | undefined>;
   cleanups?: (() => Promise<void> | void)[];
+  /** The run ends with the process (AppContext.endsWithProcess), and the transport with it. */
+  endsWithProcess?: boolean;
   trace?: (line: string) => void;
   /**
    * One request's time limit (default REQUEST_TIMEOUT_MS): health gives the probe's own, so a
@@ -168,7 +170,7 @@ export class OidcProvider {
       adapted(
         deps.fetchOverride ??
           (await import("../../portal/transport.js")).portalTransport(
-            { env: deps.env, cleanups: deps.cleanups ?? [] },
+            { env: deps.env, cleanups: deps.cleanups ?? [], endsWithProcess: deps.endsWithProcess },
             deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
           ),
       ),

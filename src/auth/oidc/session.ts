@@ -17,7 +17,7 @@ import { displayName, type IdTokenClaims } from "./id-token.js";
 import { type OidcDeps, OidcProvider, type TokenSet } from "./provider.js";
 
 export type OidcSessionDeps = SessionDeps &
-  Pick<OidcDeps, "cleanups" | "trace"> & {
+  Pick<OidcDeps, "cleanups" | "endsWithProcess" | "trace"> & {
     /** --sandbox --oidc: the embedded provider approves device codes by itself. */
     globals: { sandbox?: boolean; oidc?: boolean };
   };

@@ -99,6 +99,7 @@ export async function doctorCommand(ctx: AppContext, flags: DoctorFlags): Promis
       signal: ctx.signal,
       fetch: ctx.fetchOverride,
       cleanups: ctx.cleanups,
+      endsWithProcess: ctx.endsWithProcess,
       trace: ctx.trace,
       keptToken: async () => {
         if (!username) return undefined;
