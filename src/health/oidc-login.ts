@@ -133,12 +133,23 @@ export function oidcLoginStep(
   let current = credential.kind === "client" ? "" : credential.refreshToken;
   /** The provider refused the grant: reported again as it was, never sent again. */
   let refused: PhaseResult | undefined;
+  /**
+   * The provider's transport, made at the first login and kept for the step's life, as the
+   * target's portal transport is: `health serve` logs in again and again, and a transport per
+   * login would leave one more agent, and one more close among the cleanups, every time.
+   */
+  let providerFetch: Promise<typeof globalThis.fetch> | undefined;
   return async (client: PortalClient): Promise<LoginOutcome> => {
     const at = new Date(deps.clock.now()).toISOString();
     const phases: PhaseResult[] = [];
     const { OidcProvider } = await import("../auth/oidc/provider.js");
+    providerFetch ??= providerTransport(deps, profile.timeoutMs);
+    const fetchOverride = await providerFetch;
     // Each provider request within the probe's own deadline (the profile's timeoutMs).
-    const timed = Object.create(deps, { requestTimeoutMs: { value: profile.timeoutMs } }) as OidcHealthDeps;
+    const timed = Object.create(deps, {
+      requestTimeoutMs: { value: profile.timeoutMs },
+      fetchOverride: { value: fetchOverride },
+    }) as OidcHealthDeps;
     let provider: import("../auth/oidc/provider.js").OidcProvider | undefined;
     phases.push(
       await timePhase("discovery", async () => {
@@ -216,4 +227,14 @@ async function keepRotated(
     refreshToken,
     expiresAt: new Date(deps.clock.now() + expiresIn * 1000).toISOString(),
   });
+}
+
+/** The provider's transport: rxportal's own (src/portal/transport.ts), unless a test injects fetch. */
+async function providerTransport(deps: OidcHealthDeps, timeoutMs: number): Promise<typeof globalThis.fetch> {
+  if (deps.fetchOverride) return deps.fetchOverride;
+  const { portalTransport } = await import("../portal/transport.js");
+  return portalTransport(
+    { env: deps.env, cleanups: deps.cleanups ?? [], endsWithProcess: deps.endsWithProcess },
+    timeoutMs,
+  );
 }

@@ -72,6 +72,23 @@ describe("health --login with auth.monitor (client credentials)", () => {
     await closeContext(t.ctx);
   });
 
+  it("probes again and again over one provider transport (rxportal's own): the cleanups do not grow per login", async () => {
+    const t = context({ RXPORTAL_CLIENT_SECRET: sbx.monitorSecret });
+    // rxportal's own transport, as the CLI has it, instead of the test's fetch.
+    t.ctx.fetchOverride = undefined;
+    const prepared = await prepareHealth(t.ctx, { login: true, profile: ["monitor"] }, buildThresholds({}));
+    const counts: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const report = await runHealth(t.ctx, prepared);
+      expect(phases(report)).toContain("discovery:ok");
+      expect(phases(report)).toContain("me:ok");
+      counts.push(t.ctx.cleanups.length);
+    }
+    // The first login makes the provider's transport; later ones reuse it.
+    expect(new Set(counts).size).toBe(1);
+    await closeContext(t.ctx);
+  });
+
   it("a provider that accepts and never answers: the token phase times out within timeoutMs, CRITICAL, not a hang", async () => {
     const t = context({ RXPORTAL_CLIENT_SECRET: sbx.monitorSecret });
     sbx.delays.set("/token", 30_000);
