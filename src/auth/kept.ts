@@ -145,4 +145,9 @@ export interface SignedIn {
   username: string;
   /** False when the session lives only for this run (no persistent keychain). */
   kept: boolean;
+  /**
+   * The signed-in member's id when the sign-in told it (the login's `member`, kept with the
+   * session): a command may ask for the member's own data before GET /me answers.
+   */
+  memberId?: string;
 }

@@ -34,6 +34,22 @@ function setup() {
     sent.push({ method: init?.method ?? "GET", path: url.pathname.replace("/api/v1", ""), authorization });
     const json = (body: unknown) =>
       new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+    if (url.pathname.endsWith("/auth/policy")) {
+      return json({
+        lockout: { maxAttempts: 5, lockMinutes: 15 },
+        password: { minLength: 8, maxLength: 64, requireClasses: [], minClasses: 1, disallowUsername: true },
+        resetCode: { length: 6, ttlMinutes: 10 },
+        mfa: { channels: [] },
+      });
+    }
+    if (url.pathname.endsWith("/auth/login")) {
+      return json({
+        result: "ok",
+        accessToken: "new-token",
+        expiresIn: 900,
+        member: { memberId: "M7", name: "Alice" },
+      });
+    }
     if (url.pathname.endsWith("/auth/token/refresh")) {
       return json({ result: "ok", accessToken: "fresh-token", refreshToken: "refresh-2", expiresIn: 900 });
     }
@@ -91,6 +107,38 @@ describe("requireSession (SessionDeps only)", () => {
       accessToken: "fresh-token",
       refreshToken: "refresh-2",
     });
+  });
+
+  it("tells the member's id when the sign-in did: kept with the session, kept through a refresh, from a login", async () => {
+    const kept = setup();
+    await kept.credentials.store.setSession("test", "alice", {
+      accessToken: "kept-token",
+      expiresAt: new Date(NOW + 600_000).toISOString(),
+      memberId: "M1",
+    });
+    expect((await requireSession(kept.deps)).memberId).toBe("M1");
+
+    const refreshed = setup();
+    await refreshed.credentials.store.setSession("test", "alice", {
+      accessToken: "old-token",
+      refreshToken: "refresh-1",
+      expiresAt: new Date(NOW - 1_000).toISOString(),
+      memberId: "M1",
+    });
+    expect((await requireSession(refreshed.deps)).memberId).toBe("M1");
+
+    // A session kept without one (an older rxportal's): no id, and nothing guessed.
+    const unknown = setup();
+    await unknown.credentials.store.setSession("test", "alice", {
+      accessToken: "kept-token",
+      expiresAt: new Date(NOW + 600_000).toISOString(),
+    });
+    expect(await requireSession(unknown.deps)).not.toHaveProperty("memberId");
+
+    const fresh = setup();
+    const signed = await requireSession({ ...fresh.deps, env: { RXPORTAL_PASSWORD: "Correct-Horse-9" } });
+    expect(fresh.sent.map((r) => r.path)).toEqual(["/auth/policy", "/auth/login"]);
+    expect(signed.memberId).toBe("M7");
   });
 
   it("no session and no way to sign in unattended: exit 77, nothing sent", async () => {

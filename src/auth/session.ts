@@ -154,7 +154,15 @@ export async function signInAndKeep(
     rememberUsername(ctx, profile.name, username),
     markSignedOut(ctx, profile.name, username, false),
   ]);
-  return { client: client.as(ok), profile, username, kept, ok, passwordSource: source };
+  return {
+    client: client.as(ok),
+    profile,
+    username,
+    kept,
+    ok,
+    passwordSource: source,
+    memberId: ok.member.memberId,
+  };
 }
 
 /**
@@ -173,7 +181,13 @@ export async function requireSession(ctx: SessionDeps, opts: SessionOptions = {}
   if (username && creds.persistent) {
     const session = await creds.store.getSession(profile.name, username).catch(() => undefined);
     if (session && Date.parse(session.expiresAt) - EXPIRY_MARGIN_MS > ctx.clock.now()) {
-      return { client: client.as(session), profile, username, kept: true };
+      return {
+        client: client.as(session),
+        profile,
+        username,
+        kept: true,
+        ...(session.memberId ? { memberId: session.memberId } : {}),
+      };
     }
     if (session?.refreshToken) {
       try {
@@ -184,7 +198,13 @@ export async function requireSession(ctx: SessionDeps, opts: SessionOptions = {}
           memberId: session.memberId,
           name: session.name,
         });
-        return { client: client.as(fresh), profile, username, kept: true };
+        return {
+          client: client.as(fresh),
+          profile,
+          username,
+          kept: true,
+          ...(session.memberId ? { memberId: session.memberId } : {}),
+        };
       } catch (error) {
         if (!(error instanceof AuthRequiredError)) throw error;
         await creds.store.deleteSession(profile.name, username).catch(() => false);

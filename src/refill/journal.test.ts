@@ -16,6 +16,7 @@ import {
   intentLockName,
   JournalBusyError,
   JournalFileError,
+  JournalFolderError,
   type JournalResult,
   MAX_ENTRY_BYTES,
   RefillJournal,
@@ -291,6 +292,23 @@ describe("readJournalFile", () => {
     await journal.create({ ...account, memberId: "M1", rxIds: ["RX-1"] });
     mkdirSync(join(journal.dir, "0f8fad5b-d9cb-469f-a165-70867728950e.json"));
     await expect(journal.list()).rejects.toBeInstanceOf(JournalFileError);
+  });
+
+  it("list() refuses a journal folder that is not one (exit 78, naming it), and leaves it there", async () => {
+    const journal = new RefillJournal(dataDir());
+    writeFileSync(journal.dir, "not a folder");
+    const error = await journal.list().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(JournalFolderError);
+    expect(error).toMatchObject({ exitCode: 78, file: journal.dir });
+    expect((error as Error).message).toBe(`The refill journal's folder ${journal.dir} is not a folder.`);
+    expect(readFileSync(journal.dir, "utf8")).toBe("not a folder");
+    // A data folder that is itself a file: the same answer, not an internal error.
+    const file = join(dataDir(), "data");
+    writeFileSync(file, "");
+    await expect(new RefillJournal(file).open()).rejects.toBeInstanceOf(JournalFolderError);
   });
 });
 

@@ -27,6 +27,9 @@ import * as z from "zod/mini";
 import "../zod-messages.js";
 import { CliError, ConfigError, ExitCode, InterruptedError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFile } from "../state/files.js";
+import { journalDir } from "./journal-folder.js";
+
+export { JOURNAL_FOLDER } from "./journal-folder.js";
 
 // Reading the journal (every `refill list` and `refill order` does) is synchronous: a few small
 // files in a local folder. Writing and locking, only when an order is placed, go through
@@ -34,8 +37,6 @@ import { ensurePrivateDir, writePrivateFile } from "../state/files.js";
 const fsp = () => promises;
 // node:crypto too, for the keys and lock tokens a write needs: reading loads none of it.
 const nodeCrypto = () => import("node:crypto");
-
-export const JOURNAL_FOLDER = "refill-journal";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -138,6 +139,17 @@ export class JournalFileError extends ConfigError {
   }
 }
 
+/** The journal's folder is there but cannot be read as one: rxportal neither guesses nor moves it. */
+export class JournalFolderError extends ConfigError {
+  constructor(dir: string, problem: string) {
+    super(`The refill journal's folder ${dir} ${problem}.`, {
+      file: dir,
+      hint: "Make it a folder rxportal can read (nothing is moved or deleted for you), then try again.",
+      details: { code: "journal_folder_refused", file: dir },
+    });
+  }
+}
+
 /** Exit 75: another rxportal holds this member's ordering lock (a double click, a second cron job). */
 export class JournalBusyError extends CliError {
   constructor(lockFile: string) {
@@ -161,7 +173,7 @@ export class RefillJournal {
   private readonly now: () => number;
 
   constructor(dataDir: string, opts: { now?: () => number } = {}) {
-    this.dir = join(dataDir, JOURNAL_FOLDER);
+    this.dir = journalDir(dataDir);
     this.now = opts.now ?? Date.now;
   }
 
@@ -215,7 +227,11 @@ export class RefillJournal {
     try {
       names = readdirSync(this.dir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { entries: [], damaged: [] };
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return { entries: [], damaged: [] };
+      if (code === "ENOTDIR") throw new JournalFolderError(this.dir, "is not a folder");
+      if (code === "EACCES" || code === "EPERM")
+        throw new JournalFolderError(this.dir, "cannot be read (permission denied)");
       throw error;
     }
     const entries: JournalEntry[] = [];

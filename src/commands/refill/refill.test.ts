@@ -1,7 +1,7 @@
 // refill list / order / pending against msw: every way the portal can answer a refill order, and
 // what is left in the journal after each.
 
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -85,7 +85,9 @@ function portal(answer: (n: number, sent: Sent) => Response | Promise<Response>)
 
 const fast = { policy: { backoffMs: 1, sleep: async () => {} } };
 
-async function signedIn(opts: { prompter?: Prompter; json?: boolean; timeout?: number; dir?: string } = {}) {
+async function signedIn(
+  opts: { prompter?: Prompter; json?: boolean; timeout?: number; dir?: string; memberId?: string } = {},
+) {
   const t = testContext({
     baseUrl: BASE,
     prompter: opts.prompter,
@@ -95,6 +97,7 @@ async function signedIn(opts: { prompter?: Prompter; json?: boolean; timeout?: n
   await t.credentials.store.setSession("test", "alice", {
     accessToken: "tok-abc",
     expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    ...(opts.memberId ? { memberId: opts.memberId } : {}),
   });
   return t;
 }
@@ -170,6 +173,119 @@ describe("refill list", () => {
     const t = await signedIn();
     expect(await exec(t, () => refillListCommand(t.ctx, { username: "alice" }))).toBe(77);
     expect(t.stderr.text).toMatch(/expired.*rxportal login/);
+  });
+
+  /** GET /me answered only once the member's own list was asked for (or after `waitMs`). */
+  function portalSeeing(me: typeof ME, waitMs = 1000): string[] {
+    const seen: string[] = [];
+    let selfAsked: () => void = () => {};
+    const asked = new Promise<void>((resolve) => {
+      selfAsked = resolve;
+    });
+    server.use(
+      http.get(`${BASE}/me`, async () => {
+        seen.push("me asked");
+        await Promise.race([asked, delay(waitMs)]);
+        seen.push("me answered");
+        return HttpResponse.json(me);
+      }),
+      http.get(`${BASE}/prescriptions`, ({ request }) => {
+        const member = new URL(request.url).searchParams.get("memberId") ?? "";
+        seen.push(`prescriptions ${member}`);
+        if (member === me.memberId) selfAsked();
+        const items = PRESCRIPTIONS[member];
+        return items ? HttpResponse.json({ items }) : problem(403, "forbidden");
+      }),
+    );
+    return seen;
+  }
+
+  it("with the member known from the sign-in, asks for the member's own list beside GET /me, the dependents' after it", async () => {
+    const seen = portalSeeing(ME);
+    const t = await signedIn({ json: true, memberId: "M1" });
+    expect(await exec(t, () => refillListCommand(t.ctx, { username: "alice" }))).toBe(0);
+    expect(seen.indexOf("prescriptions M1")).toBeLessThan(seen.indexOf("me answered"));
+    expect(seen.indexOf("prescriptions M1-01")).toBeGreaterThan(seen.indexOf("me answered"));
+    expect(seen.filter((s) => s.startsWith("prescriptions"))).toHaveLength(2);
+    const doc = JSON.parse(t.stdout.text);
+    expect(
+      doc.members.map((m: { prescriptions: { rxId: string }[] }) => m.prescriptions.map((p) => p.rxId)),
+    ).toEqual([["RX-1", "RX-2"], ["RX-7"]]);
+
+    // --member naming the member: the same early request; naming a dependent: none before /me.
+    const own = portalSeeing(ME);
+    const one = await signedIn({ json: true, memberId: "M1" });
+    expect(await exec(one, () => refillListCommand(one.ctx, { username: "alice", member: "M1" }))).toBe(0);
+    expect(own.indexOf("prescriptions M1")).toBeLessThan(own.indexOf("me answered"));
+    const dependent = portalSeeing(ME, 50);
+    const two = await signedIn({ json: true, memberId: "M1" });
+    expect(await exec(two, () => refillListCommand(two.ctx, { username: "alice", member: "M1-01" }))).toBe(0);
+    expect(dependent).toEqual(["me asked", "me answered", "prescriptions M1-01"]);
+  });
+
+  it("drops the early list when GET /me names another member, and asks for the one /me names", async () => {
+    const seen = portalSeeing(ME, 50);
+    // The session remembers M0 (the portal's ids changed since); M0's list is refused (403).
+    const t = await signedIn({ json: true, memberId: "M0" });
+    expect(await exec(t, () => refillListCommand(t.ctx, { username: "alice" }))).toBe(0);
+    expect(seen.indexOf("prescriptions M0")).toBeLessThan(seen.indexOf("me answered"));
+    expect(seen.indexOf("prescriptions M1")).toBeGreaterThan(seen.indexOf("me answered"));
+    const doc = JSON.parse(t.stdout.text);
+    expect(doc.members.map((m: { memberId: string }) => m.memberId)).toEqual(["M1", "M1-01"]);
+    expect(doc.problems).toEqual([]);
+    expect(t.stderr.text).toBe("");
+  });
+
+  it("a GET /me that fails is the failure told, not the early list's", async () => {
+    server.use(
+      http.get(`${BASE}/me`, async () => {
+        await delay(30);
+        return problem(401, "token_expired");
+      }),
+      http.get(`${BASE}/prescriptions`, () => problem(503, "maintenance")),
+    );
+    const t = await signedIn({ memberId: "M1" });
+    expect(await exec(t, () => refillListCommand(t.ctx, { username: "alice" }))).toBe(77);
+    expect(t.stderr.text).toMatch(/expired.*rxportal login/);
+    noStack(t.stderr.text);
+  });
+
+  it("marks the prescriptions of an open journal entry as an unfinished order, and says how to finish it", async () => {
+    portal(() => problem(500, "unexpected"));
+    const t = await signedIn({ json: true });
+    await journalOf(t).create({ profile: "test", username: "alice", memberId: "M1-01", rxIds: ["RX-7"] });
+    expect(await exec(t, () => refillListCommand(t.ctx, { username: "alice" }))).toBe(0);
+    const doc = JSON.parse(t.stdout.text);
+    const marks = doc.members.flatMap((m: { prescriptions: { rxId: string; unfinishedOrder: boolean }[] }) =>
+      m.prescriptions.map((p) => [p.rxId, p.unfinishedOrder]),
+    );
+    expect(marks).toEqual([
+      ["RX-1", false],
+      ["RX-2", false],
+      ["RX-7", true],
+    ]);
+    expect(t.stderr.text).toContain("1 refill order is not finished; run `rxportal refill pending`.");
+  });
+
+  it("with no journal yet, marks nothing and makes no journal folder", async () => {
+    portal(() => problem(500, "unexpected"));
+    const t = await signedIn({ json: true });
+    expect(await exec(t, () => refillListCommand(t.ctx, { username: "alice" }))).toBe(0);
+    expect(JSON.parse(t.stdout.text).members[0].prescriptions[0].unfinishedOrder).toBe(false);
+    expect(readdirSync(t.dir, { recursive: true }).map(String)).not.toContainEqual(
+      expect.stringContaining("refill-journal"),
+    );
+  });
+
+  it("a journal folder that is not one: exit 78 in one line naming it, nothing listed", async () => {
+    portal(() => problem(500, "unexpected"));
+    const t = await signedIn();
+    mkdirSync(join(t.dir, "data"), { recursive: true });
+    writeFileSync(join(t.dir, "data", "refill-journal"), "");
+    expect(await exec(t, () => refillListCommand(t.ctx, { username: "alice" }))).toBe(78);
+    expect(t.stderr.text).toContain(`${join(t.dir, "data", "refill-journal")} is not a folder`);
+    noStack(t.stderr.text);
+    expect(t.stdout.text).toBe("");
   });
 });
 
