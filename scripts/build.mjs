@@ -3,7 +3,7 @@
 // Builds into a fresh folder and swaps it in, so a test run building at the same moment as
 // another one never sees a half-written dist/.
 import { createHash } from "node:crypto";
-import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { build, transform } from "esbuild";
 import { packBundle } from "./pack.mjs";
 
@@ -170,7 +170,7 @@ function writeCommonJs(file, code, map) {
 }
 
 // The loader (src/loader.ts) goes into main.js's pack as a module of its own: the launcher
-// (dist/boot.js, below) compiles main.js with its cache and runs the loader from it, so that the
+// (bin/rxportal.js, below) compiles main.js with its cache and runs the loader from it, so that the
 // loader is compiled from a cache too; Node compiles only the small launcher itself.
 await bundleAlone("loader", { sourcemap: "external", legalComments: "none" });
 await writeCommonJs(`${fresh}/loader.js`, await readFile(`${fresh}/loader.js`, "utf8"), "loader.js.map");
@@ -233,16 +233,24 @@ function asciiOnly(file, code) {
   });
 }
 
-// The launcher: finds the caches and compiles main.js with its own. Small and separate, as the one
-// file Node compiles without a cache; it knows the bundle's hash (the loader's code included), so
-// a cache made for other code is never used.
+// The launcher, bin/rxportal.js (src/launch.ts with src/boot.ts): finds the caches and compiles
+// main.js with its own. Small, as the one file Node compiles without a cache, and one file, so
+// that Node resolves no second one; it knows the bundle's hash (the loader's code included), so a
+// cache made for other code is never used. It is written beside dist/ and put in place right
+// after it (bin/rxportal.js is built, not kept in git).
 const bundleHash = createHash("sha256");
 for (const file of packed.sort()) bundleHash.update(`${file}\0`).update(await readFile(`${fresh}/${file}`));
-await bundleAlone("boot", {
+await bundleAlone("launch", {
   define: { __BUNDLE_HASH__: JSON.stringify(bundleHash.digest("hex").slice(0, 16)) },
+  banner: { js: "#!/usr/bin/env node" },
 });
-await writeCommonJs(`${fresh}/boot.js`, await readFile(`${fresh}/boot.js`, "utf8"));
+await mkdir(`${root}bin`, { recursive: true });
+const launcher = `${root}bin/.rxportal.js.${process.pid}`;
+await writeCommonJs(launcher, await readFile(`${fresh}/launch.js`, "utf8"));
+await chmod(launcher, 0o755);
+await rm(`${fresh}/launch.js`);
 
 await rename(`${root}dist`, old).catch(() => undefined);
 await rename(fresh, `${root}dist`);
+await rename(launcher, `${root}bin/rxportal.js`);
 await rm(old, { recursive: true, force: true });

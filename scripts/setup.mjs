@@ -54,7 +54,9 @@ if (installed === undefined || (locked !== undefined && locked > installed)) {
 }
 
 if (build) {
-  const built = mtime("dist/main.js");
+  // The launcher is built too (bin/rxportal.js): either one missing means a build.
+  const stamps = [mtime("dist/main.js"), mtime("bin/rxportal.js")];
+  const built = stamps.includes(undefined) ? undefined : Math.min(...stamps);
   const sources = Math.max(
     newest("src"),
     newest("trees"),

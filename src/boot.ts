@@ -1,4 +1,4 @@
-// Start-up (bin/rxportal.js → dist/boot.js → dist/main.js). Every run starts with the same code
+// Start-up (bin/rxportal.js, which the build makes of src/launch.ts and this file → dist/main.js). Every run starts with the same code
 // (commander, the command table, the context), and parsing and compiling it is a large part of a
 // run's own start-up. So the bundle's files are compiled with V8 code caches kept in the user's
 // cache folder: a run writes the caches of the files it compiled, later runs skip the parsing and
@@ -9,9 +9,10 @@
 // This loader makes its caches after the run, with every function the run compiled. Node's cache
 // stays available as RXPORTAL_CODE_CACHE=node, so that `npm run bench` can keep comparing the two
 // (the figures, and the decision, are in the bench's output, not here).
-// This file is the launcher: the one file of dist/ that Node compiles itself, without a cache,
-// so it holds only what must come first: where the caches are, and how to compile main.js with
-// its cache. The loader (src/loader.ts) is a module of main.js's pack, and runs the rest.
+// This file is the launcher (with src/launch.ts, built into bin/rxportal.js): the one file that
+// Node compiles itself, without a cache, so it holds only what must come first: where the caches
+// are, and how to compile main.js with its cache. The loader (src/loader.ts) is a module of
+// main.js's pack, and runs the rest.
 // A cache holds compiled program code only (the bundle's functions and their literals), never
 // anything a run reads or types. Anything wrong with one (missing, corrupt, from another Node or
 // another build, a folder that cannot be written) only means the code is compiled as usual.

@@ -1,10 +1,11 @@
 // The built bundle as scripts/build.mjs and scripts/pack.mjs leave it: every file a pack, in ASCII
 // (one other character and V8 holds the whole file as UTF-16), and the few files a start needs.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PACK_START } from "../../scripts/pack.mjs";
 import { bundleFilesNaming, dist, runReading } from "../helpers/bundle-reads.js";
+import { binPath } from "../helpers/spawn.js";
 
 const files = [
   "main.js",
@@ -29,13 +30,13 @@ describe("dist/", () => {
       reads.filter((f) => f.startsWith(dist)).map((f) => f.slice(dist.length));
     const help = await runReading(["--help"]);
     expect(help.code).toBe(0);
-    expect(bundle(help.reads)).toEqual(["boot.js", "main.js"]);
+    expect(bundle(help.reads)).toEqual(["main.js"]);
     const contacts = await runReading(["contacts", "--enrollee", "medicare", "--json"]);
     expect(contacts.code).toBe(0);
-    expect(bundle(contacts.reads)).toHaveLength(4);
+    expect(bundle(contacts.reads)).toHaveLength(3);
   });
 
-  it("the loader is a module of main.js's pack; Node compiles only the small launcher", () => {
+  it("the loader is a module of main.js's pack; Node compiles only the small launcher, bin/rxportal.js", () => {
     const mainText = readFileSync(join(dist, "main.js"), "utf8");
     expect(mainText).toContain(
       '\n"loader.js": function (exports, require, module, __filename, __dirname) {\n',
@@ -44,11 +45,19 @@ describe("dist/", () => {
       readdirSync(dist)
         .filter((f) => f.endsWith(".js"))
         .sort(),
-    ).toEqual(["boot.js", "main.js"]);
-    // The launcher holds no loader: no CachedLoader class, no cache writer.
-    const boot = readFileSync(join(dist, "boot.js"), "utf8");
-    expect(boot).not.toMatch(/class CachedLoader|saveCaches|writePrivateFile/);
-    expect(boot.length).toBeLessThan(mainText.length / 10);
+    ).toEqual(["main.js"]);
+    // The launcher is one file: it requires nothing of rxportal's (no second file for Node to
+    // resolve), holds no loader (no CachedLoader class, no cache writer), and stays small.
+    const launcher = readFileSync(binPath, "utf8");
+    expect(launcher.startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(statSync(binPath).mode & 0o111).toBe(0o111);
+    expect(
+      [...launcher.matchAll(/\brequire\("([^"]+)"\)/g)]
+        .map((m) => m[1] ?? "")
+        .filter((id) => !id.startsWith("node:")),
+    ).toEqual([]);
+    expect(launcher).not.toMatch(/class CachedLoader|saveCaches|writePrivateFile/);
+    expect(launcher.length).toBeLessThan(mainText.length / 10);
   });
 
   it("text without colour (a pipe) loads no chalk; FORCE_COLOR does", async () => {

@@ -115,14 +115,13 @@ describe("oidc-provider and jose load only with --sandbox --oidc (and OIDC profi
     expect(r.reads.filter((f) => oidc.has(f))).toEqual([]);
   });
 
-  it("--help reads the launcher, the boot file, main.js and a few shared chunks, as before", async () => {
+  it("--help reads the launcher, main.js and a few shared chunks, as before", async () => {
     const r = await withReads(["--help"]);
     const names = r.reads.map((f) =>
       f.replace(/^.*\/(bin|dist)\//, "$1/").replace(/-[A-Z0-9]{8}\.js$/, ".js"),
     );
     expect(names.filter((n) => !n.startsWith("dist/chunks/chunk"))).toEqual([
       "bin/rxportal.js",
-      "dist/boot.js",
       "dist/main.js",
     ]);
     expect(names.filter((n) => n.startsWith("dist/chunks/")).every((n) => n === "dist/chunks/chunk.js")).toBe(
