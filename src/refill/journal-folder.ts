@@ -16,8 +16,10 @@ export function journalDir(dataDir: string): string {
  */
 export function journalMayHaveEntries(dataDir: string): boolean {
   try {
-    return statSync(journalDir(dataDir), { throwIfNoEntry: false }) !== undefined;
-  } catch {
+    statSync(journalDir(dataDir));
     return true;
+  } catch (error) {
+    // Only ENOENT: `throwIfNoEntry: false` also hides ENOTDIR on Node 22 and later.
+    return (error as NodeJS.ErrnoException).code !== "ENOENT";
   }
 }

@@ -76,6 +76,7 @@ describe("src/ architecture", () => {
     const allowed = new Set([
       "compose.ts", // the composition: env, argv, signals, the real streams
       "process-streams.ts", // the process's own stdout/stderr
+      "launch.ts", // bin/rxportal.js (the build makes it of this file): argv and the exit code
       "boot.ts", // the launcher: Node's version, its environment and built-ins
       "loader.ts", // the launcher's loader (moved out of boot.ts): Node's built-ins
       "credentials/helper.ts", // the keychain helper is a child process

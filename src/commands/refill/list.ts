@@ -4,7 +4,7 @@ import type { AppContext } from "../../context.js";
 import type { PortalClient } from "../../portal/client.js";
 import type { ItemProblem, ReadProblem } from "../../portal/lenient.js";
 import type { Prescription } from "../../portal/schemas.js";
-import type { RefillJournal } from "../../refill/journal.js";
+import type { JournalEntry } from "../../refill/journal.js";
 import { journalMayHaveEntries } from "../../refill/journal-folder.js";
 import { type FamilyMember, familyOf, STATUS_WORDS } from "../../refill/plan.js";
 import { note, printJson, printLine } from "../../ui/output.js";
@@ -87,7 +87,7 @@ async function listWithProblems(
  * The open refill orders in the journal. Its code loads only when it has a folder: a member who
  * never ordered through rxportal has none, and nothing to finish.
  */
-async function openOrders(ctx: AppContext): Promise<Awaited<ReturnType<RefillJournal["open"]>>> {
+async function openOrders(ctx: AppContext): Promise<JournalEntry[]> {
   if (!journalMayHaveEntries(ctx.paths.dataDir)) return [];
   const { journalOf } = await import("./shared.js");
   return journalOf(ctx).open();
