@@ -67,8 +67,7 @@ export const memberRoutes = [
     handle(ctx) {
       const memberId = targetMember(ctx, ctx.query.get("memberId"));
       if (typeof memberId !== "string") return memberId;
-      const items = [...ctx.state.prescriptions.values()]
-        .filter((rx) => rx.memberId === memberId)
+      const items = [...ctx.state.prescriptionsOf(memberId)]
         .sort((a, b) => a.rxId.localeCompare(b.rxId))
         .map((rx) => ctx.state.prescriptionView(rx));
       return json(200, { items });
@@ -180,7 +179,7 @@ export const memberRoutes = [
       let orderId: string;
       do orderId = `ORD-${randomBytes(4).toString("hex").toUpperCase()}`;
       while (state.orders.has(orderId));
-      state.orders.set(orderId, { orderId, memberId, items, createdAt: ctx.now });
+      state.addOrder({ orderId, memberId, items, createdAt: ctx.now });
       const reply = json(
         201,
         {
@@ -205,8 +204,7 @@ export const memberRoutes = [
     handle(ctx) {
       const memberId = targetMember(ctx, ctx.query.get("memberId"));
       if (typeof memberId !== "string") return memberId;
-      const items = [...ctx.state.orders.values()]
-        .filter((o) => o.memberId === memberId)
+      const items = [...ctx.state.ordersOf(memberId)]
         .sort((a, b) => b.createdAt - a.createdAt)
         .map((o) => ctx.state.orderView(o));
       return json(200, { items });

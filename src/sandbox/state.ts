@@ -179,6 +179,9 @@ export class SandboxState {
   readonly registrants: readonly Registrant[];
   prescriptions = new Map<string, RxRecord>();
   orders = new Map<string, OrderRecord>();
+  /** The same records by member, for the lists: a seed may give one member 10,000 of each. */
+  private rxByMember = new Map<string, RxRecord[]>();
+  private ordersByMember = new Map<string, OrderRecord[]>();
   idempotency = new Map<string, IdempotencyRecord>();
   outbox: OutboxMessage[] = [];
   private service!: {
@@ -216,6 +219,8 @@ export class SandboxState {
     this.registrations = new Map();
     this.prescriptions = new Map();
     this.orders = new Map();
+    this.rxByMember = new Map();
+    this.ordersByMember = new Map();
     this.idempotency = new Map();
     this.outbox = [];
     this.outboxCounter = 0;
@@ -247,7 +252,7 @@ export class SandboxState {
         });
       }
       for (const rx of m.prescriptions) {
-        this.prescriptions.set(rx.rxId, {
+        this.addPrescription({
           rxId: rx.rxId,
           memberId: rx.memberId,
           drug: rx.drug,
@@ -264,7 +269,7 @@ export class SandboxState {
       }
       for (const o of m.orders) {
         const createdAt = Math.round(now - o.createdHoursAgo * HOUR);
-        this.orders.set(o.orderId, {
+        this.addOrder({
           orderId: o.orderId,
           memberId: o.memberId,
           items: o.items.map((i) => ({ ...i })),
@@ -281,6 +286,27 @@ export class SandboxState {
       components: new Map(COMPONENT_NAMES.map((n) => [n, "operational" as ServiceState])),
       apps: structuredClone(this.seed.status.apps),
     };
+  }
+
+  private addPrescription(rx: RxRecord): void {
+    this.prescriptions.set(rx.rxId, rx);
+    listIn(this.rxByMember, rx.memberId).push(rx);
+  }
+
+  /** A new order (ids are unique: the caller picks one not taken). */
+  addOrder(order: OrderRecord): void {
+    this.orders.set(order.orderId, order);
+    listIn(this.ordersByMember, order.memberId).push(order);
+  }
+
+  /** One member's prescriptions (the records themselves, in seed order). */
+  prescriptionsOf(memberId: string): readonly RxRecord[] {
+    return this.rxByMember.get(memberId) ?? [];
+  }
+
+  /** One member's orders (the records themselves, oldest placed first). */
+  ordersOf(memberId: string): readonly OrderRecord[] {
+    return this.ordersByMember.get(memberId) ?? [];
   }
 
   // -------------------------------------------------------------------------------------------
@@ -550,4 +576,12 @@ export class SandboxState {
         : "The portal is down for maintenance. Please try again later.";
     return { retryAfterSeconds, detail };
   }
+}
+
+function listIn<T>(map: Map<string, T[]>, key: string): T[] {
+  const list = map.get(key);
+  if (list) return list;
+  const fresh: T[] = [];
+  map.set(key, fresh);
+  return fresh;
 }
