@@ -1,6 +1,7 @@
 import type { Profile } from "../config/load.js";
 import type { CredentialAccess } from "../credentials/access.js";
 import { AuthRequiredError, CliError, ExitCode, said } from "../errors.js";
+import type { PortalClient } from "../portal/client.js";
 import type { LoginOk } from "../portal/schemas.js";
 import "../zod-messages.js";
 import { note } from "../ui/output.js";
@@ -180,14 +181,16 @@ export async function requireSession(ctx: SessionDeps, opts: SessionOptions = {}
   }
   if (username && creds.persistent) {
     const session = await creds.store.getSession(profile.name, username).catch(() => undefined);
+    /** The kept session's member acting through `view` (its own token, or a refreshed one). */
+    const keptAs = (view: PortalClient): SignedIn => ({
+      client: view,
+      profile,
+      username,
+      kept: true,
+      ...(session?.memberId ? { memberId: session.memberId } : {}),
+    });
     if (session && Date.parse(session.expiresAt) - EXPIRY_MARGIN_MS > ctx.clock.now()) {
-      return {
-        client: client.as(session),
-        profile,
-        username,
-        kept: true,
-        ...(session.memberId ? { memberId: session.memberId } : {}),
-      };
+      return keptAs(client.as(session));
     }
     if (session?.refreshToken) {
       try {
@@ -198,13 +201,7 @@ export async function requireSession(ctx: SessionDeps, opts: SessionOptions = {}
           memberId: session.memberId,
           name: session.name,
         });
-        return {
-          client: client.as(fresh),
-          profile,
-          username,
-          kept: true,
-          ...(session.memberId ? { memberId: session.memberId } : {}),
-        };
+        return keptAs(client.as(fresh));
       } catch (error) {
         if (!(error instanceof AuthRequiredError)) throw error;
         await creds.store.deleteSession(profile.name, username).catch(() => false);
