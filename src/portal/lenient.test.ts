@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import * as z from "zod/mini";
 import { calendarDate, timestamp } from "../../test/contract/arbitraries.js";
 import {
   listOf,
@@ -91,6 +92,17 @@ describe("small pieces", () => {
     expect(e.parse("zzz")).toBe("zzz");
     expect(e.isKnown("a")).toBe(true);
     expect(e.isKnown("zzz")).toBe(false);
+    // Another enum keeps its own list; the first is not changed by it.
+    const other = openEnum(["c"] as const);
+    expect(other.isKnown("c")).toBe(true);
+    expect(other.isKnown("a")).toBe(false);
+    expect(e.isKnown("a")).toBe(true);
+    expect(e.known).toEqual(["a", "b"]);
+    // Both read as text does: made terminal-safe, unknown values kept, non-strings refused.
+    expect(e.parse("a\u0007\u001bb")).toBe("a b");
+    expect(e.safeParse(3).success).toBe(false);
+    expect(z.optional(other).parse(undefined)).toBeUndefined();
+    expect(z.array(other).parse(["c", "d"])).toEqual(["c", "d"]);
   });
 
   it("safeText leaves no control character or bidi override, and keeps the rest", () => {

@@ -100,8 +100,10 @@ export function optional<T extends z.ZodMiniType>(schema: T) {
  * the display to pick its words; `isKnown` tells the two apart.
  */
 export function openEnum<const T extends readonly string[]>(known: T) {
-  // Kept as sent, but terminal-safe: an unknown value is shown to people.
-  const schema = ReadTextSchema as unknown as z.ZodMiniType<T[number] | (string & {}), string>;
+  // Kept as sent, but terminal-safe: an unknown value is shown to people. Each enum is its own
+  // object reading as ReadTextSchema (its prototype), so that `known` is this enum's list: one
+  // schema object shared by all would hold only the last enum's. No zod schema is built for it.
+  const schema = Object.create(ReadTextSchema) as z.ZodMiniType<T[number] | (string & {}), string>;
   return Object.assign(schema, {
     known,
     isKnown: (value: string): value is T[number] => (known as readonly string[]).includes(value),
