@@ -1,8 +1,8 @@
-// Start-up (bin/rxportal.js, which the build makes of src/launch.ts and this file → dist/main.js). Every run starts with the same code
-// (commander, the command table, the context), and parsing and compiling it is a large part of a
-// run's own start-up. So the bundle's files are compiled with V8 code caches kept in the user's
-// cache folder: a run writes the caches of the files it compiled, later runs skip the parsing and
-// compiling.
+// Start-up (bin/rxportal.js, which the build makes of src/launch.ts and this file → dist/main.js).
+// Every run starts with the same code (commander, the command table, the context), and parsing
+// and compiling it is a large part of a run's own start-up. So the bundle's files are compiled
+// with V8 code caches kept in the user's cache folder: a run writes the caches of the files it
+// compiled, later runs skip the parsing and compiling.
 // Why not Node's own cache (module.enableCompileCache, Node 22.1 and later): Node makes a file's
 // cache right after compiling it, before it runs, so it holds only the top-level code; the
 // bundle's code sits inside esbuild's module functions, which V8 compiles lazily, as they run.

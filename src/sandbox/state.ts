@@ -304,7 +304,7 @@ export class SandboxState {
     return this.rxByMember.get(memberId) ?? [];
   }
 
-  /** One member's orders (the records themselves, oldest placed first). */
+  /** One member's orders (the records themselves, the seed's first, then as placed). */
   ordersOf(memberId: string): readonly OrderRecord[] {
     return this.ordersByMember.get(memberId) ?? [];
   }

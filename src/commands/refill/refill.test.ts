@@ -277,7 +277,7 @@ describe("refill list", () => {
     );
   });
 
-  it("a journal folder that is not one: exit 78 in one line naming it, nothing listed", async () => {
+  it("a journal folder that is not one: exit 78 naming it, no stack, nothing listed", async () => {
     portal(() => problem(500, "unexpected"));
     const t = await signedIn();
     mkdirSync(join(t.dir, "data"), { recursive: true });
