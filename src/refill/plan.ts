@@ -2,6 +2,7 @@
 // Plain functions over a signed-in PortalClient; the commands only parse flags and draw.
 import { UsageError } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
+import type { ItemProblem, ReadProblem } from "../portal/lenient.js";
 import type { Me, Prescription } from "../portal/schemas.js";
 
 export interface FamilyMember {
@@ -22,30 +23,72 @@ export function familyOf(me: Me): FamilyMember[] {
   ];
 }
 
+/** Prescriptions of the member and every dependent (or of one member), as read. */
+export interface FamilyListing {
+  members: MemberPrescriptions[];
+  /** Prescriptions (or dependents) the portal sent that could not be read, with the request id of
+   * the answer that carried them. */
+  problems: ReadProblem[];
+}
+
+type PrescriptionPage = { items: Prescription[]; problems: ItemProblem[] };
+
 /**
  * Prescriptions of the member and every dependent, or of one member. A member outside the family
  * is still asked for: the portal, not rxportal, decides who may act for whom (403 forbidden).
+ * When the sign-in said who the member is (`self`), the member's own list is asked for beside
+ * GET /me instead of after it: one round trip less before the dependents' lists. It is used only
+ * if /me names the same member; otherwise it is dropped (its failure too) and the list is asked
+ * for again, as /me says.
  */
-export async function listFamilyPrescriptions(
+export async function readFamilyPrescriptions(
   client: PortalClient,
-  opts: { member?: string } = {},
-): Promise<MemberPrescriptions[]> {
-  const family = familyOf(await client.getMe());
-  const members = opts.member
+  opts: { member?: string; self?: string } = {},
+): Promise<FamilyListing> {
+  const { member, self } = opts;
+  const listOf = (memberId: string) =>
+    client.call<PrescriptionPage>("listPrescriptions", { query: { memberId } });
+  const early = self !== undefined && (member === undefined || member === self) ? self : undefined;
+  const ahead = early === undefined ? undefined : listOf(early);
+  // Settled here if /me fails first: that failure is the one to report.
+  ahead?.catch(() => undefined);
+  const { data: me, meta } = await client.call<Me>("getMe");
+  const problems: ReadProblem[] = (me.problems ?? []).map((p) => ({
+    ...p,
+    ...(meta.requestId ? { requestId: meta.requestId } : {}),
+  }));
+  const family = familyOf(me);
+  const asked = member
     ? [
-        family.find((m) => m.memberId === opts.member) ?? {
-          memberId: opts.member,
-          name: opts.member,
+        family.find((m) => m.memberId === member) ?? {
+          memberId: member,
+          name: member,
           relationship: "unknown",
         },
       ]
     : family;
-  return Promise.all(
-    members.map(async (m) => ({
-      ...m,
-      prescriptions: (await client.listPrescriptions(m.memberId)).items,
-    })),
+  const members = await Promise.all(
+    asked.map(async (m) => {
+      const { data, meta: listMeta } = await (ahead && m.memberId === early ? ahead : listOf(m.memberId));
+      for (const p of data.problems) {
+        problems.push({
+          ...p,
+          memberId: m.memberId,
+          ...(listMeta.requestId ? { requestId: listMeta.requestId } : {}),
+        });
+      }
+      return { ...m, prescriptions: data.items };
+    }),
   );
+  return { members, problems };
+}
+
+/** The same, without what could not be read. */
+export async function listFamilyPrescriptions(
+  client: PortalClient,
+  opts: { member?: string; self?: string } = {},
+): Promise<MemberPrescriptions[]> {
+  return (await readFamilyPrescriptions(client, opts)).members;
 }
 
 export interface OrderPlan {
@@ -63,7 +106,7 @@ export interface OrderPlan {
 export async function planOrder(
   client: PortalClient,
   rxIdsTyped: string[],
-  opts: { member?: string } = {},
+  opts: { member?: string; self?: string } = {},
 ): Promise<OrderPlan> {
   const rxIds = [...new Set(rxIdsTyped.map((rx) => rx.trim()).filter((rx) => rx !== ""))];
   if (rxIds.length === 0)

@@ -1,12 +1,9 @@
 // `rxportal refill list [--member <id>]`
 import { requireSession } from "../../auth/session.js";
 import type { AppContext } from "../../context.js";
-import type { PortalClient } from "../../portal/client.js";
-import type { ItemProblem, ReadProblem } from "../../portal/lenient.js";
-import type { Prescription } from "../../portal/schemas.js";
 import type { JournalEntry } from "../../refill/journal.js";
 import { journalMayHaveEntries } from "../../refill/journal-folder.js";
-import { type FamilyMember, familyOf, STATUS_WORDS } from "../../refill/plan.js";
+import { readFamilyPrescriptions, STATUS_WORDS } from "../../refill/plan.js";
 import { note, printJson, printLine } from "../../ui/output.js";
 import { unknownValue } from "../../ui/service-state.js";
 import { renderTable } from "../../ui/table.js";
@@ -18,69 +15,11 @@ export interface RefillListOptions extends RefillSessionOptions {
   member?: string;
 }
 
-interface Listing {
-  members: (FamilyMember & { prescriptions: Prescription[] })[];
-  /** Prescriptions (or dependents) the portal sent that could not be read. */
-  problems: ReadProblem[];
-}
-
 /** The status in words; one rxportal does not know is shown as the portal sent it. */
 export function prescriptionStatusWords(status: string): string {
   return Object.hasOwn(STATUS_WORDS, status)
     ? (STATUS_WORDS[status] as string)
     : unknownValue(status, "status");
-}
-
-type PrescriptionPage = { items: Prescription[]; problems: ItemProblem[] };
-
-/**
- * The member's and every dependent's prescriptions (or one member's), like listFamilyPrescriptions
- * in src/refill/plan.ts, keeping what it drops: the items that could not be read and the request
- * id of the answer that carried them. When the sign-in said who the member is (`self`), the
- * member's own list is asked for beside GET /me instead of after it: one round trip less before
- * the dependents' lists. It is used only if /me names the same member; otherwise it is dropped
- * (its failure too) and the list is asked for again, as /me says.
- */
-async function listWithProblems(
-  client: PortalClient,
-  member: string | undefined,
-  self: string | undefined,
-): Promise<Listing> {
-  const listOf = (memberId: string) =>
-    client.call<PrescriptionPage>("listPrescriptions", { query: { memberId } });
-  const early = self !== undefined && (member === undefined || member === self) ? self : undefined;
-  const ahead = early === undefined ? undefined : listOf(early);
-  // Settled here if /me fails first: that failure is the one to report.
-  ahead?.catch(() => undefined);
-  const { data: me, meta } = await client.call<Awaited<ReturnType<PortalClient["getMe"]>>>("getMe");
-  const problems: ReadProblem[] = (me.problems ?? []).map((p) => ({
-    ...p,
-    ...(meta.requestId ? { requestId: meta.requestId } : {}),
-  }));
-  const family = familyOf(me);
-  const asked = member
-    ? [
-        family.find((m) => m.memberId === member) ?? {
-          memberId: member,
-          name: member,
-          relationship: "unknown",
-        },
-      ]
-    : family;
-  const members = await Promise.all(
-    asked.map(async (m) => {
-      const { data, meta: listMeta } = await (ahead && m.memberId === early ? ahead : listOf(m.memberId));
-      for (const p of data.problems) {
-        problems.push({
-          ...p,
-          memberId: m.memberId,
-          ...(listMeta.requestId ? { requestId: listMeta.requestId } : {}),
-        });
-      }
-      return { ...m, prescriptions: data.items };
-    }),
-  );
-  return { members, problems };
 }
 
 /**
@@ -95,7 +34,10 @@ async function openOrders(ctx: AppContext): Promise<JournalEntry[]> {
 
 export async function refillListCommand(ctx: AppContext, opts: RefillListOptions): Promise<CommandResult> {
   const { client, profile, memberId } = await requireSession(ctx, opts);
-  const { members, problems } = await listWithProblems(client, opts.member, memberId);
+  const { members, problems } = await readFamilyPrescriptions(client, {
+    member: opts.member,
+    self: memberId,
+  });
   const open = (await openOrders(ctx)).filter((e) => e.profile === profile.name);
   const waiting = new Set(open.flatMap((e) => e.rxIds.map((rx) => `${e.memberId}\u0000${rx}`)));
 

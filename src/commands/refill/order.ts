@@ -31,8 +31,8 @@ export async function refillOrderCommand(
   opts: RefillOrderOptions,
   deps: RefillCommandDeps = {},
 ): Promise<CommandResult> {
-  const { client, profile, username } = await requireSession(ctx, opts);
-  const plan = await planOrder(client, rxIds, { member: opts.member });
+  const { client, profile, username, memberId } = await requireSession(ctx, opts);
+  const plan = await planOrder(client, rxIds, { member: opts.member, self: memberId });
   const journal = journalOf(ctx);
   const account = { profile: profile.name, username, baseUrl: profile.baseUrl };
 

@@ -83,6 +83,31 @@ function portal(answer: (n: number, sent: Sent) => Response | Promise<Response>)
   return sent;
 }
 
+/** GET /me answered only once the member's own list was asked for (or after `waitMs`). */
+function portalSeeing(me: typeof ME, waitMs = 1000): string[] {
+  const seen: string[] = [];
+  let selfAsked: () => void = () => {};
+  const asked = new Promise<void>((resolve) => {
+    selfAsked = resolve;
+  });
+  server.use(
+    http.get(`${BASE}/me`, async () => {
+      seen.push("me asked");
+      await Promise.race([asked, delay(waitMs)]);
+      seen.push("me answered");
+      return HttpResponse.json(me);
+    }),
+    http.get(`${BASE}/prescriptions`, ({ request }) => {
+      const member = new URL(request.url).searchParams.get("memberId") ?? "";
+      seen.push(`prescriptions ${member}`);
+      if (member === me.memberId) selfAsked();
+      const items = PRESCRIPTIONS[member];
+      return items ? HttpResponse.json({ items }) : problem(403, "forbidden");
+    }),
+  );
+  return seen;
+}
+
 const fast = { policy: { backoffMs: 1, sleep: async () => {} } };
 
 async function signedIn(
@@ -174,31 +199,6 @@ describe("refill list", () => {
     expect(await exec(t, () => refillListCommand(t.ctx, { username: "alice" }))).toBe(77);
     expect(t.stderr.text).toMatch(/expired.*rxportal login/);
   });
-
-  /** GET /me answered only once the member's own list was asked for (or after `waitMs`). */
-  function portalSeeing(me: typeof ME, waitMs = 1000): string[] {
-    const seen: string[] = [];
-    let selfAsked: () => void = () => {};
-    const asked = new Promise<void>((resolve) => {
-      selfAsked = resolve;
-    });
-    server.use(
-      http.get(`${BASE}/me`, async () => {
-        seen.push("me asked");
-        await Promise.race([asked, delay(waitMs)]);
-        seen.push("me answered");
-        return HttpResponse.json(me);
-      }),
-      http.get(`${BASE}/prescriptions`, ({ request }) => {
-        const member = new URL(request.url).searchParams.get("memberId") ?? "";
-        seen.push(`prescriptions ${member}`);
-        if (member === me.memberId) selfAsked();
-        const items = PRESCRIPTIONS[member];
-        return items ? HttpResponse.json({ items }) : problem(403, "forbidden");
-      }),
-    );
-    return seen;
-  }
 
   it("with the member known from the sign-in, asks for the member's own list beside GET /me, the dependents' after it", async () => {
     const seen = portalSeeing(ME);
@@ -312,6 +312,18 @@ describe("refill order", () => {
       "Order ORD-1 placed for Alice Doe (member M1).\n  RX-1  Lisinopril\nEstimated delivery: 2026-02-01\n",
     );
     expect(t.stderr.text).toContain("RX-1  Lisinopril 10 mg");
+  });
+
+  it("with the member known from the sign-in, asks for the member's own list beside GET /me and orders for the member whose list holds it", async () => {
+    const sent = portal(() => HttpResponse.json(created(["RX-7"]), { status: 201 }));
+    const seen = portalSeeing(ME);
+    const t = await signedIn({ memberId: "M1" });
+    expect(
+      await exec(t, () => refillOrderCommand(t.ctx, ["RX-7"], { username: "alice", yes: true }, fast)),
+    ).toBe(0);
+    expect(seen.indexOf("prescriptions M1")).toBeLessThan(seen.indexOf("me answered"));
+    expect(seen.indexOf("prescriptions M1-01")).toBeGreaterThan(seen.indexOf("me answered"));
+    expect(sent.map((x) => x.body)).toEqual([{ memberId: "M1-01", rxIds: ["RX-7"] }]);
   });
 
   it("without a terminal and without --yes: exit 64 naming --yes, nothing journalled or sent", async () => {
