@@ -29,8 +29,6 @@ import { CliError, ConfigError, ExitCode, InterruptedError } from "../errors.js"
 import { ensurePrivateDir, writePrivateFile } from "../state/files.js";
 import { journalDir } from "./journal-folder.js";
 
-export { JOURNAL_FOLDER } from "./journal-folder.js";
-
 // Reading the journal (every `refill list` and `refill order` does) is synchronous: a few small
 // files in a local folder. Writing and locking, only when an order is placed, go through
 // node:fs/promises, reached through fs's `promises` so that reading never loads it.

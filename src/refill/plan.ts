@@ -1,8 +1,8 @@
 // What can be refilled, and what one `refill order` means: which member, which prescriptions.
 // Plain functions over a signed-in PortalClient; the commands only parse flags and draw.
 import { UsageError } from "../errors.js";
-import type { PortalClient } from "../portal/client.js";
-import type { ItemProblem, ReadProblem } from "../portal/lenient.js";
+import type { PortalClient, PrescriptionList } from "../portal/client.js";
+import type { ReadProblem } from "../portal/lenient.js";
 import type { Me, Prescription } from "../portal/schemas.js";
 
 export interface FamilyMember {
@@ -31,8 +31,6 @@ export interface FamilyListing {
   problems: ReadProblem[];
 }
 
-type PrescriptionPage = { items: Prescription[]; problems: ItemProblem[] };
-
 /**
  * Prescriptions of the member and every dependent, or of one member. A member outside the family
  * is still asked for: the portal, not rxportal, decides who may act for whom (403 forbidden).
@@ -47,7 +45,7 @@ export async function readFamilyPrescriptions(
 ): Promise<FamilyListing> {
   const { member, self } = opts;
   const listOf = (memberId: string) =>
-    client.call<PrescriptionPage>("listPrescriptions", { query: { memberId } });
+    client.call<PrescriptionList>("listPrescriptions", { query: { memberId } });
   const early = self !== undefined && (member === undefined || member === self) ? self : undefined;
   const ahead = early === undefined ? undefined : listOf(early);
   // Settled here if /me fails first: that failure is the one to report.
@@ -83,14 +81,6 @@ export async function readFamilyPrescriptions(
   return { members, problems };
 }
 
-/** The same, without what could not be read. */
-export async function listFamilyPrescriptions(
-  client: PortalClient,
-  opts: { member?: string; self?: string } = {},
-): Promise<MemberPrescriptions[]> {
-  return (await readFamilyPrescriptions(client, opts)).members;
-}
-
 export interface OrderPlan {
   member: FamilyMember;
   /** In the order the member typed them, without repeats. */
@@ -111,7 +101,7 @@ export async function planOrder(
   const rxIds = [...new Set(rxIdsTyped.map((rx) => rx.trim()).filter((rx) => rx !== ""))];
   if (rxIds.length === 0)
     throw new UsageError("Name at least one prescription, e.g. `rxportal refill order RX-100101`.");
-  const lists = await listFamilyPrescriptions(client, opts);
+  const lists = (await readFamilyPrescriptions(client, opts)).members;
   const owner = (rxId: string) => lists.find((m) => m.prescriptions.some((p) => p.rxId === rxId));
   const unknown = rxIds.filter((rx) => !owner(rx));
   if (unknown.length > 0) {
