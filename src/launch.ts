@@ -2,9 +2,8 @@
 // the one file of the program that Node loads itself. One file and not two: a require() of a
 // second file costs Node's module resolution and a package scope lookup on every start
 // (`npm run bench` measures it), for nothing a run needs.
-// It sets the exit code and never calls process.exit, so piped output is flushed.
-import { boot } from "./boot.js";
+// It ends the process through endRun, which exits at once only when nothing is pending (no
+// write, socket or timer left), so piped output is never cut short.
+import { boot, endRun } from "./boot.js";
 
-boot(`${__dirname}/../dist`, process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+boot(`${__dirname}/../dist`, process.argv.slice(2)).then((code) => endRun(code));
