@@ -2,22 +2,36 @@
 // one). Redirected to a pipe or a file, plain synchronous writes: Node writes to pipes and files
 // synchronously on Linux anyway, and setting up its stream costs several milliseconds of every
 // start (measured: 6 ms for `process.stdout.write` against `fs.writeSync` on a pipe).
-import { fstatSync, writeSync } from "node:fs";
+import { fstatSync, statSync, writeSync } from "node:fs";
 import type { OutStream } from "./ui/io.js";
 
 /**
  * Whether `fd` is a terminal. node:tty would answer at once, but loading it pulls in net and the
- * whole stream stack (about 3 ms); a pipe or a file is told apart by fstat alone.
+ * whole stream stack; a pipe or a file is told apart by fstat alone, and /dev/null (a character
+ * device, where scripts and monitors often send output) by its device number.
  */
 function isTerminal(fd: number): boolean {
+  let device: number;
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice()) return false;
+    device = stat.rdev;
   } catch {
     return false;
   }
-  // A character device: a terminal, or something like /dev/null. Only tty can tell.
+  if (device === nullDevice()) return false;
+  // Another character device: a terminal, or something else. Only tty can tell.
   const { isatty } = process.getBuiltinModule("node:tty") as typeof import("node:tty");
   return isatty(fd);
+}
+
+/** /dev/null's device number, or undefined where there is none. */
+function nullDevice(): number | undefined {
+  try {
+    return statSync("/dev/null").rdev;
+  } catch {
+    return undefined;
+  }
 }
 
 export function outStream(fd: number, terminal: () => NodeJS.WriteStream): OutStream {

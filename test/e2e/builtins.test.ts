@@ -3,11 +3,12 @@
 // already made: output that is not coloured loads no terminal code (chalk's colour detection is
 // not bundled: scripts/build.mjs, "chalk-level-given"), and commands that only read files load
 // no node:fs/promises (src/state/files.ts).
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempHome } from "../helpers/spawn.js";
+import { binPath, cliEnv, runCli, tempHome } from "../helpers/spawn.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rxportal-builtins-"));
 const preload = join(dir, "log-builtins.cjs");
@@ -56,5 +57,27 @@ describe("Node's terminal and promise-based file modules load only where they ar
     const r = await builtinsOf(["contacts", "--json"], tempHome());
     expect(r.code, r.stderr).toBe(0);
     expect(r.builtins).toContain("internal/fs/promises");
+  });
+
+  it("output sent to /dev/null, as scripts and monitors do: no node:tty either", async () => {
+    const home = tempHome();
+    const run = () => {
+      const log = join(dir, `builtins-${Math.random().toString(36).slice(2)}.txt`);
+      const devNull = openSync("/dev/null", "w");
+      try {
+        const r = spawnSync(process.execPath, [binPath, "contacts", "--enrollee", "medicare", "--json"], {
+          env: cliEnv(home, { NODE_OPTIONS: `--require ${preload}`, RXPORTAL_BUILTINS_LOG: log }),
+          stdio: ["ignore", devNull, "pipe"],
+        });
+        return { code: r.status, stderr: String(r.stderr), builtins: readFileSync(log, "utf8").split("\n") };
+      } finally {
+        closeSync(devNull);
+      }
+    };
+    expect(run().code).toBe(0);
+    const r = run();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.builtins.length).toBeGreaterThan(10);
+    expect(r.builtins).not.toContain("tty");
   });
 });
