@@ -87,9 +87,11 @@ describe("login --web starts the browser", () => {
     expect(url.searchParams.get("redirect_uri")).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     await until("the address on stderr", () => addressOn(out.stderr));
     expect(addressOn(out.stderr)).toBe(opened);
-    expect(out.stderr).toContain(
-      "Your browser should open it now; if it does not, open the address yourself.",
-    );
+    // The line after the address comes once the browser has been started, and the pipe may hand
+    // it over in a later chunk than the address: wait for it (until() fails the test if it never comes).
+    const said = "Your browser should open it now; if it does not, open the address yourself.";
+    await until("the line saying the browser opens", () => (out.stderr.includes(said) ? true : undefined));
+    expect(out.stderr).toContain(said);
     const page = await playBrowser(opened, "pat.sample");
     expect(page.html).toContain("You are signed in to rxportal. You can close this tab.");
     expect(await exited, out.stderr).toBe(0);
