@@ -8,15 +8,32 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/spawn.js";
 
+/**
+ * A preload that marks 'beforeExit' and 'exit' on stderr. With `pendingTimerMs`, the command's
+ * first line on stderr (its error, written just before the run ends) also starts a timer, so
+ * something is pending when the run ends however long the run took.
+ */
 function preload(pendingTimerMs?: number): string {
   const file = join(mkdtempSync(join(tmpdir(), "rxportal-exit-")), "preload.cjs");
   writeFileSync(
     file,
     [
-      'const { writeSync } = require("node:fs");',
+      'const fs = require("node:fs");',
+      "const writeSync = fs.writeSync;",
       'process.on("beforeExit", () => writeSync(2, "[beforeExit]\\n"));',
       'process.on("exit", (code) => writeSync(2, "[exit " + code + "]\\n"));',
-      pendingTimerMs === undefined ? "" : `setTimeout(() => writeSync(2, "[timer]\\n"), ${pendingTimerMs});`,
+      pendingTimerMs === undefined
+        ? ""
+        : [
+            "let started = false;",
+            "fs.writeSync = function (fd, ...rest) {",
+            "  if (fd === 2 && !started) {",
+            "    started = true;",
+            `    setTimeout(() => writeSync(2, "[timer]\\n"), ${pendingTimerMs});`,
+            "  }",
+            "  return writeSync.call(this, fd, ...rest);",
+            "};",
+          ].join("\n"),
     ].join("\n"),
   );
   return file;
@@ -42,7 +59,7 @@ describe("the launcher's end of a run", () => {
 
   it("leaves the end to Node while anything is still pending, and keeps the command's code", async () => {
     const run = await runCli(["contacts", "--enrollee", "nobody"], {
-      env: { NODE_OPTIONS: `--require ${preload(200)}` },
+      env: { NODE_OPTIONS: `--require ${preload(300)}` },
     });
     expect(run.code).toBe(64);
     // The timer ran, then Node ended the process itself.
