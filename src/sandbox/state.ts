@@ -177,9 +177,11 @@ export class SandboxState {
   registrations = new Map<string, PendingRegistration>();
   /** People with benefits and no account yet; an account made by registration joins `accounts`. */
   readonly registrants: readonly Registrant[];
-  prescriptions = new Map<string, RxRecord>();
-  orders = new Map<string, OrderRecord>();
-  /** The same records by member, for the lists: a seed may give one member 10,000 of each. */
+  /** Prescriptions and orders by id, and the same records by member, for the lists (a seed may
+   * give one member 10,000 of each). Written only through addPrescription and addOrder, so that
+   * the two views cannot disagree; read-only outside. */
+  private rxById = new Map<string, RxRecord>();
+  private ordersById = new Map<string, OrderRecord>();
   private rxByMember = new Map<string, RxRecord[]>();
   private ordersByMember = new Map<string, OrderRecord[]>();
   idempotency = new Map<string, IdempotencyRecord>();
@@ -217,8 +219,8 @@ export class SandboxState {
     this.resetCodes = new Map();
     this.resetAttempts = new Map();
     this.registrations = new Map();
-    this.prescriptions = new Map();
-    this.orders = new Map();
+    this.rxById = new Map();
+    this.ordersById = new Map();
     this.rxByMember = new Map();
     this.ordersByMember = new Map();
     this.idempotency = new Map();
@@ -288,14 +290,22 @@ export class SandboxState {
     };
   }
 
+  get prescriptions(): ReadonlyMap<string, RxRecord> {
+    return this.rxById;
+  }
+
+  get orders(): ReadonlyMap<string, OrderRecord> {
+    return this.ordersById;
+  }
+
   private addPrescription(rx: RxRecord): void {
-    this.prescriptions.set(rx.rxId, rx);
+    this.rxById.set(rx.rxId, rx);
     listIn(this.rxByMember, rx.memberId).push(rx);
   }
 
   /** A new order (ids are unique: the caller picks one not taken). */
   addOrder(order: OrderRecord): void {
-    this.orders.set(order.orderId, order);
+    this.ordersById.set(order.orderId, order);
     listIn(this.ordersByMember, order.memberId).push(order);
   }
 
