@@ -22,14 +22,20 @@ beforeAll(() => {
   );
 });
 
+/** The environment that makes a run log Node's modules, and the reader of that log afterwards. */
+function builtinsLog(env: Record<string, string> = {}) {
+  const log = join(dir, `builtins-${Math.random().toString(36).slice(2)}.txt`);
+  return {
+    env: { NODE_OPTIONS: `--require ${preload}`, RXPORTAL_BUILTINS_LOG: log, ...env },
+    read: () => readFileSync(log, "utf8").split("\n"),
+  };
+}
+
 /** Runs the binary in `home` and says which of Node's modules it loaded. */
 async function builtinsOf(args: string[], home: string, env: Record<string, string> = {}) {
-  const log = join(dir, `builtins-${Math.random().toString(36).slice(2)}.txt`);
-  const r = await runCli(args, {
-    home,
-    env: { NODE_OPTIONS: `--require ${preload}`, RXPORTAL_BUILTINS_LOG: log, ...env },
-  });
-  return { ...r, builtins: readFileSync(log, "utf8").split("\n") };
+  const log = builtinsLog(env);
+  const r = await runCli(args, { home, env: log.env });
+  return { ...r, builtins: log.read() };
 }
 
 describe("Node's terminal and promise-based file modules load only where they are used", () => {
@@ -62,14 +68,14 @@ describe("Node's terminal and promise-based file modules load only where they ar
   it("output sent to /dev/null, as scripts and monitors do: no node:tty either", async () => {
     const home = tempHome();
     const run = () => {
-      const log = join(dir, `builtins-${Math.random().toString(36).slice(2)}.txt`);
+      const log = builtinsLog();
       const devNull = openSync("/dev/null", "w");
       try {
         const r = spawnSync(process.execPath, [binPath, "contacts", "--enrollee", "medicare", "--json"], {
-          env: cliEnv(home, { NODE_OPTIONS: `--require ${preload}`, RXPORTAL_BUILTINS_LOG: log }),
+          env: cliEnv(home, log.env),
           stdio: ["ignore", devNull, "pipe"],
         });
-        return { code: r.status, stderr: String(r.stderr), builtins: readFileSync(log, "utf8").split("\n") };
+        return { code: r.status, stderr: String(r.stderr), builtins: log.read() };
       } finally {
         closeSync(devNull);
       }
