@@ -1,5 +1,5 @@
 // Start-up (bin/rxportal.js, which the build makes of src/launch.ts and this file → dist/main.js).
-// Every run starts with the same code (commander, the command table, the context), and parsing
+// Every run starts with the same code (the command table, the context), and parsing
 // and compiling it is a large part of a run's own start-up. So the bundle's files are compiled
 // with V8 code caches kept in the user's cache folder: a run writes the caches of the files it
 // compiled, later runs skip the parsing and compiling.

@@ -173,3 +173,12 @@ export class AuthRequiredError extends PortalError {
     super(message, ExitCode.noPermission, options);
   }
 }
+
+/** Folds a message onto one line: output on stderr is one line per error. */
+export function oneLine(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(" ");
+}

@@ -1,99 +1,52 @@
-// Builds the command line from the command table and runs it. The ONE place where errors become
+// Reads the command line (straight from the command table when it is well formed, with commander
+// otherwise: src/commands/direct.ts, program.ts) and runs it. The ONE place where errors become
 // messages and exit codes. Command modules (and zod, which checks option values) are imported
 // only when their command runs, so `--help` and light commands do not pay for inquirer, undici,
 // zod or the sandbox (shared/STYLE.md, "Fast").
-import { Command, CommanderError } from "commander";
-import { readArgv, requestedCommand, VALUE_OPTIONS } from "./commands/argv.js";
-import { ALL, addCommands, helpAfter, loadSchemas, optionOf, type Schemas } from "./commands/build.js";
-import type { CommandResult } from "./commands/kit.js";
+import type { Command } from "commander";
+import { requestedCommand } from "./commands/argv.js";
+import { type DirectRun, readDirect, takeGlobals } from "./commands/direct.js";
+import { loadSchemas } from "./commands/flag-schemas.js";
+import type { CommandResult, CommandSpec } from "./commands/kit.js";
 import { commands, program as programSpec } from "./commands/table.js";
 import { createProcessContext } from "./compose.js";
 import type { AppContext, GlobalOptions } from "./context.js";
-import { CliError, ConfigError, ExitCode, type Said, said, UsageError } from "./errors.js";
+import { CliError, ConfigError, ExitCode, oneLine } from "./errors.js";
 import type { Lang } from "./i18n/lang.js";
 import type { SaidError } from "./i18n/say-error.js";
-import { VERSION } from "./version.js";
-
-/**
- * commander's program for this run, from the table (src/commands/table.ts). With `argv`, only the
- * command it asks for is defined in full; without, every command is.
- */
-export function buildProgram(
-  ctx: AppContext,
-  setResult: (code: CommandResult) => void,
-  argv?: readonly string[],
-  /** The flag schemas of this run (`loadSchemas`); without them values are not checked. */
-  schemas: Schemas = new Map(),
-): Command {
-  const program = new Command(programSpec.name);
-  const globals = () => program.opts<GlobalOptions>();
-  program
-    .version(VERSION, programSpec.version.flags, programSpec.version.description)
-    .description(programSpec.summary);
-  for (const option of programSpec.options) program.addOption(optionOf(option, schemas.get(programSpec)));
-  program
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.io.stdout.write(s),
-      writeErr: (s) => ctx.io.stderr.write(s),
-      // reportError writes every error, commander's included, as one line (and as JSON with --json).
-      outputError: () => {},
-      // commander's defaults read process.stdout/stderr, which would build Node's stream objects
-      // that ctx.io avoids for pipes (context.ts). Help is plain text: no colours to keep.
-      getOutHelpWidth: () => (ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined) ?? 80,
-      getErrHelpWidth: () => (ctx.io.stderr.isTTY ? ctx.io.stderr.columns : undefined) ?? 80,
-      getOutHasColors: () => false,
-      getErrHasColors: () => false,
-    })
-    .hook("preAction", () => {
-      ctx.setGlobals(globals());
-      if (ctx.globals.sandboxFault?.length && !ctx.globals.sandbox) {
-        throw new CliError("--sandbox-fault needs --sandbox.", ExitCode.usage, {
-          said: said("sandboxFaultNeedsSandbox"),
-        });
-      }
-    })
-    .addHelpText(
-      "after",
-      helpAfter({ name: programSpec.name, summary: programSpec.summary, examples: programSpec.examples }),
-    );
-  const asked: { command: string | undefined | typeof ALL; helpFirst: boolean } = argv
-    ? readArgv(argv)
-    : { command: ALL, helpFirst: false };
-  // One known command, and no top-level help asked before it (`rxportal --help contacts`).
-  const alone = !asked.helpFirst && commands.some((c) => c.name === asked.command);
-  addCommands(program, commands, asked.command, { ctx, setResult, schemas }, alone);
-  return program;
-}
 
 /** Runs the CLI and returns the exit code. bin/rxportal.js sets it on the process. */
 export async function run(argv: string[], context?: AppContext): Promise<number> {
   const ctx = context ?? (await createProcessContext());
   let result: CommandResult;
-  const program = buildProgram(
-    ctx,
-    (code) => {
-      result = code;
-    },
-    argv,
-    await loadSchemas(argv, programSpec, commands),
-  );
+  const setResult = (code: CommandResult) => {
+    result = code;
+  };
+  const schemas = await loadSchemas(argv, programSpec, commands);
+  // A well-formed command line runs straight from the table; commander reads every other one.
+  const direct = readDirect(argv, programSpec, commands, schemas);
+  let parser: { module: typeof import("./commands/program.js"); program: Command } | undefined;
   try {
-    await untilInterrupted(program.parseAsync(argv, { from: "user" }), ctx);
+    if (direct) await untilInterrupted(runDirect(ctx, direct, argv, setResult), ctx);
+    else {
+      const module = await import("./commands/program.js");
+      parser = { module, program: module.buildProgram(ctx, setResult, argv, schemas) };
+      await untilInterrupted(parser.program.parseAsync(argv, { from: "user" }), ctx);
+    }
     return result ?? ExitCode.ok;
   } catch (error) {
-    if (requestedCommand(argv) === "health" && !isHelpOrVersion(error)) {
+    const helpOrVersion = (e: unknown) => parser?.module.isHelpOrVersion(e) ?? false;
+    if (requestedCommand(argv) === "health" && !helpOrVersion(error)) {
       // A monitor reading stdout gets its UNKNOWN line even for arguments commander rejected.
       const { writeRejectedArgsUnknown } = await import("./commands/health/shared.js");
       await writeRejectedArgsUnknown(ctx, argv, error);
     }
     // A usage error can happen before --json was parsed: the raw arguments say whether it was asked for.
     if (!ctx.globals.json && wantsJson(argv)) ctx.globals = { ...ctx.globals, json: true };
-    const reported = usageErrorOf(error, program, argv);
+    const reported = parser ? parser.module.usageErrorOf(error, parser.program, argv) : error;
     // The same for the language: --lang may not have been parsed when the error came.
     // Help and version load nothing more; the Spanish words load only to say an error in Spanish.
-    const speaker = isHelpOrVersion(reported) ? undefined : await speakerFor(ctx, argv);
+    const speaker = helpOrVersion(reported) ? undefined : await speakerFor(ctx, argv);
     return reportError(ctx, reported, (code) => remapExitCode(requestedCommand(argv), code), speaker);
   } finally {
     for (const cleanup of ctx.cleanups.splice(0).reverse()) {
@@ -104,6 +57,18 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
       }
     }
   }
+}
+
+/** A command line read by src/commands/direct.ts: what commander's hook and action would do. */
+async function runDirect(
+  ctx: AppContext,
+  direct: DirectRun,
+  argv: readonly string[],
+  setResult: (code: CommandResult) => void,
+): Promise<void> {
+  takeGlobals(ctx, direct.globals as GlobalOptions);
+  const handler = await (direct.path.at(-1) as CommandSpec).handler?.();
+  if (handler) setResult(await handler(ctx, { args: direct.args, opts: direct.opts, rawArgs: argv }));
 }
 
 /**
@@ -138,15 +103,6 @@ function untilInterrupted<T>(work: Promise<T>, ctx: Pick<AppContext, "signal" | 
 }
 
 class InterruptSignal extends Error {}
-
-/** Help and version end a run through commander's errors, but are not errors. */
-function isHelpOrVersion(error: unknown): boolean {
-  return (
-    error instanceof CommanderError &&
-    /^commander\.(help|helpDisplayed|version)$/.test(error.code) &&
-    error.exitCode === 0
-  );
-}
 
 /** `--lang es` or `--lang=es` among the options (before any `--`), read before commander has. */
 export function langOfArgv(argv: readonly string[]): string | undefined {
@@ -184,105 +140,17 @@ function wantsJson(argv: readonly string[]): boolean {
 }
 
 /**
- * commander's complaints as UsageErrors (one line, exit 64), so they print like every other error.
- * Help and version pass through untouched.
+ * One of commander's errors (help, --version, or a complaint about the command line), known by
+ * its code: commander is loaded only for the runs it reads (src/commands/program.ts).
  */
-function usageErrorOf(error: unknown, program: Command, argv: readonly string[]): unknown {
-  if (!(error instanceof CommanderError)) return error;
-  if (error.code === "commander.help" && error.exitCode !== 0) {
-    // commander printed the help on stderr because a command is missing: say which, as a usage error.
-    const [message, saying] = missingCommandMessage(program, argv);
-    return new UsageError(message, { said: saying });
-  }
-  if (
-    error.code === "commander.helpDisplayed" ||
-    error.code === "commander.version" ||
-    error.code === "commander.help" ||
-    error.code === "commander.executeSubCommandAsync"
-  ) {
-    return error;
-  }
-  const message = oneLine(error.message.replace(/^error: /, ""));
-  return new UsageError(message, { said: commanderSaid(error.code, message) });
-}
-
-/** What commander said, as a message of the errors catalog (its words in English are its own). */
-export function commanderSaid(code: string, message: string): Said | undefined {
-  const suggestion = /\(Did you mean (.+)\?\)$/.exec(message)?.[1];
-  let m: RegExpExecArray | null;
-  switch (code) {
-    case "commander.unknownOption":
-      m = /^unknown option '([^']+)'/.exec(message);
-      return m ? said("unknownOption", m[1] as string, suggestion) : undefined;
-    case "commander.unknownCommand":
-      m = /^unknown command '([^']+)'/.exec(message);
-      return m ? said("unknownCommand", m[1] as string, suggestion) : undefined;
-    case "commander.missingArgument":
-      m = /^missing required argument '([^']+)'/.exec(message);
-      return m ? said("missingArgument", m[1] as string) : undefined;
-    case "commander.optionMissingArgument":
-      m = /^option '([^']+)' argument missing/.exec(message);
-      return m ? said("optionMissingArgument", m[1] as string) : undefined;
-    case "commander.invalidArgument":
-      m = /^option '([^']+)' argument '(.*)' is invalid\. (.*)$/.exec(message);
-      return m ? said("invalidValue", m[1] as string, m[2] as string, m[3] as string) : undefined;
-    case "commander.excessArguments":
-      m = /^too many arguments for '([^']+)'/.exec(message);
-      return m ? said("tooManyArguments", m[1] as string) : undefined;
-  }
-  return undefined;
-}
-
-/** "`rxportal refill` needs a command: list, order or pending." for a group given alone. */
-function missingCommandMessage(program: Command, argv: readonly string[]): [string, Said] {
-  let command = program;
-  const names: string[] = [];
-  for (const arg of operands(argv)) {
-    if (arg === "help" && command === program) continue;
-    const sub = command.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
-    if (!sub) {
-      return [
-        `unknown command '${arg}'; run \`rxportal --help\` to see the commands.`,
-        said("unknownCommand", arg),
-      ];
-    }
-    command = sub;
-    names.push(arg);
-  }
-  if (command === program) {
-    return [
-      "`rxportal` needs a command, e.g. `rxportal doctor` (see the list above).",
-      said("needsAnyCommand"),
-    ];
-  }
-  const subs = command.commands.filter((c) => c.name() !== "help").map((c) => c.name());
-  const listed = subs.length > 1 ? `${subs.slice(0, -1).join(", ")} or ${subs.at(-1)}` : (subs[0] ?? "");
-  const name = ["rxportal", ...names].join(" ");
-  return [`\`${name}\` needs a command: ${listed} (see the help above).`, said("needsCommand", name, subs)];
-}
-
-/** The words that are not options, up to `--` (values of the global options skipped). */
-function operands(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") break;
-    if (arg.startsWith("-")) {
-      if (VALUE_OPTIONS.has(arg)) i++;
-      continue;
-    }
-    out.push(arg);
-  }
-  return out;
-}
-
-/** Folds a message onto one line: output on stderr is one line per error. */
-function oneLine(text: string): string {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .join(" ");
+function isCommanderError(error: unknown): error is Error & { code: string; exitCode: number } {
+  const { code, exitCode } = (error ?? {}) as { code?: unknown; exitCode?: unknown };
+  return (
+    error instanceof Error &&
+    typeof code === "string" &&
+    code.startsWith("commander.") &&
+    typeof exitCode === "number"
+  );
 }
 
 /** Turns any thrown value into output on stderr (and a JSON document with --json) and an exit code. */
@@ -294,7 +162,7 @@ export function reportError(
   /** The run's language when it is not English (`speakerFor`); without it, English. */
   speaker?: Speaker,
 ): number {
-  if (error instanceof CommanderError) {
+  if (isCommanderError(error)) {
     // Help and version are not errors; everything else commander rejects is a usage error.
     if (
       error.code === "commander.helpDisplayed" ||

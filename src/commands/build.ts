@@ -7,19 +7,13 @@
 // zod schema as commander reads it (`argParser`), so a refused value stops the parse where
 // commander's own checks did, in its words ("option '--port <n>' argument 'x' is invalid. ...").
 // The schemas (and zod) load before the parse, and only when the command line gives a value to
-// an option that has one (`loadSchemas`): never for --help, --version or contacts.
+// an option that has one (`loadSchemas`, src/commands/flag-schemas.ts): never for --help,
+// --version or contacts. Only runs that src/commands/direct.ts leaves to commander get here.
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { ZodMiniType as ZodType } from "zod/mini";
 import type { AppContext } from "../context.js";
-import { requestedCommand } from "./argv.js";
-import {
-  type CommandResult,
-  type CommandSpec,
-  collect,
-  examples,
-  type OptionSpec,
-  type ProgramSpec,
-} from "./kit.js";
+import { type Schemas, valueSchema } from "./flag-schemas.js";
+import { type CommandResult, type CommandSpec, collect, examples, type OptionSpec } from "./kit.js";
 
 /** Everything `build` needs besides the table. */
 export interface BuildEnv {
@@ -28,41 +22,6 @@ export interface BuildEnv {
   setResult: (code: CommandResult) => void;
   /** The flag schemas this run needs, loaded before the parse (`loadSchemas`). */
   schemas: Schemas;
-}
-
-/** A loaded flag schema per table entry (a command's, or the program's for the global options). */
-export type Schemas = ReadonlyMap<CommandSpec | ProgramSpec, ZodType>;
-
-/** `--port` for `--port <n>`. */
-const longName = (flags: string) => flags.split(/[\s,]+/).find((word) => word.startsWith("--")) as string;
-const takesValue = (option: OptionSpec) => /[<[]/.test(option.flags);
-
-/**
- * The flag schemas of the program and of the requested command (with its subcommands) whose
- * value options appear on the command line; zod loads only if there is one.
- */
-export async function loadSchemas(
-  argv: readonly string[],
-  program: ProgramSpec,
-  specs: readonly CommandSpec[],
-): Promise<Schemas> {
-  const end = argv.indexOf("--");
-  const given = new Set(
-    (end === -1 ? argv : argv.slice(0, end)).filter((a) => a.startsWith("--")).map((a) => a.split("=")[0]),
-  );
-  const wanted = (options: readonly OptionSpec[] | undefined) =>
-    (options ?? []).some((o) => takesValue(o) && given.has(longName(o.flags)));
-  const entries: (CommandSpec | ProgramSpec)[] = wanted(program.options) ? [program] : [];
-  const visit = (spec: CommandSpec) => {
-    if (spec.flags && wanted(spec.options)) entries.push(spec);
-    for (const sub of spec.commands ?? []) visit(sub);
-  };
-  const top = specs.find((spec) => spec.name === requestedCommand(argv));
-  if (top) visit(top);
-  const loaded = await Promise.all(entries.map(async (entry) => [entry, await entry.flags?.()] as const));
-  return new Map(
-    loaded.filter((pair): pair is [CommandSpec | ProgramSpec, ZodType] => pair[1] !== undefined),
-  );
 }
 
 /** Every command in full (tests, and the completeness check), not only the requested one. */
@@ -91,10 +50,6 @@ export function optionOf(spec: OptionSpec, schema?: ZodType): Option {
   if (spec.choices) option.argChoices = [...spec.choices];
   if (spec.default !== undefined) option.default(spec.default);
   return option;
-}
-
-function valueSchema(schema: ZodType, key: string): ZodType | undefined {
-  return (schema as ZodType & { shape?: Record<string, ZodType> }).shape?.[key];
 }
 
 /**

@@ -1,10 +1,10 @@
 // Option values checked and coerced by zod, per command: the pieces the schemas in
-// <noun>/flags.ts are built from. commander splits the command line; each value goes through its
-// key of the command's schema (src/commands/build.ts), and a refused value is one line in
-// commander's own words:
+// <noun>/flags.ts are built from. Each value goes through its key of the command's schema (as
+// commander reads it, src/commands/build.ts, or src/commands/direct.ts, which leaves a refused one
+// to commander), and a refused value is one line in commander's own words:
 //   option '--port <n>' argument '70000' is invalid. --port must be a number from 0 to 65535.
 // This module loads zod: nothing imports it at start-up (the table's entries import their schemas
-// lazily, and src/commands/build.ts loads them only for a command line that gives them values).
+// lazily, and src/commands/flag-schemas.ts loads them only for a command line that gives them values).
 import * as z from "zod/mini";
 import "../zod-messages.js";
 

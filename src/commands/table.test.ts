@@ -5,8 +5,9 @@
 import { Option } from "commander";
 import { describe, expect, it } from "vitest";
 import { testContext } from "../../test/helpers/context.js";
-import { buildProgram, run } from "../main.js";
+import { run } from "../main.js";
 import type { CommandSpec } from "./kit.js";
+import { buildProgram } from "./program.js";
 import { commands, program } from "./table.js";
 
 interface Entry {

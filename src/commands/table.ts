@@ -1,6 +1,7 @@
 // Every command of rxportal, as data: name, summary, help text and examples, arguments, options,
-// and a lazy handler (and flag schema) that loads only when the command runs. src/main.ts builds
-// commander from it (src/commands/build.ts); the groups' entries are in <noun>/spec.ts.
+// and a lazy handler (and flag schema) that loads only when the command runs. src/main.ts runs a
+// well-formed command line straight from it (src/commands/direct.ts) and builds commander from it
+// for every other (src/commands/program.ts, build.ts); the groups' entries are in <noun>/spec.ts.
 // In the order the top-level help lists them: the main job comes first.
 import { keychain, login, logout, whoami } from "./auth/spec.js";
 import { config, profiles } from "./config/spec.js";
