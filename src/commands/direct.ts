@@ -1,18 +1,19 @@
 // Reads a well-formed command line straight from the command table, without commander, so a run
-// of a command does not load, build and run commander's program (about a third of what `contacts`
-// costs at start-up). commander stays the one authority on everything else: help, --version, and
+// of a command does not load, build and run commander's program (`npm run bench` shows what that
+// is worth). commander stays the one authority on everything else: help, --version, and
 // every line this reader is not sure of, so every message about a command line is still its own.
 //
 // The reader takes a line only when it is certain what commander would make of it: long options
 // it knows at the point they appear (the program's anywhere, a command's after its name), values
 // after `=` or as the next word when that word does not start with "-", the command names in
-// order down to a command that runs, and as many arguments as that command declares. Anything
-// else (-h, --help, -V, `help`, `--`, a short or unknown option, a value that starts with "-", a
-// value its schema refuses, too few or too many arguments, a group without its subcommand) is
-// left to commander: `readDirect` returns undefined. src/commands/direct.test.ts checks, on
+// order down to a command that runs (a group's default subcommand when none is named), and as
+// many arguments as that command declares. Anything else (-h, --help, -V, `help`, `--`, a short or
+// unknown option, an option name two levels share, a value that starts with "-", a value its
+// schema refuses, too few or too many arguments, a group without a subcommand to run) is left to
+// commander: `readDirect` returns undefined. src/commands/direct.test.ts checks, on
 // generated command lines, that every line it takes gives what commander's parse gives.
 // Why not node:util's parseArgs: its rules differ from commander's (values that start with "-",
-// negated flags, where options may stand), and its first call costs as much as this saves.
+// negated flags, where options may stand), and loading it is a start-up cost of its own.
 import type { AppContext, GlobalOptions } from "../context.js";
 import { CliError, ExitCode, said } from "../errors.js";
 import type { Schemas } from "./flag-schemas.js";
