@@ -412,9 +412,12 @@ export class PortalClient {
     const deadline = new Deadline(this.timeoutMs, [this.signal, init.signal], this.budget, this.monotonic);
     const maxRetries = Math.max(0, init.maxRetries ?? this.maxRetries);
     const started = this.monotonic();
-    const requestLine = `→ ${op.method} ${redactUrl(url)}${
-      body === undefined ? "" : ` ${JSON.stringify(redactBody(init.body))}`
-    }${headers["idempotency-key"] ? ` Idempotency-Key: ${headers["idempotency-key"]}` : ""}`;
+    // Redacted only for --verbose: without a trace nobody reads the line.
+    const requestLine = this.traceLine
+      ? `→ ${op.method} ${redactUrl(url)}${
+          body === undefined ? "" : ` ${JSON.stringify(redactBody(init.body))}`
+        }${headers["idempotency-key"] ? ` Idempotency-Key: ${headers["idempotency-key"]}` : ""}`
+      : "";
 
     try {
       for (let attempt = 1; ; attempt++) {
