@@ -2,6 +2,7 @@
 // sandbox) are split into chunks that load only when a command imports them.
 // Builds into a fresh folder and swaps it in, so a test run building at the same moment as
 // another one never sees a half-written dist/.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { build, transform } from "esbuild";
@@ -254,3 +255,17 @@ await rename(`${root}dist`, old).catch(() => undefined);
 await rename(fresh, `${root}dist`);
 await rename(launcher, `${root}bin/rxportal.js`);
 await rm(old, { recursive: true, force: true });
+
+// `rxportal --help` is the same text for every run of this bundle written at 80 columns (a pipe, or
+// a terminal that wide): the build asks the new binary once, with commander, and keeps its answer
+// as dist/help.txt, which src/main.ts prints instead of loading commander. Until it is there (and
+// at any other width) commander writes the help itself.
+const help = spawnSync(process.execPath, [`${root}bin/rxportal.js`, "--help"], {
+  env: { ...process.env, RXPORTAL_CODE_CACHE: "0", NO_COLOR: "1" },
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "pipe"],
+});
+if (help.status !== 0 || help.stderr || !help.stdout.startsWith("Usage: rxportal"))
+  throw new Error(`rxportal --help failed while building dist/help.txt: ${help.stderr || help.status}`);
+await writeFile(`${root}dist/help.txt.${process.pid}`, help.stdout);
+await rename(`${root}dist/help.txt.${process.pid}`, `${root}dist/help.txt`);

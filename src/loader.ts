@@ -10,7 +10,7 @@ import { dirname, join, sep } from "node:path";
 import { type CompiledPack, compilePack, type Pack, removeOtherBuilds, type Wrapper } from "./code-cache.js";
 
 interface Main {
-  run(argv: string[]): Promise<number>;
+  run(argv: string[], context: undefined, bundle: { dir: string }): Promise<number>;
 }
 
 /** How a pack file becomes its table: compiled here with a cache, or by Node's require(). */
@@ -182,7 +182,7 @@ export async function run(
   const mainFile = join(distDir, "main.js");
   const loader = new CachedLoader(distDir, readPack ? undefined : cacheDir, readPack);
   loader.adopt(mainFile, main.pack, main.compiled);
-  const code = await (loader.load(mainFile) as Main).run(argv);
+  const code = await (loader.load(mainFile) as Main).run(argv, undefined, { dir: distDir });
   await loader.saveCaches();
   return code;
 }

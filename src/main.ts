@@ -3,6 +3,8 @@
 // messages and exit codes. Command modules (and zod, which checks option values) are imported
 // only when their command runs, so `--help` and light commands do not pay for inquirer, undici,
 // zod or the sandbox (shared/STYLE.md, "Fast").
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { requestedCommand } from "./commands/argv.js";
 import { type DirectRun, readDirect, takeGlobals } from "./commands/direct.js";
@@ -14,10 +16,27 @@ import type { AppContext, GlobalOptions } from "./context.js";
 import { CliError, ConfigError, ExitCode, oneLine } from "./errors.js";
 import type { Lang } from "./i18n/lang.js";
 import type { SaidError } from "./i18n/say-error.js";
+import { helpWidth } from "./ui/io.js";
+
+/** The top-level help the build writes beside main.js, and the width it is written for. */
+export const PREBUILT_HELP_FILE = "help.txt";
+const PREBUILT_HELP_WIDTH = 80;
 
 /** Runs the CLI and returns the exit code. bin/rxportal.js sets it on the process. */
-export async function run(argv: string[], context?: AppContext): Promise<number> {
+export async function run(
+  argv: string[],
+  context?: AppContext,
+  /** The built bundle's folder (dist/), when running from it: its prebuilt top-level help. */
+  bundle?: { dir: string },
+): Promise<number> {
   const ctx = context ?? (await createProcessContext());
+  if (bundle && argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) {
+    const help = prebuiltHelp(bundle.dir, ctx);
+    if (help !== undefined) {
+      ctx.io.stdout.write(help);
+      return ExitCode.ok;
+    }
+  }
   let result: CommandResult;
   const setResult = (code: CommandResult) => {
     result = code;
@@ -56,6 +75,20 @@ export async function run(argv: string[], context?: AppContext): Promise<number>
         // Closing is best effort: the command's own outcome is what the user needs to see.
       }
     }
+  }
+}
+
+/**
+ * `rxportal --help` as the build wrote it (dist/help.txt, scripts/build.mjs: commander's own
+ * output for this bundle, at its 80 columns), when this run's help would be written at that width;
+ * undefined otherwise (a terminal of another width, no such file), and commander writes it.
+ */
+function prebuiltHelp(dir: string, ctx: AppContext): string | undefined {
+  if (helpWidth(ctx.io.stdout) !== PREBUILT_HELP_WIDTH) return undefined;
+  try {
+    return readFileSync(join(dir, PREBUILT_HELP_FILE), "utf8");
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import type { AppContext, GlobalOptions } from "../context.js";
 import { oneLine, type Said, said, UsageError } from "../errors.js";
+import { helpWidth } from "../ui/io.js";
 import { VERSION } from "../version.js";
 import { readArgv, VALUE_OPTIONS } from "./argv.js";
 import { ALL, addCommands, helpAfter, optionOf } from "./build.js";
@@ -42,8 +43,8 @@ export function buildProgram(
       outputError: () => {},
       // commander's defaults read process.stdout/stderr, which would build Node's stream objects
       // that ctx.io avoids for pipes (context.ts). Help is plain text: no colours to keep.
-      getOutHelpWidth: () => (ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined) ?? 80,
-      getErrHelpWidth: () => (ctx.io.stderr.isTTY ? ctx.io.stderr.columns : undefined) ?? 80,
+      getOutHelpWidth: () => helpWidth(ctx.io.stdout),
+      getErrHelpWidth: () => helpWidth(ctx.io.stderr),
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })

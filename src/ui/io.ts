@@ -8,6 +8,11 @@ export interface OutStream {
   columns?: number;
 }
 
+/** The width help is written for on `stream`: a terminal's, or 80 (commander's, and a pipe's). */
+export function helpWidth(stream: OutStream): number {
+  return (stream.isTTY ? stream.columns : undefined) ?? 80;
+}
+
 export interface IO {
   stdout: OutStream;
   stderr: OutStream;

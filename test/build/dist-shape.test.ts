@@ -25,19 +25,24 @@ describe("dist/", () => {
     }
   });
 
-  it("--help reads main.js and commander's pack of the bundle; contacts two packs more, not commander's", async () => {
+  it("--help reads main.js alone of the bundle, contacts two packs more; commander's pack only for help it must write", async () => {
     const bundle = (reads: string[]) =>
       reads
         .filter((f) => f.startsWith(dist))
         .map((f) => f.slice(dist.length).replace(/-[A-Z0-9]{8}\.js$/, ".js"));
+    // The build's dist/help.txt (src/main.ts), not commander.
     const help = await runReading(["--help"]);
     expect(help.code).toBe(0);
-    expect(bundle(help.reads)).toEqual(["main.js", "chunks/program.js"]);
+    expect(bundle(help.reads)).toEqual(["main.js"]);
     // A well-formed command line runs straight from the command table (src/commands/direct.ts).
     const contacts = await runReading(["contacts", "--enrollee", "medicare", "--json"]);
     expect(contacts.code).toBe(0);
     expect(bundle(contacts.reads)).toHaveLength(3);
     expect(bundle(contacts.reads)).not.toContain("chunks/program.js");
+    // A command's own help is commander's to write.
+    const contactsHelp = await runReading(["contacts", "--help"]);
+    expect(contactsHelp.code).toBe(0);
+    expect(bundle(contactsHelp.reads)).toEqual(["main.js", "chunks/program.js"]);
   });
 
   it("the loader is a module of main.js's pack; Node compiles only the small launcher, bin/rxportal.js", () => {
