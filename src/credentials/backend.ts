@@ -6,7 +6,6 @@
 // own, pinned, with a write/read/delete round trip of a throwaway item under service
 // "rxportal/probe" (a store can accept connections yet refuse writes when locked). Every step is
 // bounded like any keychain call, and the probe never throws: failures become `detail`.
-import { connect } from "node:net";
 import { platform as osPlatform } from "node:os";
 import { join } from "node:path";
 import type { KeyringEntry, KeyringEntryFactory, LinuxStore } from "./entry.js";
@@ -162,7 +161,9 @@ export async function sessionBusMissing(
 
 /** The error code of a refused connection to a unix socket; undefined when it connected (or
  * did not answer in time: then the library's own probe, with its own budget, decides). */
-function connectRefused(path: string, timeoutMs: number): Promise<string | undefined> {
+async function connectRefused(path: string, timeoutMs: number): Promise<string | undefined> {
+  // node:net loads only when there is a bus address to try (a command without one never needs it).
+  const { connect } = await import("node:net");
   return new Promise((resolve) => {
     const socket = connect({ path });
     const done = (result: string | undefined) => {

@@ -87,3 +87,18 @@ describe("Node's terminal and promise-based file modules load only where they ar
     expect(r.builtins).not.toContain("tty");
   });
 });
+
+describe("node:net loads for the keychain's bus check only when there is a bus address to try", () => {
+  it("whoami without a session bus: no node:net; with an address, it tries it (so the check can fail)", async () => {
+    const home = tempHome();
+    await builtinsOf(["whoami", "--json"], home);
+    const none = await builtinsOf(["whoami", "--json"], home);
+    expect(none.code, none.stderr).toBe(77);
+    expect(none.builtins.length).toBeGreaterThan(10);
+    expect(none.builtins).not.toContain("net");
+    const address = `unix:path=${join(dir, "no-bus-here")}`;
+    const tried = await builtinsOf(["whoami", "--json"], home, { DBUS_SESSION_BUS_ADDRESS: address });
+    expect(tried.code, tried.stderr).toBe(77);
+    expect(tried.builtins).toContain("net");
+  });
+});
