@@ -8,6 +8,7 @@ import { type Lang, resolveLang } from "../i18n/lang.js";
 import { contactsText, directoryWords } from "../i18n/messages/contacts.js";
 import { printJson, printLine } from "../ui/output.js";
 import type { Style } from "../ui/style.js";
+import { loadStyle } from "../ui/style-level.js";
 import type { CommandResult } from "./kit.js";
 
 export interface ContactsOptions {
@@ -38,8 +39,8 @@ export async function contactsCommand(ctx: AppContext, opts: ContactsOptions): P
     });
     return;
   }
-  // chalk loads only for colour, never for --json or a pipe.
-  const { loadStyle } = await import("../ui/style-level.js");
+  // chalk loads only for colour (loadStyle), never for --json or a pipe. style-level.ts is small
+  // and in contacts' own pack: the text a member reads costs no second file.
   const lang = resolveLang({ flag: ctx.globals.lang, env: ctx.env });
   printLine(ctx, renderContacts(directory, found, await loadStyle(ctx), Boolean(opts.tty), lang));
 }
