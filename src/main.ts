@@ -30,22 +30,20 @@ export async function run(
   bundle?: { dir: string },
 ): Promise<number> {
   const ctx = context ?? (await createProcessContext());
-  if (bundle && argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) {
-    const help = prebuiltHelp(bundle.dir, ctx);
-    if (help !== undefined) {
-      ctx.io.stdout.write(help);
-      return ExitCode.ok;
-    }
-  }
   let result: CommandResult;
   const setResult = (code: CommandResult) => {
     result = code;
   };
-  const schemas = await loadSchemas(argv, programSpec, commands);
-  // A well-formed command line runs straight from the table; commander reads every other one.
-  const direct = readDirect(argv, programSpec, commands, schemas);
   let parser: { module: typeof import("./commands/program.js"); program: Command } | undefined;
   try {
+    const help = bundle && isTopLevelHelp(argv) ? prebuiltHelp(bundle.dir, ctx) : undefined;
+    if (help !== undefined) {
+      ctx.io.stdout.write(help);
+      return ExitCode.ok;
+    }
+    const schemas = await loadSchemas(argv, programSpec, commands);
+    // A well-formed command line runs straight from the table; commander reads every other one.
+    const direct = readDirect(argv, programSpec, commands, schemas);
     if (direct) await untilInterrupted(runDirect(ctx, direct, argv, setResult), ctx);
     else {
       const module = await import("./commands/program.js");
@@ -77,6 +75,10 @@ export async function run(
     }
   }
 }
+
+/** `rxportal --help` or `rxportal -h`, and nothing else. */
+const isTopLevelHelp = (argv: readonly string[]) =>
+  argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h");
 
 /**
  * `rxportal --help` as the build wrote it (dist/help.txt, scripts/build.mjs: commander's own
