@@ -265,7 +265,8 @@ const help = spawnSync(process.execPath, [`${root}bin/rxportal.js`, "--help"], {
   encoding: "utf8",
   stdio: ["ignore", "pipe", "pipe"],
 });
-if (help.status !== 0 || help.stderr || !help.stdout.startsWith("Usage: rxportal"))
+// (Node's own warnings on stderr, a NODE_EXTRA_CA_CERTS it cannot read say, do not change the help.)
+if (help.status !== 0 || !help.stdout.startsWith("Usage: rxportal"))
   throw new Error(`rxportal --help failed while building dist/help.txt: ${help.stderr || help.status}`);
 await writeFile(`${root}dist/help.txt.${process.pid}`, help.stdout);
 await rename(`${root}dist/help.txt.${process.pid}`, `${root}dist/help.txt`);
