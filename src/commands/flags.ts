@@ -4,7 +4,8 @@
 // to commander), and a refused value is one line in commander's own words:
 //   option '--port <n>' argument '70000' is invalid. --port must be a number from 0 to 65535.
 // This module loads zod: nothing imports it at start-up (the table's entries import their schemas
-// lazily, and src/commands/flag-schemas.ts loads them only for a command line that gives them values).
+// lazily, and src/commands/flag-schemas.ts loads them only for a command line that gives them
+// values).
 import * as z from "zod/mini";
 import "../zod-messages.js";
 
