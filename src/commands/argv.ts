@@ -1,13 +1,12 @@
 // What the raw command line says before commander parses it: which top-level command this run
 // asks for (only that one is defined in full, src/commands/build.ts), and which global options
 // take a value (so their value is not mistaken for a command name).
+import { longName, takesValue } from "./kit.js";
 import { program } from "./table.js";
 
 /** Global options that take a value, so their value is not mistaken for a command name. */
 export const VALUE_OPTIONS: ReadonlySet<string> = new Set(
-  program.options
-    .filter((o) => /[<[]/.test(o.flags))
-    .map((o) => o.flags.split(/[\s,]+/).find((word) => word.startsWith("--")) as string),
+  program.options.filter(takesValue).map((o) => longName(o.flags)),
 );
 
 /**

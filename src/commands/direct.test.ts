@@ -9,8 +9,8 @@ import { testContext } from "../../test/helpers/context.js";
 import type { AppContext, GlobalOptions } from "../context.js";
 import { CliError } from "../errors.js";
 import { readDirect, takeGlobals } from "./direct.js";
-import { loadSchemas, longName, takesValue } from "./flag-schemas.js";
-import type { CommandSpec, HandlerInput, OptionSpec } from "./kit.js";
+import { loadSchemas } from "./flag-schemas.js";
+import { type CommandSpec, type HandlerInput, longName, type OptionSpec, takesValue } from "./kit.js";
 import { buildProgram } from "./program.js";
 import { commands, program } from "./table.js";
 

@@ -17,8 +17,16 @@
 import type { AppContext, GlobalOptions } from "../context.js";
 import { CliError, ExitCode, said } from "../errors.js";
 import type { Schemas } from "./flag-schemas.js";
-import { longName, takesValue, valueSchema } from "./flag-schemas.js";
-import { type CommandSpec, collect, type Flags, type OptionSpec, type ProgramSpec } from "./kit.js";
+import { valueSchema } from "./flag-schemas.js";
+import {
+  type CommandSpec,
+  collect,
+  type Flags,
+  longName,
+  type OptionSpec,
+  type ProgramSpec,
+  takesValue,
+} from "./kit.js";
 
 /** A command line read without commander: the command to run and what it is given. */
 export interface DirectRun {

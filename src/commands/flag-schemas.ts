@@ -3,15 +3,10 @@
 // option that has one: never for --help, --version or contacts.
 import type { ZodMiniType as ZodType } from "zod/mini";
 import { requestedCommand } from "./argv.js";
-import type { CommandSpec, OptionSpec, ProgramSpec } from "./kit.js";
+import { type CommandSpec, longName, type OptionSpec, type ProgramSpec, takesValue } from "./kit.js";
 
 /** A loaded flag schema per table entry (a command's, or the program's for the global options). */
 export type Schemas = ReadonlyMap<CommandSpec | ProgramSpec, ZodType>;
-
-/** `--port` for `--port <n>`. */
-export const longName = (flags: string) =>
-  flags.split(/[\s,]+/).find((word) => word.startsWith("--")) as string;
-export const takesValue = (option: OptionSpec) => /[<[]/.test(option.flags);
 
 /** The schema of one option (by attribute name) in its command's flag schema, if it has one. */
 export function valueSchema(schema: ZodType | undefined, key: string): ZodType | undefined {

@@ -75,6 +75,13 @@ export interface CommandSpec {
 export const examples = (...lines: readonly string[]) =>
   `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
 
+/** `--port` for `--port <n>`. */
+export const longName = (flags: string) =>
+  flags.split(/[\s,]+/).find((word) => word.startsWith("--")) as string;
+
+/** True for an option that takes a value (`--port <n>`, `--out [file]`). */
+export const takesValue = (option: OptionSpec) => /[<[]/.test(option.flags);
+
 /** For repeatable options. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
