@@ -20,7 +20,6 @@ import {
   type PortalError,
   UsageError,
 } from "../errors.js";
-import { type ContractOperation, type ContractResponse, operations } from "./contract.js";
 import {
   bodyKind,
   errorFromAnswer,
@@ -29,6 +28,8 @@ import {
   schemaMismatchError,
   unreadableSuccessError,
 } from "./errors.js";
+import { type OperationRow, operationRows, type ResponseRow } from "./operations.js";
+import { quickRead } from "./quick-read.js";
 import { redactBody, redactUrl } from "./redact.js";
 import type { Registered, RegisterRequest, RegisterStarted } from "./registration-schemas.js";
 import { isTransient, retryDelayMs } from "./retry.js";
@@ -132,7 +133,7 @@ const BACKOFF_BASE_MS = 200;
 /** A retry that would leave less than this for the request itself is not worth sending. */
 const MIN_ATTEMPT_MS = 100;
 
-const operationsById = new Map<string, ContractOperation>(operations.map((op) => [op.id, op]));
+const operationsById = new Map<string, OperationRow>(operationRows.map((op) => [op.id, op]));
 
 function placeholders(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "").sort();
@@ -366,7 +367,7 @@ export class PortalClient {
     this.traceLine?.(line);
   }
 
-  private buildUrl(op: ContractOperation, init: CallInit): string {
+  private buildUrl(op: OperationRow, init: CallInit): string {
     const template = this.paths[op.id as OperationId] ?? op.path;
     const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const value = init.params?.[name];
@@ -458,7 +459,7 @@ export class PortalClient {
   }
 
   private async attempt<T>(
-    op: ContractOperation,
+    op: OperationRow,
     url: string,
     headers: Record<string, string>,
     body: string | undefined,
@@ -521,7 +522,7 @@ export class PortalClient {
 
     if (status >= 200 && status < 300) {
       const replayed = /^\s*true\s*$/i.test(response.headers.get("idempotent-replayed") ?? "");
-      const parsed = parseSuccess(op, status, contentType, text, requestId);
+      const parsed = await parseSuccess(op, status, contentType, text, requestId);
       if (!parsed.ok) {
         this.trace(`← ${status} ${parsed.error.code} ${elapsed()}${requestIdPart(requestId)}`);
         return parsed;
@@ -668,7 +669,7 @@ function safeCode(code: string): string {
   return /^[A-Za-z0-9_.-]{1,64}$/.test(code) ? code : "problem";
 }
 
-function successSchema(op: ContractOperation, status: number): ContractResponse | undefined {
+function successSchema(op: OperationRow, status: number): ResponseRow | undefined {
   const exact = op.responses[status];
   if (exact) return exact;
   // A portal answering 200 where the contract says 201 still sent the same body; parse it with
@@ -677,13 +678,17 @@ function successSchema(op: ContractOperation, status: number): ContractResponse 
   return first?.[1];
 }
 
-function parseSuccess(
-  op: ContractOperation,
+/**
+ * A success answer read: by its quick reader when it has one and the answer is in order, else with
+ * the contract's schema, built on first use (it also words what is wrong with an answer).
+ */
+async function parseSuccess(
+  op: OperationRow,
   status: number,
   contentType: string | undefined,
   text: string,
   requestId: string | undefined,
-): { ok: true; data: unknown } | { ok: false; error: PortalError } {
+): Promise<{ ok: true; data: unknown } | { ok: false; error: PortalError }> {
   const spec = successSchema(op, status);
   if (!spec?.schema) return { ok: true, data: undefined };
   const answer = { operation: op, status, contentType, body: text, requestId };
@@ -694,7 +699,10 @@ function parseSuccess(
   } catch {
     return { ok: false, error: unreadableSuccessError(answer) };
   }
-  const result = spec.schema.safeParse(json);
+  const quick = quickRead(op.id, json);
+  if (quick) return { ok: true, data: quick.data };
+  const { schemaNamed } = await import("./contract.js");
+  const result = schemaNamed(spec.schema).safeParse(json);
   if (!result.success)
     return { ok: false, error: schemaMismatchError(op.id, result.error, { status, requestId }) };
   return { ok: true, data: result.data };

@@ -1,325 +1,60 @@
-// Every operation of the portal contract (docs/portal-api.md) with every answer it may give. This
-// table is the single source for the client (which reads each answer with `schema`), openapi.json
-// and the sandbox's conformance tests, row by row; what a portal should send where the reading is
-// lenient is in ./canonical.ts (`canonicalSchemaOf`), which only those two load.
+// Every operation of the portal contract (docs/portal-api.md) with every answer it may give, with
+// its zod schemas: the table of ./operations.ts, each schema name resolved. This is the table
+// openapi.json and the sandbox's conformance tests go through, row by row, and the one the client
+// turns to for an answer its quick readers decline; what a portal should send where the reading
+// is lenient is in ./canonical.ts (`canonicalSchemaOf`), which only the first two load.
 import type * as z from "zod/mini";
+import {
+  maintenanceAnyPathRow,
+  type OperationRow,
+  operationRows,
+  type ResponseRow,
+  type SchemaName,
+} from "./operations.js";
 import * as r from "./registration-schemas.js";
 import * as s from "./schemas.js";
 
-export type HttpMethod = "GET" | "POST" | "PUT";
+export type { HttpMethod, SchemaName } from "./operations.js";
 
-export interface ContractResponse {
-  /**
-   * How the client reads the body: the success body's reading schema (lenient where the prose
-   * allows, src/portal/lenient.ts), or for problems the problem schema. Absent for bodiless answers.
-   */
+export interface ContractResponse extends Omit<ResponseRow, "schema"> {
   schema?: z.ZodMiniType;
-  /** For problem answers: the `code` values the contract names for this status. */
-  codes?: readonly string[];
-  description: string;
-  /** Headers the contract requires on this answer. */
-  headers?: readonly string[];
 }
 
-export interface ContractOperation {
-  id: string;
-  method: HttpMethod;
-  /** Path relative to the base URL, OpenAPI style (`/orders/{orderId}`). */
-  path: string;
-  summary: string;
-  auth: boolean;
+export interface ContractOperation extends Omit<OperationRow, "request" | "responses"> {
   request?: z.ZodMiniType;
-  query?: readonly string[];
-  requestHeaders?: readonly string[];
   responses: Readonly<Record<number, ContractResponse>>;
 }
 
-const problem = (codes: readonly string[], description: string, schema: z.ZodMiniType = s.ProblemSchema) => ({
-  schema,
-  codes,
-  description,
-});
-const rateLimited = { ...problem(["rate_limited"], "Too many requests"), headers: ["Retry-After"] } as const;
-const unauthorized = problem(["unauthorized", "token_expired"], "Missing, unknown or expired access token");
-const forbidden = problem(["forbidden"], "The memberId is neither the member nor one of their dependents");
+const byName = { ...s, ...r } as unknown as Record<SchemaName, z.ZodMiniType>;
 
-export const operations: readonly ContractOperation[] = [
-  {
-    id: "getStatus",
-    method: "GET",
-    path: "/status",
-    summary: "Service status, components, maintenance window and app versions",
-    auth: false,
-    responses: {
-      200: { schema: s.StatusSchema, description: "Service status" },
-    },
-  },
-  {
-    id: "getAuthPolicy",
-    method: "GET",
-    path: "/auth/policy",
-    summary: "Lockout, password, reset-code and MFA policy",
-    auth: false,
-    responses: {
-      200: { schema: s.AuthPolicySchema, description: "The policy in force" },
-    },
-  },
-  {
-    id: "login",
-    method: "POST",
-    path: "/auth/login",
-    summary: "Sign in with username and password",
-    auth: false,
-    request: s.LoginRequestSchema,
-    responses: {
-      200: { schema: s.LoginResponseSchema, description: "Signed in, or a second step is required" },
-      401: problem(["invalid_credentials"], "Wrong username or password", s.InvalidCredentialsProblemSchema),
-      403: problem(
-        ["password_expired", "account_disabled"],
-        "The password expired or the account is disabled",
-      ),
-      423: problem(["account_locked"], "Locked after too many failed attempts", s.AccountLockedProblemSchema),
-      429: rateLimited,
-      503: { ...problem(["maintenance"], "Maintenance"), headers: ["Retry-After"] },
-    },
-  },
-  {
-    id: "verifyMfa",
-    method: "POST",
-    path: "/auth/mfa/verify",
-    summary: "Complete sign-in with a one-time code",
-    auth: false,
-    request: s.MfaVerifyRequestSchema,
-    responses: {
-      200: { schema: s.LoginOkSchema, description: "Signed in" },
-      401: problem(["invalid_code"], "Wrong code", s.InvalidCodeProblemSchema),
-      410: problem(["challenge_expired"], "The challenge expired or was replaced"),
-    },
-  },
-  {
-    id: "resendMfa",
-    method: "POST",
-    path: "/auth/mfa/resend",
-    summary: "Send a new one-time code; earlier codes stop working",
-    auth: false,
-    request: s.MfaResendRequestSchema,
-    responses: {
-      202: { schema: s.MfaResendResponseSchema, description: "A new code was sent" },
-      429: rateLimited,
-    },
-  },
-  {
-    id: "refreshToken",
-    method: "POST",
-    path: "/auth/token/refresh",
-    summary: "Exchange a refresh token for a new access token",
-    auth: false,
-    request: s.RefreshRequestSchema,
-    responses: {
-      200: { schema: s.RefreshResponseSchema, description: "New tokens" },
-      401: problem(["unauthorized"], "Unknown or expired refresh token"),
-    },
-  },
-  {
-    id: "logout",
-    method: "POST",
-    path: "/auth/logout",
-    summary: "End the session",
-    auth: true,
-    responses: { 204: { description: "Signed out" } },
-  },
-  {
-    id: "recoverUsername",
-    method: "POST",
-    path: "/auth/username/recover",
-    summary: "Send the username to the address on file",
-    auth: false,
-    request: s.UsernameRecoverRequestSchema,
-    responses: {
-      202: {
-        schema: s.AcceptedMessageSchema,
-        description: "Always the same, whether or not an account matched",
-      },
-      429: rateLimited,
-    },
-  },
-  {
-    id: "requestPasswordReset",
-    method: "POST",
-    path: "/auth/password-reset",
-    summary: "Send a password reset code",
-    auth: false,
-    request: s.PasswordResetRequestSchema,
-    responses: {
-      202: {
-        schema: s.PasswordResetAcceptedSchema,
-        description: "Same shape whether or not an account matched",
-      },
-      429: rateLimited,
-    },
-  },
-  {
-    id: "confirmPasswordReset",
-    method: "POST",
-    path: "/auth/password-reset/confirm",
-    summary: "Set a new password with a reset code",
-    auth: false,
-    request: s.PasswordResetConfirmRequestSchema,
-    responses: {
-      204: { description: "Password changed; the account is unlocked" },
-      400: problem(
-        ["invalid_or_expired_code"],
-        "Wrong, used or expired code",
-        s.InvalidOrExpiredCodeProblemSchema,
-      ),
-      422: problem(["password_policy"], "The new password breaks the policy", s.PasswordPolicyProblemSchema),
-      429: rateLimited,
-    },
-  },
-  {
-    id: "register",
-    method: "POST",
-    path: "/auth/register",
-    summary: "Create an online account; an email code confirms it (contract 1.1)",
-    auth: false,
-    request: r.RegisterRequestSchema,
-    responses: {
-      202: {
-        schema: r.RegisterStartedSchema,
-        description: "Details accepted; a code was sent to the email address to confirm the account",
-      },
-      409: problem(
-        ["already_registered", "username_taken"],
-        "An account exists for this member, or the username is taken (with suggestions)",
-        r.RegisterConflictProblemSchema,
-      ),
-      422: problem(
-        ["not_eligible", "password_policy"],
-        "No active benefit matches these details, or the password breaks the policy",
-      ),
-      429: rateLimited,
-      501: problem(["not_implemented"], "This portal registers members only on its website"),
-    },
-  },
-  {
-    id: "verifyRegistration",
-    method: "POST",
-    path: "/auth/register/verify",
-    summary: "Confirm a registration with the emailed code",
-    auth: false,
-    request: r.RegisterVerifyRequestSchema,
-    responses: {
-      201: {
-        schema: r.RegisteredSchema,
-        description: "The account exists; the member can sign in",
-      },
-      401: problem(["invalid_code"], "Wrong code", s.InvalidCodeProblemSchema),
-      410: problem(["challenge_expired"], "The code expired, was replaced or had too many wrong tries"),
-    },
-  },
-  {
-    id: "getMe",
-    method: "GET",
-    path: "/me",
-    summary: "The signed-in member and their dependents",
-    auth: true,
-    responses: {
-      200: { schema: s.MeSchema, description: "The member" },
-      401: unauthorized,
-    },
-  },
-  {
-    id: "getIdCard",
-    method: "GET",
-    path: "/id-card",
-    summary: "The digital prescription ID card",
-    auth: true,
-    query: ["memberId"],
-    responses: {
-      200: { schema: s.IdCardSchema, description: "The card" },
-      401: unauthorized,
-      403: forbidden,
-    },
-  },
-  {
-    id: "listPrescriptions",
-    method: "GET",
-    path: "/prescriptions",
-    summary: "Prescriptions of the member or a dependent",
-    auth: true,
-    query: ["memberId"],
-    responses: {
-      200: { schema: s.PrescriptionListSchema, description: "Prescriptions" },
-      401: unauthorized,
-      403: forbidden,
-    },
-  },
-  {
-    id: "setAutoRefill",
-    method: "PUT",
-    path: "/prescriptions/{rxId}/auto-refill",
-    summary: "Turn automatic refills on or off",
-    auth: true,
-    request: s.AutoRefillRequestSchema,
-    responses: {
-      200: { schema: s.AutoRefillResponseSchema, description: "The new setting" },
-      401: unauthorized,
-      404: problem(["not_found"], "No such prescription for this member"),
-      422: problem(["not_eligible"], "This prescription cannot refill automatically"),
-    },
-  },
-  {
-    id: "orderRefills",
-    method: "POST",
-    path: "/refills",
-    summary: "Order refills, at most once per Idempotency-Key",
-    auth: true,
-    request: s.RefillRequestSchema,
-    requestHeaders: ["Idempotency-Key"],
-    responses: {
-      201: {
-        schema: s.RefillCreatedSchema,
-        description:
-          "Order created; a replay of the same key and body returns it again with Idempotent-Replayed: true",
-      },
-      400: problem(["idempotency_key_required"], "The Idempotency-Key header is missing"),
-      401: unauthorized,
-      403: forbidden,
-      409: problem(["idempotency_conflict"], "The key was used with another body"),
-      422: problem(["refill_not_allowed"], "Some items cannot be refilled", s.RefillNotAllowedProblemSchema),
-    },
-  },
-  {
-    id: "listOrders",
-    method: "GET",
-    path: "/orders",
-    summary: "Orders of the member or a dependent",
-    auth: true,
-    query: ["memberId"],
-    responses: {
-      200: { schema: s.OrderListSchema, description: "Orders" },
-      401: unauthorized,
-      403: forbidden,
-    },
-  },
-  {
-    id: "getOrder",
-    method: "GET",
-    path: "/orders/{orderId}",
-    summary: "One order with tracking",
-    auth: true,
-    responses: {
-      200: { schema: s.OrderSchema, description: "The order" },
-      401: unauthorized,
-      404: problem(["not_found"], "No such order for this member"),
-    },
-  },
-];
+/** The schema of that name. */
+export function schemaNamed(name: SchemaName): z.ZodMiniType {
+  return byName[name];
+}
+
+function resolved(row: ResponseRow): ContractResponse {
+  return row.schema === undefined ? (row as ContractResponse) : { ...row, schema: schemaNamed(row.schema) };
+}
+
+export const operations: readonly ContractOperation[] = operationRows.map(
+  (row) =>
+    // Key for key, in the row's order.
+    Object.fromEntries(
+      Object.entries(row).map(([key, value]) => [
+        key,
+        key === "request"
+          ? schemaNamed(value as SchemaName)
+          : key === "responses"
+            ? Object.fromEntries(
+                Object.entries(value as OperationRow["responses"]).map(([status, response]) => [
+                  status,
+                  resolved(response),
+                ]),
+              )
+            : value,
+      ]),
+    ) as unknown as ContractOperation,
+);
 
 /** Any path may answer 503 during maintenance, possibly with an HTML page from a proxy. */
-export const maintenanceAnyPath: ContractResponse = {
-  schema: s.ProblemSchema,
-  codes: ["maintenance"],
-  description: "Maintenance or outage: problem+json or an HTML page; always with Retry-After",
-  headers: ["Retry-After"],
-};
+export const maintenanceAnyPath: ContractResponse = resolved(maintenanceAnyPathRow);

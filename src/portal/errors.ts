@@ -15,17 +15,16 @@ import {
   TryLaterError,
   type UnavailableReason,
 } from "../errors.js";
-import type { ContractOperation } from "./contract.js";
-import { parseRfc3339 } from "./lenient.js";
+import type { OperationRow } from "./operations.js";
+import { parseRfc3339 } from "./read-values.js";
 import { describeSeconds } from "./retry-after.js";
-import { ProblemSchema } from "./schemas.js";
 
 export const LOGIN_HINT = "Run `rxportal login`.";
 
 /** A non-2xx answer, fully read. */
 export interface PortalAnswer {
   /** The contract operation, for its `auth` flag (an unknown 401 means "sign in" only there). */
-  operation?: Pick<ContractOperation, "id" | "auth">;
+  operation?: Pick<OperationRow, "id" | "auth">;
   status: number;
   /** Content-Type, or undefined when the portal sent none. */
   contentType?: string;
@@ -234,9 +233,8 @@ function wrongPathError(answer: PortalAnswer): PortalUnavailableError {
 function asProblem(value: unknown): Problem | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
-  const parsed = ProblemSchema.safeParse(record);
-  if (parsed.success) return record as Problem;
-  // Not a full RFC 9457 document, but a `code` string is still the portal's stated reason.
+  // A full RFC 9457 document or not, a `code` string is the portal's stated reason; the rest is
+  // read field by field where it is used.
   return typeof record.code === "string" ? (record as Problem) : { ...record, code: undefined };
 }
 

@@ -7,6 +7,9 @@
 // - lists read item by item: an unusable item becomes a problem, the others are kept.
 import * as z from "zod/mini";
 import "../zod-messages.js";
+import { COUNT_TEXT, readTimestamp, safeText } from "./read-values.js";
+
+export { parseRfc3339, safeText } from "./read-values.js";
 
 // zod/mini: the client's schemas are built on every portal command's start, and mini's schemas
 // are far cheaper to build and load than classic zod's (`npm run bench` measures the commands).
@@ -14,51 +17,6 @@ import "../zod-messages.js";
 // ---------------------------------------------------------------------------------------------
 // Times
 // ---------------------------------------------------------------------------------------------
-
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-function daysInMonth(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one; setUTCFullYear keeps years 0-99 as given.
-  const d = new Date(0);
-  d.setUTCFullYear(year, month, 0);
-  return d.getUTCDate();
-}
-
-/**
- * An RFC 3339 date-time (section 5.6) as milliseconds since the epoch, or undefined when it is not
- * one. Accepts `T`/`t` or a space between date and time (the RFC's own note allows the space),
- * `Z`/`z` or any offset (`-00:00` included), fractional seconds of any length (read to the
- * millisecond), and the leap second `:60`, read as the last millisecond of that minute so that
- * 23:59:60 stays on its day.
- */
-export function parseRfc3339(text: string): number | undefined {
-  const m = RFC3339.exec(text);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour > 23 || minute > 59 || second > 60) return undefined;
-  let offsetMinutes = 0;
-  if (m[8] === undefined) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
-  }
-  const fraction = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second === 60 ? 59 : second, second === 60 ? 999 : fraction);
-  const ms = d.getTime() - offsetMinutes * 60_000;
-  return Number.isFinite(ms) ? ms : undefined;
-}
 
 /**
  * A time the portal sent, read leniently. It is handed on as sent when `Date.parse` reads it to the
@@ -68,12 +26,12 @@ export function parseRfc3339(text: string): number | undefined {
 export const ReadTimestampSchema = z.pipe(
   z.string(),
   z.transform((text: string, ctx) => {
-    const ms = parseRfc3339(text);
-    if (ms === undefined) {
+    const read = readTimestamp(text);
+    if (read === undefined) {
       ctx.issues.push({ code: "custom", message: "not an RFC 3339 date-time", input: text });
       return z.NEVER;
     }
-    return Date.parse(text) === ms ? text : new Date(ms).toISOString();
+    return read;
   }),
 );
 
@@ -110,21 +68,6 @@ export function openEnum<const T extends readonly string[]>(known: T) {
   });
 }
 
-/**
- * Text from the portal with what could drive a terminal taken out: each run of control characters
- * (C0 and C1: escape sequences, bells, carriage returns) becomes one space, and bidirectional
- * overrides are dropped. Portal text reaches terminals through many commands; cleaning it where it
- * is read means no display can forget to. Ids are not cleaned (they are sent back as they came).
- */
-export function safeText(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
-      .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
-      .replace(/[\u202a-\u202e\u2066-\u2069]/g, "")
-  );
-}
-
 /** A free-text field (name, drug, hint, message): any string, made terminal-safe. */
 export const ReadTextSchema = z.pipe(z.string(), z.transform(safeText));
 
@@ -134,7 +77,7 @@ export const ReadIdSchema = z.string().check(z.minLength(1, "an empty id"));
 /** A count or amount the prose gives no type for: a finite number >= 0, or such a number as a string. */
 export const ReadCountSchema = z.union([
   z.number().check(z.gte(0)),
-  z.pipe(z.string().check(z.regex(/^\s*\d+(\.\d+)?\s*$/, "a number")), z.transform(Number)),
+  z.pipe(z.string().check(z.regex(COUNT_TEXT, "a number")), z.transform(Number)),
 ]);
 
 // ---------------------------------------------------------------------------------------------
