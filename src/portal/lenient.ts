@@ -11,8 +11,8 @@ import { COUNT_TEXT, readTimestamp, safeText } from "./read-values.js";
 
 export { parseRfc3339, safeText } from "./read-values.js";
 
-// zod/mini: the client's schemas are built on every portal command's start, and mini's schemas
-// are far cheaper to build and load than classic zod's (`npm run bench` measures the commands).
+// zod/mini: the sandbox and any answer the client's quick readers (./quick-read.ts) decline build
+// these schemas, and mini's are far cheaper to build and load than classic zod's.
 
 // ---------------------------------------------------------------------------------------------
 // Times

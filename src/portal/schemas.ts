@@ -1,7 +1,9 @@
 // The portal contract (docs/portal-api.md, version 1) as zod schemas: what rxportal accepts.
-// - `*Schema` for answers: built from ./lenient.ts. The client parses every answer with these
-//   (src/portal/contract.ts names them), so a portal that takes the latitudes the prose allows
-//   (docs/portal-api.md, "Latitudes a portal may take") is still read.
+// - `*Schema` for answers: built from ./lenient.ts. The client reads every answer as these do
+//   (./operations.ts names them per answer), so a portal that takes the latitudes the prose allows
+//   (docs/portal-api.md, "Latitudes a portal may take") is still read; the common answers first
+//   meet a quick reader (./quick-read.ts) that gives the same output without building them, and
+//   quick-read.test.ts holds the two equal. Change a reading schema and its quick reader together.
 // - What a portal should send, exactly, is in ./canonical.ts (`Canonical*Schema`): openapi.json is
 //   generated from those and the sandbox's conformance tests hold the sandbox to them. They live
 //   apart so that a portal command does not build them: it only reads.
