@@ -6,39 +6,41 @@
 // code-refusals.json: a damaged or unreadable file reads as empty (as it always did: the doctor
 // then has no story to tell, nothing worse); an entry of the wrong shape is dropped on read.
 import { join } from "node:path";
-import * as z from "zod/mini";
-import "../zod-messages.js";
 import { type DataDirOf, jsonStore } from "../state/json-store.js";
+import { check, object, optional, recordOf, string } from "../state/shapes.js";
 
-export const CodeRefusalSchema = z.lazy(() =>
-  z.object({
-    /** When the portal refused the code (ISO time). */
-    at: z.string(),
-    /** invalid_code or challenge_expired. */
-    problem: z.string(),
-    /** When the member last asked for a new code during that sign-in, if they did. */
-    resentAt: z.optional(z.string()),
-    /** When the first code of that sign-in was sent. */
-    firstSentAt: z.string(),
-    requestId: z.optional(z.string()),
-  }),
-);
-export type CodeRefusal = z.infer<typeof CodeRefusalSchema>;
+export interface CodeRefusal {
+  /** When the portal refused the code (ISO time). */
+  at: string;
+  /** invalid_code or challenge_expired. */
+  problem: string;
+  /** When the member last asked for a new code during that sign-in, if they did. */
+  resentAt?: string;
+  /** When the first code of that sign-in was sent. */
+  firstSentAt: string;
+  requestId?: string;
+}
+
+// Checked by hand (src/state/shapes.ts), without zod: a sign-in that needs no code clears it.
+export const CodeRefusalSchema = object<CodeRefusal>({
+  at: string,
+  problem: string,
+  resentAt: optional(string),
+  firstSentAt: string,
+  requestId: optional(string),
+});
 
 /** "<profile>\0<username in lower case>" → the last refusal. */
-export const CodeRefusalsFileSchema = z.lazy(() =>
-  z.pipe(
-    z.record(z.string(), z.unknown()),
-    z.transform((data: Record<string, unknown>) => {
-      const kept: Record<string, CodeRefusal> = {};
-      for (const [key, value] of Object.entries(data)) {
-        const entry = CodeRefusalSchema.safeParse(value);
-        if (entry.success) kept[key] = entry.data;
-      }
-      return kept;
-    }),
-  ),
-);
+export const CodeRefusalsFileSchema = check((value) => {
+  const record = recordOf(value);
+  if (!record) return undefined;
+  const kept: Record<string, CodeRefusal> = {};
+  for (const [key, entry] of Object.entries(record)) {
+    const parsed = CodeRefusalSchema.safeParse(entry);
+    if (parsed.success) kept[key] = parsed.data;
+  }
+  return kept;
+});
 
 const key = (profile: string, username: string) => `${profile}\u0000${username.toLowerCase()}`;
 const storeOf = (where: DataDirOf) =>

@@ -3,12 +3,11 @@
 // signed out. Apart from session.ts so that the OIDC flows (./oidc/session.ts, loaded lazily by
 // session.ts) use it without an import cycle; session.ts re-exports all of it.
 import { join } from "node:path";
-import * as z from "zod/mini";
 import type { Profile } from "../config/load.js";
 import type { CredentialAccess } from "../credentials/access.js";
 import type { PortalClient } from "../portal/client.js";
-import "../zod-messages.js";
 import { jsonStore } from "../state/json-store.js";
+import { check, recordOf } from "../state/shapes.js";
 import type { SignInDeps } from "./sign-in.js";
 
 /** What getting a session needs from the run: signing in's, and the profile, client and keychain. */
@@ -88,15 +87,19 @@ export function notKeptBecause(
 // -- profiles that have something in the keychain, and users who signed out: names only, no secrets.
 
 // A damaged file of either kind reads as empty, as it always did: the next change writes a good one.
+// Checked by hand (src/state/shapes.ts), without zod: every command that looks for a session reads
+// signed-out.json.
+/** kept-profiles.json: a list; what is not a name is dropped on read. */
+export const keptProfilesCheck = check((names) =>
+  Array.isArray(names) ? names.filter((p): p is string => typeof p === "string") : undefined,
+);
+/** signed-out.json: an object of anything (a time is all rxportal writes). */
+export const signedOutCheck = check(recordOf);
+
 const keptStore = (ctx: StateDeps) =>
-  jsonStore(
-    join(ctx.paths.dataDir, "kept-profiles.json"),
-    z.pipe(
-      z.array(z.unknown()),
-      z.transform((names: unknown[]) => names.filter((p): p is string => typeof p === "string")),
-    ),
-    { empty: (): string[] => [] },
-  );
+  jsonStore(join(ctx.paths.dataDir, "kept-profiles.json"), keptProfilesCheck, {
+    empty: (): string[] => [],
+  });
 
 /** Profiles rxportal has kept something for on this machine (for `logout --all`, `keychain status`). */
 export async function keptProfiles(ctx: StateDeps): Promise<string[]> {
@@ -109,7 +112,7 @@ export async function noteKeptProfile(ctx: StateDeps, profile: string): Promise<
 
 /** signed-out.json: "<profile>\0<username in lower case>" → when that member signed out. */
 const signedOutStore = (ctx: StateDeps) =>
-  jsonStore(join(ctx.paths.dataDir, "signed-out.json"), z.record(z.string(), z.unknown()), {
+  jsonStore(join(ctx.paths.dataDir, "signed-out.json"), signedOutCheck, {
     empty: (): Record<string, unknown> => ({}),
   });
 

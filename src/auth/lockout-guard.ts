@@ -17,33 +17,49 @@
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import * as z from "zod/mini";
-import "../zod-messages.js";
 import type { Clock } from "../clock.js";
 import { said, TryLaterError } from "../errors.js";
 import { ensurePrivateDir } from "../state/files.js";
 import { type JsonStore, jsonStore } from "../state/json-store.js";
+import {
+  check,
+  number,
+  object,
+  optional,
+  boolean as plainBoolean,
+  recordOf,
+  string,
+} from "../state/shapes.js";
 import { formatLocalTime } from "../ui/output.js";
 import { FileLock, LockBusyError } from "./guard-lock.js";
 
-export const GuardEntrySchema = z.object({
-  failures: z.number(),
+export interface GuardEntry {
+  failures: number;
   /** What the portal said with its last refusal; wins over `failures` when present. */
-  attemptsRemaining: z.optional(z.number()),
-  lastFailureAt: z.optional(z.string()),
-  lockedUntil: z.optional(z.string()),
-});
-export type GuardEntry = z.infer<typeof GuardEntrySchema>;
+  attemptsRemaining?: number;
+  lastFailureAt?: string;
+  lockedUntil?: string;
+}
+
+// Checked by hand (src/state/shapes.ts), without zod: every sign-in reads the guard.
+const entryShape = {
+  failures: number,
+  attemptsRemaining: optional(number),
+  lastFailureAt: optional(string),
+  lockedUntil: optional(string),
+};
+export const GuardEntrySchema = object<GuardEntry>(entryShape);
 
 /** <state>/lockout-guard/<hash>.json: one entry, its key, and whether a success cleared it. */
-export const GuardFileSchema = z.extend(GuardEntrySchema, {
-  key: z.optional(z.string()),
-  cleared: z.optional(z.boolean()),
+type GuardFile = GuardEntry & { key?: string; cleared?: boolean };
+export const GuardFileSchema = object<GuardFile>({
+  ...entryShape,
+  key: optional(string),
+  cleared: optional(plainBoolean),
 });
-type GuardFile = z.infer<typeof GuardFileSchema>;
 
 /** The lockout-guard.json of earlier versions: key → entry; entries are checked one by one. */
-export const LegacyGuardFileSchema = z.record(z.string(), z.unknown());
+export const LegacyGuardFileSchema = check(recordOf);
 
 /** Failures older than this no longer count: portals reset their counters long before a day. */
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;

@@ -3,7 +3,6 @@ import type { CredentialAccess } from "../credentials/access.js";
 import { AuthRequiredError, CliError, ExitCode, said } from "../errors.js";
 import type { PortalClient } from "../portal/client.js";
 import type { LoginOk } from "../portal/schemas.js";
-import "../zod-messages.js";
 import { note } from "../ui/output.js";
 import {
   credentialsOf,

@@ -1,22 +1,22 @@
 // The last username signed in per profile (users.json in the data dir): not a secret, kept so that
 // `rxportal refill list` needs no flags. A damaged or unreadable file is treated as empty (as it
 // always was): the next sign-in writes a good one, and a missing name only means one more prompt.
-// Checked with zod/mini, as the credential store and the portal schemas on the same paths are.
+// Checked by hand (src/state/shapes.ts), without zod: every sign-in reads it.
 import { join } from "node:path";
-import * as z from "zod/mini";
-import "../zod-messages.js";
 import { type DataDirOf, jsonStore } from "../state/json-store.js";
+import { check, recordOf } from "../state/shapes.js";
 
-/** users.json: profile name → username. Entries that are not strings are dropped on read. */
-export const UsersFileSchema = z.pipe(
-  z.record(z.string(), z.unknown()),
-  z.transform((data: Record<string, unknown>) =>
-    Object.fromEntries(
-      Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
-    ),
-  ),
-);
-export type UsersFile = z.infer<typeof UsersFileSchema>;
+/** users.json: profile name → username. */
+export type UsersFile = Record<string, string>;
+
+/** users.json's check: an object; entries that are not strings are dropped on read. */
+export const UsersFileSchema = check<UsersFile>((value) => {
+  const record = recordOf(value);
+  if (!record) return undefined;
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+});
 
 export function usersStore(where: DataDirOf) {
   return jsonStore<UsersFile>(join(where.paths.dataDir, "users.json"), UsersFileSchema, {

@@ -14,9 +14,9 @@
 // prints the password (and `... username <username>#session` the session JSON). Keeping the
 // session under its own account means forgetting the password never drops the session, and the
 // reverse. Which username signed in last is not a secret and lives in the state files, not here.
-import * as z from "zod/mini";
-import "../zod-messages.js";
+import { isIsoDateTime } from "../dates.js";
 import { UsageError } from "../errors.js";
+import { nonEmptyString, object, optional, string } from "../state/shapes.js";
 
 export interface StoredSession {
   accessToken: string;
@@ -68,16 +68,18 @@ export function groupAccounts(accounts: Iterable<string>): KeptItem[] {
 
 export const SESSION_SUFFIX = "#session";
 
-export const StoredSessionSchema = z.lazy(() =>
-  z.object({
-    accessToken: z.string().check(z.minLength(1)),
-    refreshToken: z.optional(z.string().check(z.minLength(1))),
-    expiresAt: z.iso.datetime({ offset: true }),
-    memberId: z.optional(z.string()),
-    name: z.optional(z.string()),
-    subject: z.optional(z.string()),
-  }),
-);
+/**
+ * A session's check, by hand (src/state/shapes.ts), without zod: every command that looks for a
+ * session reads one. `expiresAt` is a date-time with `Z` or an offset.
+ */
+export const StoredSessionSchema = object<StoredSession>({
+  accessToken: nonEmptyString,
+  refreshToken: optional(nonEmptyString),
+  expiresAt: { test: (v) => typeof v === "string" && isIsoDateTime(v) },
+  memberId: optional(string),
+  name: optional(string),
+  subject: optional(string),
+});
 
 /** The keychain service for a profile. */
 export function serviceName(profile: string): string {
@@ -107,8 +109,8 @@ export function checkNames(profile: string, username: string): void {
 export function serializeSession(session: StoredSession): string {
   const parsed = StoredSessionSchema.safeParse(session);
   if (!parsed.success) {
-    // The message names the fields only; zod's issues never echo token values here.
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(root)"))];
+    // The message names the fields only, never a value (a token).
+    const fields = StoredSessionSchema.wrongFields(session);
     throw new TypeError(`Refusing to store an invalid session (bad ${fields.join(", ")}).`);
   }
   return JSON.stringify(parsed.data);

@@ -2,19 +2,16 @@
 // "Latitudes a portal may take"), as plain functions: the zod schemas of ./lenient.ts and the
 // quick readers of ./quick-read.ts both call these, so the two read every value alike. No zod
 // here, so that a run whose answers the quick readers take builds no schema.
+import { daysInMonth } from "../dates.js";
+
+export { isIsoDate } from "../dates.js";
+
 // ---------------------------------------------------------------------------------------------
 // Times and dates
 // ---------------------------------------------------------------------------------------------
 
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-function daysInMonth(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one; setUTCFullYear keeps years 0-99 as given.
-  const d = new Date(0);
-  d.setUTCFullYear(year, month, 0);
-  return d.getUTCDate();
-}
 
 /**
  * An RFC 3339 date-time (section 5.6) as milliseconds since the epoch, or undefined when it is not
@@ -61,17 +58,6 @@ export function readTimestamp(text: string): string | undefined {
   const ms = parseRfc3339(text);
   if (ms === undefined) return undefined;
   return Date.parse(text) === ms ? text : new Date(ms).toISOString();
-}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A calendar date, yyyy-mm-dd, that exists (no 31 April, 29 February in leap years only). */
-export function isIsoDate(text: string): boolean {
-  const m = ISO_DATE.exec(text);
-  if (!m) return false;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(m[1]), month);
 }
 
 /** A count or amount sent as text ("90", " 2.5 "), which reads as that number. */
