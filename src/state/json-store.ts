@@ -15,7 +15,8 @@
 //   guard) takes a lock file around the whole step.
 //
 // The schema is an interface, `{ safeParse(value) }`, which zod schemas satisfy, so a store read
-// at every start (the config cache) can check its file by hand and leave zod unloaded.
+// at every start can check its file by hand and leave zod unloaded: the config cache, and the
+// files every sign-in and session lookup reads (./shapes.ts, held to zod schemas by its tests).
 import { readUserFileIfExists, writePrivateFile } from "./files.js";
 
 export type SafeParseResult<T> = { success: true; data: T } | { success: false; error?: unknown };

@@ -1,12 +1,17 @@
 // Option values through the built binary: a bad one is one line on stderr and exit 64 (health:
 // UNKNOWN, 3), and zod, which checks them, loads only for a command that has values to check:
-// never for --help, --version or contacts (start-up time).
-import { mkdtempSync, writeFileSync } from "node:fs";
+// never for --help, --version or contacts (start-up time), nor for the portal commands people run
+// most, whose answers and state files are read by zod-free checks when they are in order.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
+import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
 import { bundleFilesNaming, dist, runReading } from "../helpers/bundle-reads.js";
-import { runCli } from "../helpers/spawn.js";
+import { runCli, tempHome } from "../helpers/spawn.js";
 
 /** The bundle's files whose source map names zod. */
 const zodFiles = () => bundleFilesNaming(/node_modules\/zod\//);
@@ -41,6 +46,65 @@ describe("zod loads only for commands with values to check", () => {
     const r = await withReads(["sandbox", "--port", "x"]);
     expect(r.code).toBe(64);
     expect(r.reads.some((f) => zod.has(f))).toBe(true);
+  });
+});
+
+describe("the portal commands people run most load neither zod nor the contract's schemas", () => {
+  let sb: RunningSandbox;
+  let home: string;
+  const signIn = { RXPORTAL_PASSWORD: SANDBOX_PASSWORD };
+
+  beforeAll(async () => {
+    sb = await startSandbox({ port: 0 });
+    home = tempHome();
+    mkdirSync(join(home, ".config", "rxportal"), { recursive: true });
+    writeFileSync(
+      join(home, ".config", "rxportal", "config.yaml"),
+      `defaultProfile: local\nprofiles:\n  local:\n    baseUrl: ${sb.baseUrl}\n    username: pat.sample\n`,
+    );
+    // The first run after the config file changed checks it with zod and keeps the result (the
+    // config cache); the runs below are the ones after.
+    expect((await runCli(["status"], { home })).code).toBe(0);
+  });
+  afterAll(() => sb?.close());
+
+  it.each([
+    [["status", "--json"]],
+    [["refill", "list", "--json"]],
+    [["orders", "--json"]],
+    [["orders", "show", "ORD-200101", "--json"]],
+  ])("%j (signed in with RXPORTAL_PASSWORD, no keychain)", async (args) => {
+    const schemas = bundleFilesNaming(/src\/portal\/(schemas|lenient)\.ts$/);
+    expect(schemas.size).toBeGreaterThan(0);
+    const r = await runReading(args, { home, env: signIn });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.reads.filter((f) => zod.has(f) || schemas.has(f))).toEqual([]);
+    sb.reset();
+  });
+
+  it("an answer with an unusable item does load them (so the check above can fail)", async () => {
+    // A portal of its own: the sandbox's status, with one component no reading can use.
+    const status = (await (await fetch(`${sb.baseUrl}/status`)).json()) as { components: unknown[] };
+    const odd = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ...status, components: [...status.components, 42] }));
+    });
+    await new Promise<void>((resolve) => odd.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = odd.address() as AddressInfo;
+      const schemas = bundleFilesNaming(/src\/portal\/(schemas|lenient)\.ts$/);
+      const config = join(dir, "odd.yaml");
+      writeFileSync(config, `profiles:\n  odd:\n    baseUrl: http://127.0.0.1:${port}/api/v1\n`);
+      const args = ["status", "--json", "--config", config, "--profile", "odd"];
+      await runCli(args, { home }); // the config cache, as above
+      const r = await runReading(args, { home });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).problems).toHaveLength(1);
+      expect(r.reads.some((f) => schemas.has(f))).toBe(true);
+      expect(r.reads.some((f) => zod.has(f))).toBe(true);
+    } finally {
+      odd.close();
+    }
   });
 });
 
