@@ -1,12 +1,7 @@
-// End to end: `--timeout` is the whole command's budget, not each request's. Against a portal that
-// answers every request after 1.5 s, a command that needs two or more requests must stop at the
-// 2 s budget with exit 69 and say what did not answer, instead of running 1.5 s per request.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
-import { runCli, tempHome } from "../helpers/spawn.js";
+import { homeWithProfile, runCli } from "../helpers/spawn.js";
 
 // Every command that talks to the portal, with how many requests it needs at least (sign-in
 // included). One-request commands fit in the budget and succeed; the rest must stop at it.
@@ -26,12 +21,7 @@ let home: string;
 
 beforeAll(async () => {
   sb = await startSandbox({ port: 0 });
-  home = tempHome();
-  mkdirSync(join(home, ".config", "rxportal"), { recursive: true });
-  writeFileSync(
-    join(home, ".config", "rxportal", "config.yaml"),
-    `defaultProfile: local\nprofiles:\n  local:\n    baseUrl: ${sb.baseUrl}\n`,
-  );
+  home = homeWithProfile("local", `baseUrl: ${sb.baseUrl}`);
   // Warm the code caches first: a first run in a fresh home writes them on the way out, which is
   // a one-time cost and not what this test measures.
   await Promise.all(commands.map((c) => runCli(c.argv.slice(0, 2), { home, env: signIn })));

@@ -2,7 +2,7 @@
 // UNKNOWN, 3), and zod, which checks them, loads only for a command that has values to check:
 // never for --help, --version or contacts (start-up time), nor for the portal commands people run
 // most, whose answers and state files are read by zod-free checks when they are in order.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
 import { bundleFilesNaming, dist, runReading } from "../helpers/bundle-reads.js";
-import { runCli, tempHome } from "../helpers/spawn.js";
+import { homeWithProfile, runCli } from "../helpers/spawn.js";
 
 /** The bundle's files whose source map names zod. */
 const zodFiles = () => bundleFilesNaming(/node_modules\/zod\//);
@@ -56,11 +56,10 @@ describe("the portal commands people run most load neither zod nor the contract'
 
   beforeAll(async () => {
     sb = await startSandbox({ port: 0 });
-    home = tempHome();
-    mkdirSync(join(home, ".config", "rxportal"), { recursive: true });
-    writeFileSync(
-      join(home, ".config", "rxportal", "config.yaml"),
-      `defaultProfile: local\nprofiles:\n  local:\n    baseUrl: ${sb.baseUrl}\n    username: pat.sample\n`,
+    home = homeWithProfile(
+      "local",
+      `baseUrl: ${sb.baseUrl}
+username: pat.sample`,
     );
     // The first run after the config file changed checks it with zod and keeps the result (the
     // config cache); the runs below are the ones after.

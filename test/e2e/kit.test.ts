@@ -11,7 +11,7 @@ import { inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
-import { runCli, tempHome } from "../helpers/spawn.js";
+import { homeWithProfile, runCli, tempHome } from "../helpers/spawn.js";
 
 let sb: RunningSandbox;
 let home: string;
@@ -20,12 +20,7 @@ let gone: Server | undefined;
 
 beforeAll(async () => {
   sb = await startSandbox({ port: 0 });
-  home = tempHome();
-  mkdirSync(join(home, ".config", "rxportal"), { recursive: true });
-  writeFileSync(
-    join(home, ".config", "rxportal", "config.yaml"),
-    `defaultProfile: local\nprofiles:\n  local:\n    baseUrl: ${sb.baseUrl}\n`,
-  );
+  home = homeWithProfile("local", `baseUrl: ${sb.baseUrl}`);
 });
 afterAll(async () => {
   if (open) await sb.close();

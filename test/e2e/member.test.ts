@@ -1,23 +1,18 @@
 // End to end: the built binary against a standalone sandbox, the way a member would keep an
 // offline ID card: look at it, save it, and read it back while the portal is down.
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
 import { type RunningSandbox, startSandbox } from "../../src/sandbox/server.js";
-import { runCli, tempHome } from "../helpers/spawn.js";
+import { homeWithProfile, runCli } from "../helpers/spawn.js";
 
 let sb: RunningSandbox;
 let home: string;
 
 beforeAll(async () => {
   sb = await startSandbox({ port: 0 });
-  home = tempHome();
-  mkdirSync(join(home, ".config", "rxportal"), { recursive: true });
-  writeFileSync(
-    join(home, ".config", "rxportal", "config.yaml"),
-    `defaultProfile: local\nprofiles:\n  local:\n    baseUrl: ${sb.baseUrl}\n`,
-  );
+  home = homeWithProfile("local", `baseUrl: ${sb.baseUrl}`);
 });
 afterAll(() => sb.close());
 

@@ -4,7 +4,8 @@
 import fc from "fast-check";
 
 /** The value as text that keeps key order and tells a key holding undefined from a missing one. */
-export const exact = (value: unknown) => JSON.stringify(value, (_k, v) => (v === undefined ? "<undefined>" : v));
+export const exact = (value: unknown) =>
+  JSON.stringify(value, (_k, v) => (v === undefined ? "<undefined>" : v));
 
 /** Every place in a JSON value, as a path of keys. */
 function places(value: unknown, path: (string | number)[] = [], out: (string | number)[][] = []) {

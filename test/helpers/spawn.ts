@@ -1,6 +1,6 @@
 // Spawning the built binary the way a user or a script would: own HOME, no colour, no stdin.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,6 +16,25 @@ export interface RunResult {
 
 export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), "rxportal-home-"));
+}
+
+/**
+ * A fresh home whose config file has one profile, the default, with these settings (YAML lines
+ * below the profile's name): `baseUrl: http://127.0.0.1:PORT/api/v1`, for a sandbox on port 0.
+ */
+export function homeWithProfile(name: string, settings: string): string {
+  const home = tempHome();
+  mkdirSync(join(home, ".config", "rxportal"), { recursive: true });
+  const lines = settings
+    .trim()
+    .split("\n")
+    .map((line) => `    ${line}\n`)
+    .join("");
+  writeFileSync(
+    join(home, ".config", "rxportal", "config.yaml"),
+    `defaultProfile: ${name}\nprofiles:\n  ${name}:\n${lines}`,
+  );
+  return home;
 }
 
 export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
