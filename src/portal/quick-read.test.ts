@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type * as z from "zod/mini";
 import * as a from "../../test/contract/arbitraries.js";
+import { cases as scaled } from "../../test/helpers/cases.js";
 import { exact, withBreakages } from "../../test/helpers/json-breakage.js";
 import { operations } from "./contract.js";
 import { quickRead } from "./quick-read.js";
@@ -89,7 +90,7 @@ const cases: Array<[operation: string, valid: fc.Arbitrary<unknown>]> = [
   ["getOrder", a.order()],
 ];
 
-const RUNS = 600;
+const RUNS = scaled(600);
 const tally = { answers: 0, quick: 0, declined: 0 };
 afterAll(() => {
   console.log(

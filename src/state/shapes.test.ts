@@ -5,6 +5,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import * as z from "zod/mini";
+import { cases as scaled } from "../../test/helpers/cases.js";
 import { exact, withBreakages } from "../../test/helpers/json-breakage.js";
 import { CodeRefusalSchema, CodeRefusalsFileSchema } from "../auth/code-record.js";
 import { keptProfilesCheck, signedOutCheck } from "../auth/kept.js";
@@ -161,7 +162,7 @@ const cases: Array<[name: string, check: Schema<unknown>, zod: z.ZodMiniType, va
     ["a kept session", StoredSessionSchema, spec.session, session],
   ];
 
-const RUNS = 500;
+const RUNS = scaled(500);
 let total = 0;
 afterAll(() => console.log(`state file checks: ${total} generated files`));
 
