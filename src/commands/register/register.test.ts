@@ -48,8 +48,15 @@ async function runIt(
   const running = run(args, t.ctx);
   if (opts.codeFor) {
     const to = opts.codeFor;
+    // Until the code is there or the command has ended: on a loaded machine (CI runs three suites
+    // at once) the command can take seconds to reach the register request.
+    let ended = false;
+    void running.finally(() => {
+      ended = true;
+    });
     const pump = async () => {
-      for (let i = 0; i < 200; i++) {
+      const giveUp = Date.now() + 30_000;
+      while (!ended && Date.now() < giveUp) {
         const fresh = sb
           .outbox()
           .slice(before)
