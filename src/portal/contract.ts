@@ -37,23 +37,13 @@ function resolved(row: ResponseRow): ContractResponse {
 }
 
 export const operations: readonly ContractOperation[] = operationRows.map(
-  (row) =>
-    // Key for key, in the row's order.
-    Object.fromEntries(
-      Object.entries(row).map(([key, value]) => [
-        key,
-        key === "request"
-          ? schemaNamed(value as SchemaName)
-          : key === "responses"
-            ? Object.fromEntries(
-                Object.entries(value as OperationRow["responses"]).map(([status, response]) => [
-                  status,
-                  resolved(response),
-                ]),
-              )
-            : value,
-      ]),
-    ) as unknown as ContractOperation,
+  ({ request, responses, ...row }) => ({
+    ...row,
+    ...(request === undefined ? {} : { request: schemaNamed(request) }),
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([status, response]) => [status, resolved(response)]),
+    ),
+  }),
 );
 
 /** Any path may answer 503 during maintenance, possibly with an HTML page from a proxy. */

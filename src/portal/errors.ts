@@ -15,6 +15,7 @@ import {
   TryLaterError,
   type UnavailableReason,
 } from "../errors.js";
+import { isPlainObject } from "../state/shapes.js";
 import type { OperationRow } from "./operations.js";
 import { parseRfc3339 } from "./read-values.js";
 import { describeSeconds } from "./retry-after.js";
@@ -231,11 +232,10 @@ function wrongPathError(answer: PortalAnswer): PortalUnavailableError {
 
 /** A problem document as a plain record, or a record without `code` if the JSON was not one. */
 function asProblem(value: unknown): Problem | undefined {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
-  const record = value as Record<string, unknown>;
+  if (!isPlainObject(value)) return undefined;
   // A full RFC 9457 document or not, a `code` string is the portal's stated reason; the rest is
   // read field by field where it is used.
-  return typeof record.code === "string" ? (record as Problem) : { ...record, code: undefined };
+  return typeof value.code === "string" ? (value as Problem) : { ...value, code: undefined };
 }
 
 function attemptsPhrase(problem: Problem): string {

@@ -10,7 +10,7 @@ import * as a from "../../test/contract/arbitraries.js";
 import { cases as scaled } from "../../test/helpers/cases.js";
 import { exact, withBreakages } from "../../test/helpers/json-breakage.js";
 import { operations } from "./contract.js";
-import { quickRead } from "./quick-read.js";
+import { quicklyRead, quickRead } from "./quick-read.js";
 
 type Json = Record<string, unknown>;
 
@@ -125,6 +125,10 @@ describe("quick readers", () => {
     // Both sides of the property were reached: answers taken quickly and answers left to zod.
     expect(quick).toBeGreaterThan(RUNS / 10);
     expect(declined).toBeGreaterThan(RUNS / 10);
+  });
+
+  it("covers every operation that has a quick reader", () => {
+    expect(cases.map(([operation]) => operation).sort()).toEqual([...quicklyRead].sort());
   });
 
   it("has no reader for an operation without one, and none for inherited names", () => {

@@ -7,7 +7,9 @@
 // - what a quick reader returns is what the schema would return, key order included:
 //   quick-read.test.ts holds the two equal on generated answers, lenient forms and broken ones;
 // - the values are read by the functions the schemas call too (./read-values.ts).
-import { COUNT_TEXT, isIsoDate, readTimestamp, safeText } from "./read-values.js";
+import { isIsoDate } from "../dates.js";
+import { isPlainObject } from "../state/shapes.js";
+import { COUNT_TEXT, readTimestamp, safeText } from "./read-values.js";
 
 type Obj = Record<string, unknown>;
 
@@ -15,8 +17,8 @@ type Obj = Record<string, unknown>;
 const DECLINE = Symbol("decline");
 
 function obj(value: unknown): Obj {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw DECLINE;
-  return value as Obj;
+  if (!isPlainObject(value)) throw DECLINE;
+  return value;
 }
 
 function str(value: unknown): string {
@@ -99,11 +101,6 @@ function status(value: unknown): Obj {
   const o = obj(value);
   const out: Obj = { status: text(o.status) };
   optional(out, o, "message", text);
-  // `components` is read here for its place in the check, and put last, as the schema's transform does.
-  const components = array(o.components, (c) => {
-    const component = obj(c);
-    return { name: text(component.name), status: text(component.status) };
-  });
   optional(out, o, "maintenance", (m) => {
     const window = obj(m);
     const read: Obj = { start: time(window.start), end: time(window.end) };
@@ -117,7 +114,11 @@ function status(value: unknown): Obj {
   };
   out.apps = { ios: versions(apps.ios), android: versions(apps.android) };
   out.serverTime = time(o.serverTime);
-  out.components = components;
+  // Last, as the schema's transform puts it.
+  out.components = array(o.components, (c) => {
+    const component = obj(c);
+    return { name: text(component.name), status: text(component.status) };
+  });
   return out;
 }
 
@@ -214,10 +215,6 @@ function prescription(value: unknown): Obj {
 function order(value: unknown): Obj {
   const o = obj(value);
   const out: Obj = { orderId: nonEmpty(o.orderId), memberId: str(o.memberId), status: text(o.status) };
-  const items = array(o.items, (i) => {
-    const item = obj(i);
-    return { rxId: nonEmpty(item.rxId), drug: text(item.drug) };
-  });
   out.createdAt = time(o.createdAt);
   out.updatedAt = time(o.updatedAt);
   optional(out, o, "tracking", (t) => {
@@ -226,7 +223,11 @@ function order(value: unknown): Obj {
     optional(read, tracking, "url", text);
     return read;
   });
-  out.items = items;
+  // Last, as the schema's transform puts it.
+  out.items = array(o.items, (i) => {
+    const item = obj(i);
+    return { rxId: nonEmpty(item.rxId), drug: text(item.drug) };
+  });
   return out;
 }
 
@@ -235,7 +236,7 @@ function listOf(item: (value: unknown) => Obj) {
   return (value: unknown) => ({ items: array(obj(value).items, item), problems: [] });
 }
 
-/** By operation id (src/portal/contract.ts). */
+/** By operation id (./operations.ts). */
 const readers: Record<string, (value: unknown) => unknown> = {
   getStatus: status,
   getAuthPolicy: authPolicy,
@@ -247,6 +248,9 @@ const readers: Record<string, (value: unknown) => unknown> = {
   listOrders: listOf(order),
   getOrder: order,
 };
+
+/** The operations whose success answers have a quick reader. */
+export const quicklyRead: readonly string[] = Object.keys(readers);
 
 /**
  * A success answer's JSON read without zod: `{ data }` when the answer is in order, undefined when

@@ -4,8 +4,6 @@
 // here, so that a run whose answers the quick readers take builds no schema.
 import { daysInMonth } from "../dates.js";
 
-export { isIsoDate } from "../dates.js";
-
 // ---------------------------------------------------------------------------------------------
 // Times and dates
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import { canonicalSchemaOf } from "../../src/portal/canonical.js";
 import { type ContractOperation, maintenanceAnyPath, operations } from "../../src/portal/contract.js";
-import { quickRead } from "../../src/portal/quick-read.js";
+import { quicklyRead, quickRead } from "../../src/portal/quick-read.js";
 import { SANDBOX_PASSWORD } from "../../src/sandbox/seed.js";
 import type { RunningSandbox } from "../../src/sandbox/server.js";
 
@@ -86,19 +86,6 @@ export function operation(id: string): ContractOperation {
 
 export const ANY_PATH_503 = "* * 503";
 
-/** The operations src/portal/quick-read.ts reads (quick-read.test.ts holds each to its schema). */
-const QUICKLY_READ = new Set([
-  "getStatus",
-  "getAuthPolicy",
-  "login",
-  "verifyMfa",
-  "refreshToken",
-  "getMe",
-  "listPrescriptions",
-  "listOrders",
-  "getOrder",
-]);
-
 /** Every (operation, status) of the contract, plus maintenance on any path. */
 export function contractKeys(): Set<string> {
   const keys = new Set<string>([ANY_PATH_503]);
@@ -131,7 +118,7 @@ export async function expectContract(covered: Set<string>, opId: string, res: Re
     body = JSON.parse(text);
     const parsed = (canonicalSchemaOf(opId, res.status) ?? row.schema).safeParse(body);
     expect(parsed.success, `${opId} ${res.status} body: ${parsed.error?.message}`).toBe(true);
-    if (QUICKLY_READ.has(opId) && res.status < 300) {
+    if (quicklyRead.includes(opId) && res.status < 300) {
       // The client reads the sandbox's answers without building a schema (what `npm run bench` times).
       expect(quickRead(opId, body), `${opId} ${res.status}: the quick reader declined`).toEqual({
         data: row.schema.parse(body),
